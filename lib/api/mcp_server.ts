@@ -1,0 +1,132 @@
+/** The MCPServer resource: one MCP server that nmcp runs on demand. */
+
+import { conditionSchema, type ObjectMeta } from "./meta.ts";
+import { PHASES, TRANSPORTS } from "./constants.ts";
+import {
+  envFromSchema,
+  envVarSchema,
+  localObjectReferenceSchema,
+  resourcesSchema,
+} from "./pod_fields.ts";
+import { array, enumOf, type Infer, integer, object, opaque, string } from "./schema.ts";
+
+/** How the gateway reaches the MCP server inside the pod. */
+export const transportSchema = object({
+  type: enumOf(TRANSPORTS, {
+    description: "stdio (bridged through FIFOs), streamable-http or sse (proxied on `port`).",
+    default: "stdio",
+  }),
+  port: integer({
+    description: "Port the HTTP server listens on; required for HTTP transports.",
+    minimum: 1,
+    maximum: 65535,
+  }),
+  path: string({
+    description: "Path of the MCP endpoint (default /mcp, or /sse for sse).",
+    pattern: "^/",
+  }),
+}, {
+  required: ["type"],
+  description: "The transport the MCP server speaks.",
+  default: { type: "stdio" },
+  validations: [
+    {
+      rule: "self.type != 'stdio' || !has(self.port)",
+      message: "port is forbidden for the stdio transport",
+      fieldPath: ".port",
+      reason: "FieldValueForbidden",
+    },
+    {
+      rule: "self.type == 'stdio' || has(self.port)",
+      message: "port is required for the streamable-http and sse transports",
+      fieldPath: ".port",
+      reason: "FieldValueRequired",
+    },
+    {
+      rule: "self.type != 'stdio' || !has(self.path)",
+      message: "path is forbidden for the stdio transport",
+      fieldPath: ".path",
+      reason: "FieldValueForbidden",
+    },
+  ],
+});
+
+/** The transport of an MCPServer. */
+export type Transport = Infer<typeof transportSchema>;
+
+/** Desired state of an MCPServer. */
+export const mcpServerSpecSchema = object({
+  pool: string({
+    description: "The MCPPool this server belongs to.",
+    default: "default",
+    minLength: 1,
+    maxLength: 253,
+  }),
+  image: string({ description: "Container image of the MCP server.", minLength: 1 }),
+  command: array(string(), {
+    description: "Entrypoint; when unset, the image's own (read from its registry).",
+  }),
+  args: array(string(), { description: "Arguments; when unset, the image's own (Cmd)." }),
+  env: array(envVarSchema, {
+    description: "Environment variables.",
+    mapKeys: ["name"],
+    maxItems: 256,
+  }),
+  envFrom: array(envFromSchema, {
+    description: "Sources of environment variables.",
+    maxItems: 64,
+  }),
+  transport: transportSchema,
+  idleTimeout: integer({
+    description: "Seconds without requests or sessions before the server is stopped " +
+      "(0 = never; unset = the pool's defaultIdleTimeout).",
+    minimum: 0,
+  }),
+  resources: resourcesSchema,
+  serviceAccountName: string({ description: "ServiceAccount the MCP pod runs as." }),
+  imagePullSecrets: array(localObjectReferenceSchema, {
+    description: "Secrets used to pull the image and to read its config from the registry.",
+    maxItems: 16,
+  }),
+}, { required: ["image"] });
+
+/** Desired state of an MCPServer. */
+export type MCPServerSpec = Infer<typeof mcpServerSpecSchema>;
+
+/** What the gateway learned from the server's initialize result. */
+export const serverInfoSchema = object({
+  name: string(),
+  version: string(),
+  protocolVersion: string(),
+  capabilities: opaque({ description: "Capabilities the server announced." }),
+}, { description: "Learned from the MCP initialize result." });
+
+const time = (description: string) => string({ description, format: "date-time" });
+
+/** Observed state of an MCPServer. */
+export const mcpServerStatusSchema = object({
+  phase: enumOf(PHASES, { description: "Where the server is in its lifecycle." }),
+  conditions: array(conditionSchema, { mapKeys: ["type"] }),
+  observedGeneration: integer({ format: "int64", minimum: 0 }),
+  requestedAt: time("When the current run was requested."),
+  startedAt: time("When the server last became Ready."),
+  stoppedAt: time("When the server was last stopped."),
+  lastRequestAt: time("When a client last sent a request."),
+  totalRequests: integer({ format: "int64", minimum: 0, description: "Requests served." }),
+  currentConnections: integer({ minimum: 0, description: "Open client sessions." }),
+  podName: string({ description: "The pod running the server." }),
+  endpoint: string({ description: "In-cluster URL of the server's MCP endpoint." }),
+  serverInfo: serverInfoSchema,
+});
+
+/** Observed state of an MCPServer. */
+export type MCPServerStatus = Infer<typeof mcpServerStatusSchema>;
+
+/** An MCPServer object. */
+export interface MCPServer {
+  apiVersion: "nmcp.nwrx.io/v1";
+  kind: "MCPServer";
+  metadata: ObjectMeta;
+  spec: MCPServerSpec;
+  status?: MCPServerStatus;
+}
