@@ -12,7 +12,7 @@ await server.shutdown();`;
 const NODE_SERVE = `require("http").createServer((q, s) => s.end(process.argv[1]))
   .listen(Number(process.argv[2]), () => console.log("up"));`;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -46,7 +46,7 @@ async function get(url: string): Promise<string> {
 
 Deno.test("netshim gives two pods the same port on their own IPs, and localhost is the pod", async () => {
   const lib = await buildNetshim();
-  const port = await freePort();
+  const port = freePort();
   const a = start(
     Deno.execPath(),
     ["eval", SERVE, "a", String(port)],
