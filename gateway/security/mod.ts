@@ -1,0 +1,33 @@
+/** Security checks as one adapter turning validator results into HTTP responses. */
+import { checkHost } from "./host.ts";
+import { checkOrigin, type CheckResult } from "./origin.ts";
+import { checkBearer } from "./token.ts";
+
+/** The settings the security adapter checks against. */
+export interface SecurityOptions {
+  allowedOrigins: string[] | null;
+  allowedHosts: string[];
+  token: string | null;
+}
+
+/** Runs Host, Origin and token checks; returns a ready error response or null when allowed. */
+export function guard(req: Request, opts: SecurityOptions): Response | null {
+  const checks: CheckResult[] = [
+    checkHost(req.headers.get("host"), opts.allowedHosts),
+    checkOrigin(req.headers.get("origin"), opts.allowedOrigins),
+    checkBearer(req.headers.get("authorization"), opts.token),
+  ];
+  for (const c of checks) {
+    if (c.ok) continue;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (c.status === 401) headers["www-authenticate"] = 'Bearer realm="nmcp-gateway"';
+    const body = { jsonrpc: "2.0", id: null, error: { code: -32000, message: c.message } };
+    return new Response(JSON.stringify(body), { status: c.status, headers });
+  }
+  return null;
+}
+
+export { checkHost, defaultAllowedHosts, hostnameOf } from "./host.ts";
+export { checkOrigin } from "./origin.ts";
+export type { CheckResult } from "./origin.ts";
+export { checkBearer, safeEqual } from "./token.ts";

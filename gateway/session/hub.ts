@@ -1,0 +1,206 @@
+/**
+ * The hub joins client sessions to one upstream: it initializes the upstream once, caches the
+ * result, routes messages through the {@linkcode Router} and ends sessions when it dies.
+ */
+import { ErrorCode, errorResponse, type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Logger } from "../../lib/log.ts";
+import { SESSION_VERSIONS } from "../protocol.ts";
+import type { Upstream, UpstreamState } from "../upstream/types.ts";
+import { type Action, Router } from "./router.ts";
+
+/** Where the hub delivers messages for one client session. */
+export interface SessionSink {
+  /** One message for the client; `related` is the client request id it belongs to. */
+  deliver(msg: Message, related?: Id): void;
+  /** The session ended on the gateway side (upstream died, expiry, shutdown). */
+  close(reason: string): void;
+}
+
+/** State of the upstream as the hub sees it. */
+export type HubState = "starting" | "initializing" | "ready" | "down" | "failed" | "closed";
+
+/** Options of {@linkcode Hub}. */
+export interface HubOptions {
+  upstream: Upstream;
+  log: Logger;
+  /** Called when the upstream went down and will restart. */
+  onRestart?: () => void;
+  /** Bytes received from the upstream. */
+  onBytes?: (n: number) => void;
+  /** Timeout of the gateway's own initialize, in ms. Default 30 s. */
+  initTimeoutMs?: number;
+}
+
+const INIT_PARAMS = {
+  protocolVersion: SESSION_VERSIONS[0],
+  capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} },
+  clientInfo: { name: "nmcp-gateway", version: "0.1.0" },
+};
+
+/** Multiplexes sessions over one upstream. */
+export class Hub {
+  state: HubState = "starting";
+  restarts = 0;
+  /** The upstream's initialize result, once known. */
+  initResult: Json | null = null;
+  #opts: HubOptions;
+  #router = new Router();
+  #sinks = new Map<string, SessionSink>();
+  #internal = new Map<string, (msg: Message | null) => void>();
+  #nextInternal = 1;
+  #waiters = new Set<() => void>();
+
+  constructor(opts: HubOptions) {
+    this.#opts = opts;
+  }
+
+  /** Starts the upstream. */
+  start(): void {
+    this.#opts.upstream.start({
+      message: (msg) => this.#fromUpstream(msg),
+      connected: () => void this.#initialize(),
+      down: (reason, restarting) => this.#down(reason, restarting),
+      bytes: (n) => this.#opts.onBytes?.(n),
+    });
+  }
+
+  /** Number of attached sessions. */
+  get sessionCount(): number {
+    return this.#sinks.size;
+  }
+
+  async #initialize(): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "initializing";
+    const res = await this.request("initialize", INIT_PARAMS, this.#opts.initTimeoutMs ?? 30_000);
+    if (this.state !== "initializing") return;
+    if (!res || res.error || typeof res.result !== "object") {
+      this.#opts.log.error("Cannot initialize upstream", { error: res?.error ?? "timeout" });
+      this.state = "failed";
+      return;
+    }
+    this.initResult = res.result as Json;
+    this.#send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    this.state = "ready";
+    this.#opts.log.info("Upstream ready", { serverInfo: this.initResult.serverInfo });
+    for (const w of this.#waiters) w();
+    this.#waiters.clear();
+  }
+
+  /** Sends the gateway's own request upstream; resolves with the response or null on timeout. */
+  request(method: string, params: Json | undefined, timeoutMs: number): Promise<Message | null> {
+    const id = `gw:${this.#nextInternal++}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(null), timeoutMs);
+      const done = (msg: Message | null) => {
+        clearTimeout(timer);
+        this.#internal.delete(id);
+        resolve(msg);
+      };
+      this.#internal.set(id, done);
+      const msg: Message = { jsonrpc: "2.0", id, method };
+      if (params) msg.params = params;
+      if (!this.#send(msg)) done(null);
+    });
+  }
+
+  /** Resolves true once the upstream is initialized, false after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.state === "ready") return Promise.resolve(true);
+    if (this.state === "closed") return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const w = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(w);
+        resolve(this.state === "ready");
+      };
+      const timer = setTimeout(w, timeoutMs);
+      this.#waiters.add(w);
+    });
+  }
+
+  /** Whether the upstream answers a ping within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<boolean> {
+    if (this.state !== "ready") return false;
+    const res = await this.request("ping", undefined, timeoutMs);
+    return res !== null && res.error === undefined;
+  }
+
+  /** Attaches a client session. */
+  attach(sid: string, sink: SessionSink): void {
+    this.#sinks.set(sid, sink);
+    this.#router.addSession(sid);
+  }
+
+  /** Detaches a client session, cancelling what it left behind upstream. */
+  detach(sid: string): void {
+    if (!this.#sinks.delete(sid)) return;
+    this.#dispatch(this.#router.removeSession(sid));
+  }
+
+  /** Routes one message from a client session. */
+  fromClient(sid: string, msg: Message): void {
+    if (this.state !== "ready") {
+      if (msg.id !== undefined && msg.method !== undefined) {
+        const err = errorResponse(msg.id, ErrorCode.ConnectionClosed, "Upstream not ready");
+        this.#sinks.get(sid)?.deliver(err, msg.id as Id);
+      }
+      return;
+    }
+    this.#dispatch(this.#router.fromClient(sid, msg));
+  }
+
+  #fromUpstream(msg: Message): void {
+    if (typeof msg.id === "string" && msg.method === undefined) {
+      const internal = this.#internal.get(msg.id);
+      if (internal) return internal(msg);
+    }
+    this.#dispatch(this.#router.fromUpstream(msg));
+  }
+
+  #dispatch(actions: Action[]): void {
+    for (const a of actions) {
+      if (a.to === "upstream") this.#send(a.msg);
+      else this.#sinks.get(a.sid)?.deliver(a.msg, a.related);
+    }
+  }
+
+  #send(msg: Message): boolean {
+    return this.#opts.upstream.send(msg);
+  }
+
+  #down(reason: string, restarting: boolean): void {
+    if (this.state === "closed") return;
+    this.#opts.log.warn("Upstream down", { reason, restarting });
+    this.state = restarting ? "down" : "failed";
+    this.initResult = null;
+    if (restarting) {
+      this.restarts++;
+      this.#opts.onRestart?.();
+    }
+    for (const done of [...this.#internal.values()]) done(errorResponse(null, -32000, reason));
+    this.#dispatch(this.#router.failAll(`Upstream closed: ${reason}`));
+    this.#endSessions(`Upstream closed: ${reason}`);
+  }
+
+  #endSessions(reason: string): void {
+    const sinks = [...this.#sinks];
+    this.#sinks.clear();
+    this.#router = new Router();
+    for (const [, sink] of sinks) sink.close(reason);
+  }
+
+  /** Ends all sessions and stops the upstream. */
+  async close(): Promise<void> {
+    this.state = "closed";
+    for (const w of [...this.#waiters]) w();
+    for (const done of [...this.#internal.values()]) done(null);
+    this.#endSessions("Gateway shutting down");
+    await this.#opts.upstream.close();
+  }
+
+  /** Upstream connection state for activity reports. */
+  get upstreamState(): UpstreamState | HubState {
+    return this.state;
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Routing between many client sessions and one upstream: JSON-RPC id and progress-token
+ * rewriting, subscriptions, log levels and server-to-client request routing. Plain data and
+ * functions: every call returns the messages to send, no I/O happens here.
+ */
+import {
+  ErrorCode,
+  errorResponse,
+  type Id,
+  idKey,
+  type Message,
+  metaOf,
+} from "../jsonrpc/message.ts";
+
+/** A message the caller must send: up to the server or down to one session. */
+export type Action =
+  | { to: "upstream"; msg: Message }
+  | { to: "session"; sid: string; msg: Message; related?: Id };
+
+interface Pending {
+  sid: string;
+  clientId: Id;
+  method: string;
+  token?: string;
+}
+
+interface SessionState {
+  pending: Map<string, number>;
+  level?: number;
+}
+
+const LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
+const INTERNAL = "";
+const RELATED_KEYS = ["io.modelcontextprotocol/related-request-id", "relatedRequestId"];
+
+/** Per-session routing state over a single upstream connection. */
+export class Router {
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  #tokens = new Map<string, { sid: string; clientToken: unknown; clientId: Id }>();
+  #serverReqs = new Map<string, string>();
+  #subs = new Map<string, Set<string>>();
+  #sessions = new Map<string, SessionState>();
+
+  /** Registers a session so it receives broadcasts. */
+  addSession(sid: string): void {
+    if (!this.#sessions.has(sid)) this.#sessions.set(sid, { pending: new Map() });
+  }
+
+  /** Number of upstream requests waiting for an answer. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Routes one message from a client session (initialize is handled by the caller). */
+  fromClient(sid: string, msg: Message): Action[] {
+    const s = this.#sessions.get(sid);
+    if (!s) return [];
+    if (msg.method === undefined) return this.#clientResponse(sid, msg);
+    if (msg.id === undefined) return this.#clientNotification(s, msg);
+    switch (msg.method) {
+      case "ping":
+        return [{ to: "session", sid, msg: { jsonrpc: "2.0", id: msg.id, result: {} } }];
+      case "resources/subscribe":
+      case "resources/unsubscribe":
+        return this.#subscription(sid, msg);
+      case "logging/setLevel":
+        return this.#setLevel(sid, s, msg);
+    }
+    return [{ to: "upstream", msg: this.#rewriteRequest(sid, s, msg) }];
+  }
+
+  #rewriteRequest(sid: string, s: SessionState, msg: Message): Message {
+    const upId = this.#nextId++;
+    const entry: Pending = { sid, clientId: msg.id as Id, method: msg.method as string };
+    this.#pending.set(upId, entry);
+    s.pending.set(idKey(msg.id), upId);
+    const meta = metaOf(msg);
+    if (meta === undefined || meta.progressToken === undefined) return { ...msg, id: upId };
+    const token = `p${upId}`;
+    entry.token = token;
+    this.#tokens.set(token, { sid, clientToken: meta.progressToken, clientId: msg.id as Id });
+    const params = { ...msg.params, _meta: { ...meta, progressToken: token } };
+    return { ...msg, id: upId, params };
+  }
+
+  #clientNotification(s: SessionState, msg: Message): Action[] {
+    if (msg.method === "notifications/initialized") return [];
+    if (msg.method === "notifications/cancelled") {
+      const upId = s.pending.get(idKey(msg.params?.requestId as Id));
+      if (upId === undefined) return [];
+      return [{ to: "upstream", msg: { ...msg, params: { ...msg.params, requestId: upId } } }];
+    }
+    return [{ to: "upstream", msg }];
+  }
+
+  #clientResponse(sid: string, msg: Message): Action[] {
+    const key = idKey(msg.id);
+    if (this.#serverReqs.get(key) !== sid) return [];
+    this.#serverReqs.delete(key);
+    return [{ to: "upstream", msg }];
+  }
+
+  #subscription(sid: string, msg: Message): Action[] {
+    const uri = String(msg.params?.uri ?? "");
+    const set = this.#subs.get(uri) ?? new Set<string>();
+    const before = set.size;
+    if (msg.method === "resources/subscribe") set.add(sid);
+    else set.delete(sid);
+    if (set.size > 0) this.#subs.set(uri, set);
+    else this.#subs.delete(uri);
+    const firstIn = before === 0 && set.size === 1;
+    const lastOut = before > 0 && set.size === 0;
+    if (firstIn || lastOut) {
+      return [{ to: "upstream", msg: this.#rewriteRequest(sid, this.#sessions.get(sid)!, msg) }];
+    }
+    return [{ to: "session", sid, msg: { jsonrpc: "2.0", id: msg.id, result: {} } }];
+  }
+
+  #setLevel(sid: string, s: SessionState, msg: Message): Action[] {
+    const level = LEVELS.indexOf(String(msg.params?.level));
+    if (level < 0) {
+      const err = errorResponse(msg.id, ErrorCode.InvalidParams, "Invalid log level");
+      return [{ to: "session", sid, msg: err }];
+    }
+    s.level = level;
+    let min = level;
+    for (const other of this.#sessions.values()) min = Math.min(min, other.level ?? min);
+    const up = { ...msg, params: { ...msg.params, level: LEVELS[min] } };
+    return [{ to: "upstream", msg: this.#rewriteRequest(sid, s, up) }];
+  }
+
+  /** Routes one message from the upstream server to the sessions it concerns. */
+  fromUpstream(msg: Message): Action[] {
+    if (msg.method === undefined) return this.#upstreamResponse(msg);
+    if (msg.id === undefined) return this.#upstreamNotification(msg);
+    return this.#serverRequest(msg);
+  }
+
+  #upstreamResponse(msg: Message): Action[] {
+    const upId = msg.id as number;
+    const p = this.#pending.get(upId);
+    if (!p) return [];
+    this.#forget(upId, p);
+    if (p.sid === INTERNAL) return [];
+    const out = { ...msg, id: p.clientId };
+    return [{ to: "session", sid: p.sid, msg: out, related: p.clientId }];
+  }
+
+  #forget(upId: number, p: Pending): void {
+    this.#pending.delete(upId);
+    if (p.token) this.#tokens.delete(p.token);
+    this.#sessions.get(p.sid)?.pending.delete(idKey(p.clientId));
+  }
+
+  #upstreamNotification(msg: Message): Action[] {
+    const method = msg.method as string;
+    if (method === "notifications/progress") {
+      const t = this.#tokens.get(String(msg.params?.progressToken));
+      if (!t) return [];
+      const params = { ...msg.params, progressToken: t.clientToken };
+      return [{ to: "session", sid: t.sid, msg: { ...msg, params }, related: t.clientId }];
+    }
+    if (method === "notifications/resources/updated") {
+      const subs = this.#subs.get(String(msg.params?.uri ?? "")) ?? new Set<string>();
+      return [...subs].map((sid) => ({ to: "session" as const, sid, msg }));
+    }
+    if (method === "notifications/cancelled") {
+      const sid = this.#serverReqs.get(idKey(msg.params?.requestId as Id));
+      return sid === undefined ? [] : [{ to: "session", sid, msg }];
+    }
+    if (method === "notifications/message") {
+      const level = LEVELS.indexOf(String(msg.params?.level));
+      return this.#broadcast(msg, (s) => s.level === undefined || level >= s.level);
+    }
+    return this.#broadcast(msg, () => true);
+  }
+
+  #broadcast(msg: Message, want: (s: SessionState) => boolean): Action[] {
+    const out: Action[] = [];
+    for (const [sid, s] of this.#sessions) if (want(s)) out.push({ to: "session", sid, msg });
+    return out;
+  }
+
+  #serverRequest(msg: Message): Action[] {
+    const owner = this.#ownerOf(msg);
+    if (owner === undefined) {
+      const text = `Cannot route request "${msg.method}": no single client session caused it`;
+      return [{ to: "upstream", msg: errorResponse(msg.id, ErrorCode.InternalError, text) }];
+    }
+    this.#serverReqs.set(idKey(msg.id), owner.sid);
+    return [{ to: "session", sid: owner.sid, msg, related: owner.related }];
+  }
+
+  #ownerOf(msg: Message): { sid: string; related?: Id } | undefined {
+    const meta = metaOf(msg);
+    for (const key of RELATED_KEYS) {
+      const p = meta?.[key] === undefined ? undefined : this.#pending.get(Number(meta[key]));
+      if (p && p.sid !== INTERNAL) return { sid: p.sid, related: p.clientId };
+    }
+    const t = meta?.progressToken === undefined
+      ? undefined
+      : this.#tokens.get(String(meta.progressToken));
+    if (t) return { sid: t.sid, related: t.clientId };
+    let only: Pending | undefined;
+    for (const p of this.#pending.values()) {
+      if (p.sid === INTERNAL) continue;
+      if (only && only.sid !== p.sid) return undefined;
+      if (!only) only = p;
+    }
+    return only ? { sid: only.sid, related: only.clientId } : undefined;
+  }
+
+  /** Forgets a session: cancels its upstream requests, answers its server requests, unsubscribes. */
+  removeSession(sid: string): Action[] {
+    const s = this.#sessions.get(sid);
+    if (!s) return [];
+    this.#sessions.delete(sid);
+    const out: Action[] = [];
+    for (const upId of s.pending.values()) {
+      const p = this.#pending.get(upId);
+      if (p) this.#forget(upId, p);
+      const params = { requestId: upId, reason: "Client session ended" };
+      out.push({
+        to: "upstream",
+        msg: { jsonrpc: "2.0", method: "notifications/cancelled", params },
+      });
+    }
+    for (const [key, owner] of this.#serverReqs) {
+      if (owner !== sid) continue;
+      this.#serverReqs.delete(key);
+      const id = key[0] === "n" ? Number(key.slice(1)) : key.slice(1);
+      out.push({
+        to: "upstream",
+        msg: errorResponse(id, ErrorCode.ConnectionClosed, "Client session ended"),
+      });
+    }
+    for (const [uri, set] of this.#subs) {
+      if (!set.delete(sid) || set.size > 0) continue;
+      this.#subs.delete(uri);
+      const upId = this.#nextId++;
+      this.#pending.set(upId, { sid: INTERNAL, clientId: upId, method: "resources/unsubscribe" });
+      const msg: Message = {
+        jsonrpc: "2.0",
+        id: upId,
+        method: "resources/unsubscribe",
+        params: { uri },
+      };
+      out.push({ to: "upstream", msg });
+    }
+    return out;
+  }
+
+  /** Fails every pending request (the upstream went away) and forgets all routing state. */
+  failAll(reason: string): Action[] {
+    const out: Action[] = [];
+    for (const p of this.#pending.values()) {
+      if (p.sid === INTERNAL) continue;
+      const msg = errorResponse(p.clientId, ErrorCode.ConnectionClosed, reason);
+      out.push({ to: "session", sid: p.sid, msg, related: p.clientId });
+    }
+    this.#pending.clear();
+    this.#tokens.clear();
+    this.#serverReqs.clear();
+    this.#subs.clear();
+    for (const s of this.#sessions.values()) s.pending.clear();
+    return out;
+  }
+}

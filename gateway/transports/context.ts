@@ -1,0 +1,86 @@
+/** What every transport gets from the server: sessions, hubs, limits, helpers. */
+import { type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Hub, SessionSink } from "../session/hub.ts";
+import type { SessionTable, TableEntry } from "../session/table.ts";
+
+/** A client session of any transport, as kept in the session table. */
+export interface ClientSession extends TableEntry, SessionSink {
+  readonly id: string;
+  readonly hub: Hub;
+  /** Ends the session from the gateway side (DELETE, expiry, shutdown). */
+  end(reason: string): void;
+}
+
+/** Shared state and services the transports use. */
+export interface TransportContext {
+  log: Logger;
+  sessions: SessionTable<ClientSession>;
+  maxSessions: number;
+  /** Gets a ready hub for a new session (shared, or a fresh one per session); null if none. */
+  acquireHub(): Promise<Hub | null>;
+  /** Releases a hub when its session ended (per-session mode closes it). */
+  releaseHub(hub: Hub): void;
+  /** The shared hub (stateless requests use it); null in per-session mode. */
+  sharedHub(): Hub | null;
+  /** Counts one JSON-RPC method call for metrics. */
+  countMethod(method: string): void;
+  /** Current time in ms. */
+  now(): number;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** A JSON response. */
+export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...JSON_HEADERS, ...headers as Record<string, string> },
+  });
+}
+
+/** A JSON-RPC error in an HTTP error response. */
+export function rpcError(status: number, code: number, message: string, id?: Id | null): Response {
+  return jsonResponse({ jsonrpc: "2.0", id: id ?? null, error: { code, message } }, status);
+}
+
+/** Builds the initialize result a client gets from the upstream's cached one. */
+export function initializeResult(cached: Json, version: string): Json {
+  return { ...cached, protocolVersion: version };
+}
+
+/** Reads a request body as text, failing with a 413 response past `max` bytes. */
+export async function readBody(req: Request, max: number): Promise<string | Response> {
+  const tooBig = () => rpcError(413, -32600, `Request body larger than ${max} bytes`);
+  const length = Number(req.headers.get("content-length") ?? NaN);
+  if (length > max) {
+    await req.body?.cancel();
+    return tooBig();
+  }
+  if (!Number.isNaN(length)) return await req.text();
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of req.body) {
+    size += c.length;
+    if (size > max) return tooBig();
+    chunks.push(c);
+  }
+  const all = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/** Creates an unguessable session id. */
+export function newSessionId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+/** Whether a message is the initialize request. */
+export function isInitialize(msg: Message): boolean {
+  return msg.method === "initialize" && msg.id !== undefined;
+}

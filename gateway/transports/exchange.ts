@@ -1,0 +1,110 @@
+/**
+ * One POST exchange of the Streamable HTTP transport: waits for the responses to the POSTed
+ * requests and answers with JSON, or switches to an SSE stream as soon as a related message
+ * (progress, server request) must be sent before the response (when the client accepts both).
+ */
+import { ErrorCode, errorResponse, type Id, idKey, type Message } from "../jsonrpc/message.ts";
+import { jsonResponse } from "./context.ts";
+import type { SseStream } from "./sse_stream.ts";
+
+/** How a POST may be answered: JSON only, SSE only, or JSON unless streaming is needed. */
+export type ReplyMode = "json" | "sse" | "auto";
+
+/** Picks the reply mode from an Accept header; null when it allows neither (406). */
+export function replyMode(accept: string | null): ReplyMode | null {
+  const a = (accept ?? "").toLowerCase();
+  const json = a.includes("application/json"), sse = a.includes("text/event-stream");
+  const any = a.includes("*/*");
+  if (json && sse) return "auto";
+  if (json) return "json";
+  if (sse) return "sse";
+  return any ? "auto" : null;
+}
+
+/** Headers of an SSE response. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+};
+
+/** The pending answer to one POST carrying one request or a batch. */
+export class Exchange {
+  readonly response: Promise<Response>;
+  #want = new Set<string>();
+  #ids: Id[];
+  #responses: Message[] = [];
+  #stream: SseStream | null = null;
+  #resolve!: (r: Response) => void;
+  #mode: ReplyMode;
+  #batch: boolean;
+  #headers: Record<string, string>;
+  #newStream: () => SseStream;
+
+  constructor(
+    ids: Id[],
+    opts: { mode: ReplyMode; batch: boolean; headers: Record<string, string> },
+    newStream: () => SseStream,
+  ) {
+    this.#ids = ids;
+    for (const id of ids) this.#want.add(idKey(id));
+    this.#mode = opts.mode;
+    this.#batch = opts.batch;
+    this.#headers = opts.headers;
+    this.#newStream = newStream;
+    this.response = new Promise((r) => this.#resolve = r);
+    if (this.#mode === "sse") this.#openStream();
+  }
+
+  /** Whether every response was sent. */
+  get done(): boolean {
+    return this.#want.size === 0;
+  }
+
+  /** Takes a response or a related message; false when it does not belong here. */
+  take(msg: Message, isResponse: boolean): boolean {
+    if (isResponse) {
+      if (!this.#want.delete(idKey(msg.id))) return false;
+      if (this.#stream) {
+        this.#stream.send(msg);
+        if (this.done) this.#stream.end();
+      } else {
+        this.#responses.push(msg);
+        if (this.done) this.#finishJson();
+      }
+      return true;
+    }
+    if (this.#mode === "json") return false;
+    this.#openStream().send(msg);
+    return true;
+  }
+
+  #finishJson(): void {
+    const body = this.#batch ? this.#responses : this.#responses[0];
+    this.#resolve(jsonResponse(body, 200, this.#headers));
+  }
+
+  #openStream(): SseStream {
+    if (this.#stream) return this.#stream;
+    const stream = this.#stream = this.#newStream();
+    this.#resolve(
+      new Response(stream.connect(), { headers: { ...SSE_HEADERS, ...this.#headers } }),
+    );
+    for (const r of this.#responses) stream.send(r);
+    this.#responses = [];
+    return stream;
+  }
+
+  /** Answers every still-pending request with an error (session ended). */
+  abort(reason: string): void {
+    for (const id of this.#ids) {
+      if (this.#want.has(idKey(id))) {
+        this.take(errorResponse(id, ErrorCode.ConnectionClosed, reason), true);
+      }
+    }
+  }
+
+  /** Client request ids of this exchange. */
+  get ids(): Id[] {
+    return this.#ids;
+  }
+}

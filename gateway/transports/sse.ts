@@ -1,0 +1,126 @@
+/** The legacy HTTP+SSE transport: `GET /sse` stream plus `POST /message?sessionId=…`. */
+import { ErrorCode, type Message, parseBody, resultResponse } from "../jsonrpc/message.ts";
+import { negotiateVersion } from "../protocol.ts";
+import type { Hub } from "../session/hub.ts";
+import {
+  type ClientSession,
+  initializeResult,
+  isInitialize,
+  jsonResponse,
+  newSessionId,
+  readBody,
+  rpcError,
+  type TransportContext,
+} from "./context.ts";
+import { SSE_HEADERS } from "./exchange.ts";
+import { SseStream } from "./sse_stream.ts";
+
+/** A legacy SSE client session: every message for it goes down its one stream. */
+export class LegacySession implements ClientSession {
+  readonly id: string;
+  readonly hub: Hub;
+  readonly stream: SseStream;
+  lastActive: number;
+  #ctx: TransportContext;
+  #ended = false;
+
+  constructor(id: string, hub: Hub, ctx: TransportContext) {
+    this.id = id;
+    this.hub = hub;
+    this.#ctx = ctx;
+    this.lastActive = ctx.now();
+    this.stream = new SseStream(id, { onDisconnect: () => this.end() });
+  }
+
+  /** Whether the stream is connected. */
+  busy(): boolean {
+    return this.stream.connected;
+  }
+
+  /** Sends a message down the stream. */
+  deliver(msg: Message): void {
+    this.stream.send(msg);
+  }
+
+  /** Handles client messages posted to `/message`. */
+  post(msgs: Message[]): void {
+    this.lastActive = this.#ctx.now();
+    for (const m of msgs) {
+      this.#ctx.countMethod(m.method ?? "response");
+      if (isInitialize(m) && this.hub.initResult) {
+        const version = negotiateVersion(
+          m.params?.protocolVersion,
+          this.hub.initResult.protocolVersion as string,
+        );
+        this.stream.send(resultResponse(m.id, initializeResult(this.hub.initResult, version)));
+      } else {
+        this.hub.fromClient(this.id, m);
+      }
+    }
+  }
+
+  /** Ends the session from the hub side. */
+  close(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#ctx.sessions.delete(this.id);
+    this.stream.end();
+    this.#ctx.releaseHub(this.hub);
+  }
+
+  /** Ends the session from the client or gateway side. */
+  end(): void {
+    this.hub.detach(this.id);
+    this.close();
+  }
+}
+
+/** Handles `GET /sse`: opens a session and announces its message endpoint. */
+export async function handleSseOpen(req: Request, ctx: TransportContext): Promise<Response> {
+  if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
+  if (ctx.sessions.size >= ctx.maxSessions) {
+    return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions");
+  }
+  const hub = await ctx.acquireHub();
+  if (!hub?.initResult) {
+    if (hub) ctx.releaseHub(hub);
+    return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: upstream not ready");
+  }
+  const session = new LegacySession(newSessionId(), hub, ctx);
+  ctx.sessions.set(session.id, session);
+  hub.attach(session.id, session);
+  const body = session.stream.connect();
+  const base = new URL(req.url).pathname.replace(/\/sse$/, "");
+  session.stream.event("endpoint", `${base}/message?sessionId=${session.id}`);
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+/** Handles `POST /message?sessionId=…`: 202, and the answer arrives on the stream. */
+export async function handleSseMessage(
+  req: Request,
+  ctx: TransportContext,
+  maxBody: number,
+): Promise<Response> {
+  if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+  const sid = new URL(req.url).searchParams.get("sessionId");
+  if (!sid) return rpcError(400, ErrorCode.InvalidRequest, "Missing sessionId");
+  const session = ctx.sessions.get(sid);
+  if (!(session instanceof LegacySession)) {
+    await req.body?.cancel();
+    return rpcError(
+      404,
+      ErrorCode.InvalidRequest,
+      `Cannot find session "${sid}": unknown or ended`,
+    );
+  }
+  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+    await req.body?.cancel();
+    return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
+  }
+  const text = await readBody(req, maxBody);
+  if (text instanceof Response) return text;
+  const parsed = parseBody(text);
+  if (!parsed.ok) return jsonResponse(parsed.error, 400);
+  session.post(parsed.messages);
+  return new Response("Accepted", { status: 202 });
+}

@@ -1,0 +1,283 @@
+/** The Streamable HTTP transport at `/mcp` (revisions 2025-03-26, 2025-06-18, 2025-11-25). */
+import {
+  ErrorCode,
+  type Id,
+  idKey,
+  type Message,
+  parseBody,
+  resultResponse,
+} from "../jsonrpc/message.ts";
+import {
+  allowsBatch,
+  META_VERSION,
+  negotiateVersion,
+  SESSION_VERSIONS,
+  STATELESS_VERSION,
+} from "../protocol.ts";
+import type { Hub } from "../session/hub.ts";
+import {
+  type ClientSession,
+  initializeResult,
+  isInitialize,
+  jsonResponse,
+  newSessionId,
+  readBody,
+  rpcError,
+  type TransportContext,
+} from "./context.ts";
+import { Exchange, type ReplyMode, replyMode, SSE_HEADERS } from "./exchange.ts";
+import { parseEventId, SseStream } from "./sse_stream.ts";
+import { handleStateless } from "./stateless.ts";
+
+const SESSION = "mcp-session-id";
+const VERSION = "mcp-protocol-version";
+const HISTORY = 100;
+const MAX_STREAMS = 16;
+
+/** A Streamable HTTP client session. */
+export class StreamableSession implements ClientSession {
+  readonly id: string;
+  readonly hub: Hub;
+  readonly version: string;
+  lastActive: number;
+  #ctx: TransportContext;
+  #exchanges = new Map<string, Exchange>();
+  #get: SseStream | null = null;
+  #streams = new Map<string, SseStream>();
+  #nextStream = 0;
+  #ended = false;
+
+  constructor(id: string, hub: Hub, version: string, ctx: TransportContext) {
+    this.id = id;
+    this.hub = hub;
+    this.version = version;
+    this.#ctx = ctx;
+    this.lastActive = ctx.now();
+  }
+
+  /** Whether a stream is connected or a request is pending. */
+  busy(): boolean {
+    return this.#exchanges.size > 0 || (this.#get?.connected ?? false);
+  }
+
+  /** Delivers a message from the hub to the POST stream it belongs to, else the GET stream. */
+  deliver(msg: Message, related?: Id): void {
+    const isResponse = msg.method === undefined;
+    if (related !== undefined) {
+      const key = idKey(related);
+      const ex = this.#exchanges.get(key);
+      if (ex && ex.take(msg, isResponse)) {
+        if (isResponse) this.#exchanges.delete(key);
+        return;
+      }
+    }
+    if (!isResponse) this.#get?.send(msg);
+  }
+
+  /** Creates a new resumable stream of this session. */
+  newStream(): SseStream {
+    const s = new SseStream(`${this.id.slice(0, 8)}${this.#nextStream++}`, { history: HISTORY });
+    this.#streams.set(s.id, s);
+    if (this.#streams.size > MAX_STREAMS) {
+      for (const [id, old] of this.#streams) {
+        if (old.ended && old !== s) {
+          this.#streams.delete(id);
+          break;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** Posts client messages: requests get an exchange, the rest is routed at once. */
+  post(msgs: Message[], mode: ReplyMode, batch: boolean): Response | Promise<Response> {
+    this.lastActive = this.#ctx.now();
+    const ids = msgs.filter((m) => m.method !== undefined && m.id !== undefined).map((m) =>
+      m.id as Id
+    );
+    let ex: Exchange | undefined;
+    if (ids.length > 0) {
+      const opts = { mode, batch, headers: { [SESSION]: this.id } };
+      ex = new Exchange(ids, opts, () => this.newStream());
+      for (const id of ids) this.#exchanges.set(idKey(id), ex);
+    }
+    for (const m of msgs) {
+      this.#ctx.countMethod(m.method ?? "response");
+      this.hub.fromClient(this.id, m);
+    }
+    return ex ? ex.response : new Response(null, { status: 202 });
+  }
+
+  /** Opens the GET stream, or resumes a stream after `Last-Event-ID`. */
+  get(lastEventId: string | null): Response {
+    this.lastActive = this.#ctx.now();
+    const headers = { ...SSE_HEADERS, [SESSION]: this.id };
+    const resume = parseEventId(lastEventId);
+    if (resume) {
+      const s = this.#streams.get(resume.stream);
+      if (!s) {
+        return rpcError(404, ErrorCode.InvalidRequest, "Cannot resume stream: unknown event id");
+      }
+      return new Response(s.connect(resume.n), { headers });
+    }
+    if (this.#get?.connected) {
+      return rpcError(409, ErrorCode.InvalidRequest, "Cannot open stream: one is already open");
+    }
+    this.#get ??= this.newStream();
+    return new Response(this.#get.connect(), { headers });
+  }
+
+  /** Ends the session from the hub side (upstream died, shutdown). */
+  close(reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#ctx.sessions.delete(this.id);
+    for (const ex of new Set(this.#exchanges.values())) ex.abort(reason);
+    this.#exchanges.clear();
+    for (const s of this.#streams.values()) s.end();
+    this.#get = null;
+    this.#ctx.releaseHub(this.hub);
+  }
+
+  /** Ends the session from the client or gateway side (DELETE, expiry). */
+  end(reason: string): void {
+    this.hub.detach(this.id);
+    this.close(reason);
+  }
+}
+
+/** Handles any request to `/mcp`. */
+export function handleMcp(
+  req: Request,
+  ctx: TransportContext,
+  maxBody: number,
+): Promise<Response> | Response {
+  switch (req.method) {
+    case "POST":
+      return handlePost(req, ctx, maxBody);
+    case "GET":
+      return handleGet(req, ctx);
+    case "DELETE":
+      return handleDelete(req, ctx);
+  }
+  return new Response(null, { status: 405, headers: { allow: "GET, POST, DELETE" } });
+}
+
+function checkVersion(req: Request): Response | null {
+  const v = req.headers.get(VERSION);
+  if (v === null || SESSION_VERSIONS.includes(v)) return null;
+  return rpcError(400, ErrorCode.InvalidRequest, `Unsupported protocol version "${v}"`);
+}
+
+function findSession(req: Request, ctx: TransportContext): StreamableSession | Response {
+  const sid = req.headers.get(SESSION);
+  if (sid === null) return rpcError(400, ErrorCode.InvalidRequest, "Missing Mcp-Session-Id header");
+  const s = ctx.sessions.get(sid);
+  if (!(s instanceof StreamableSession)) {
+    return rpcError(
+      404,
+      ErrorCode.InvalidRequest,
+      `Cannot find session "${sid}": unknown or ended`,
+    );
+  }
+  return s;
+}
+
+function isStateless(req: Request, msgs: Message[]): boolean {
+  if (req.headers.get(VERSION) === STATELESS_VERSION) return true;
+  return msgs.length === 1 && msgs[0].params?._meta !== undefined &&
+    (msgs[0].params._meta as Record<string, unknown>)[META_VERSION] === STATELESS_VERSION;
+}
+
+async function handlePost(req: Request, ctx: TransportContext, maxBody: number): Promise<Response> {
+  const mode = replyMode(req.headers.get("accept"));
+  if (mode === null) {
+    return rpcError(
+      406,
+      ErrorCode.InvalidRequest,
+      "Accept must include application/json or text/event-stream",
+    );
+  }
+  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+    await req.body?.cancel();
+    return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
+  }
+  const text = await readBody(req, maxBody);
+  if (text instanceof Response) return text;
+  const parsed = parseBody(text);
+  if (!parsed.ok) return jsonResponse(parsed.error, 400);
+  const { messages, batch } = parsed;
+  if (isStateless(req, messages)) return handleStateless(req, messages, batch, ctx, mode);
+  const init = messages.find(isInitialize);
+  if (init) {
+    if (messages.length > 1) {
+      return rpcError(400, ErrorCode.InvalidRequest, "Initialize must not be batched", init.id);
+    }
+    return await initialize(init, ctx, mode);
+  }
+  const bad = checkVersion(req);
+  if (bad) return bad;
+  const session = findSession(req, ctx);
+  if (session instanceof Response) return session;
+  if (batch && !allowsBatch(session.version)) {
+    return rpcError(400, ErrorCode.InvalidRequest, `Batches are not allowed in ${session.version}`);
+  }
+  return session.post(messages, mode, batch);
+}
+
+async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode): Promise<Response> {
+  const full = () => ctx.sessions.size >= ctx.maxSessions;
+  const tooMany = () =>
+    rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions", msg.id);
+  if (full()) return tooMany();
+  ctx.countMethod("initialize");
+  const hub = await ctx.acquireHub();
+  if (!hub?.initResult) {
+    return rpcError(
+      503,
+      ErrorCode.ConnectionClosed,
+      "Cannot create session: upstream not ready",
+      msg.id,
+    );
+  }
+  if (full()) {
+    ctx.releaseHub(hub);
+    return tooMany();
+  }
+  const version = negotiateVersion(
+    msg.params?.protocolVersion,
+    hub.initResult.protocolVersion as string,
+  );
+  const session = new StreamableSession(newSessionId(), hub, version, ctx);
+  ctx.sessions.set(session.id, session);
+  hub.attach(session.id, session);
+  const body = resultResponse(msg.id, initializeResult(hub.initResult, version));
+  const headers = { [SESSION]: session.id };
+  if (mode !== "sse") return jsonResponse(body, 200, headers);
+  const s = session.newStream();
+  const res = new Response(s.connect(), { headers: { ...SSE_HEADERS, ...headers } });
+  s.send(body);
+  s.end();
+  return res;
+}
+
+function handleGet(req: Request, ctx: TransportContext): Response {
+  if (req.headers.get(VERSION) === STATELESS_VERSION) {
+    return new Response(null, { status: 405, headers: { allow: "POST" } });
+  }
+  if (!(req.headers.get("accept") ?? "").includes("text/event-stream")) {
+    return rpcError(406, ErrorCode.InvalidRequest, "Accept must include text/event-stream");
+  }
+  const bad = checkVersion(req);
+  if (bad) return bad;
+  const session = findSession(req, ctx);
+  if (session instanceof Response) return session;
+  return session.get(req.headers.get("last-event-id"));
+}
+
+function handleDelete(req: Request, ctx: TransportContext): Response {
+  const session = findSession(req, ctx);
+  if (session instanceof Response) return session;
+  session.end("Session deleted by client");
+  return new Response(null, { status: 200 });
+}
