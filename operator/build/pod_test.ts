@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import type { MCPServer } from "../../lib/api/mod.ts";
+import { buildPod, buildService, LAUNCH_SCRIPT, specHash } from "./pod.ts";
+import { podName, serviceEndpoint, serviceName } from "./names.ts";
+import { operatorManifests } from "./manifests.ts";
+
+function server(spec: Partial<MCPServer["spec"]> = {}): MCPServer {
+  return {
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPServer",
+    metadata: { name: "everything", namespace: "team", uid: "u-1", generation: 1 },
+    spec: { image: "node:22-alpine", pool: "default", ...spec },
+  };
+}
+
+const opts = {
+  gatewayImage: "ghcr.io/nwrx/nmcp:dev",
+  entrypoint: { command: ["npx"], args: ["x"] },
+};
+
+Deno.test("buildPod() wires a stdio server through the launcher and the gateway sidecar", () => {
+  const pod = buildPod(server(), opts);
+  const [launcher, gateway] = pod.spec.initContainers!;
+  assert.equal(launcher.image, "busybox:1.37");
+  assert.deepEqual(launcher.command, [
+    "/bin/busybox",
+    "sh",
+    "-c",
+    "mkdir -p /nmcp/bin && cp /bin/busybox /nmcp/bin/busybox",
+  ]);
+  assert.equal(gateway.restartPolicy, "Always");
+  assert.deepEqual(gateway.command, ["nmcp-gateway", "--fifo", "/nmcp", "--port", "8080"]);
+  assert.deepEqual(gateway.ports, [{ name: "mcp", containerPort: 8080, protocol: "TCP" }]);
+  assert.deepEqual(gateway.readinessProbe?.httpGet, { path: "/readyz", port: 8080 });
+  const mcp = pod.spec.containers[0];
+  assert.deepEqual(mcp.command, [
+    "/nmcp/bin/busybox",
+    "sh",
+    "-c",
+    LAUNCH_SCRIPT,
+    "nmcp-launch",
+    "npx",
+    "x",
+  ]);
+  assert.equal(mcp.args, undefined);
+  assert.deepEqual(pod.spec.volumes, [{ name: "nmcp", emptyDir: {} }]);
+  assert.deepEqual(pod.metadata.ownerReferences, [{
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPServer",
+    name: "everything",
+    uid: "u-1",
+    controller: true,
+    blockOwnerDeletion: true,
+  }]);
+  assert.equal(pod.metadata.labels!["nmcp.nwrx.io/server"], "everything");
+  assert.equal(pod.metadata.annotations!["nmcp.nwrx.io/spec-hash"], specHash(server(), opts));
+});
+
+Deno.test("buildPod() proxies HTTP servers without launcher or FIFOs", () => {
+  const s = server({
+    command: ["node", "srv.js"],
+    args: ["--http"],
+    transport: { type: "streamable-http", port: 3001 },
+  });
+  const pod = buildPod(s, { gatewayImage: "gw" });
+  assert.equal(pod.spec.initContainers!.length, 1);
+  assert.deepEqual(pod.spec.initContainers![0].command, [
+    "nmcp-gateway",
+    "--http",
+    "http://127.0.0.1:3001/mcp",
+    "--port",
+    "8080",
+  ]);
+  assert.deepEqual(pod.spec.containers[0].command, ["node", "srv.js"]);
+  assert.deepEqual(pod.spec.containers[0].args, ["--http"]);
+  assert.equal(pod.spec.volumes, undefined);
+  const sse = buildPod(server({ transport: { type: "sse", port: 9 } }), { gatewayImage: "gw" });
+  assert.equal(sse.spec.initContainers![0].command![2], "http://127.0.0.1:9/sse");
+});
+
+Deno.test("buildPod() refuses a stdio server without entrypoint", () => {
+  assert.throws(() => buildPod(server(), { gatewayImage: "gw" }), /entrypoint unknown/);
+});
+
+Deno.test("specHash() changes with the pod-shaping spec only", () => {
+  const a = specHash(server(), opts);
+  assert.equal(specHash(server({ idleTimeout: 5 }), opts), a);
+  assert.notEqual(specHash(server({ image: "node:23" }), opts), a);
+  assert.notEqual(specHash(server(), { ...opts, gatewayImage: "gw:2" }), a);
+});
+
+Deno.test("buildPod() takes resources from the pool when the server sets none", () => {
+  const pool = {
+    apiVersion: "nmcp.nwrx.io/v1" as const,
+    kind: "MCPPool" as const,
+    metadata: { name: "default" },
+    spec: { defaultResources: { limits: { memory: "1Gi" } } },
+  };
+  const pod = buildPod(server(), { ...opts, pool });
+  assert.deepEqual(pod.spec.containers[0].resources, { limits: { memory: "1Gi" } });
+});
+
+Deno.test("buildService() maps port 80 to the gateway and names the endpoint", () => {
+  const svc = buildService(server());
+  assert.equal(svc.metadata.name, "mcp-everything");
+  assert.deepEqual(svc.spec.ports, [{
+    name: "http",
+    port: 80,
+    targetPort: "mcp",
+    protocol: "TCP",
+  }]);
+  assert.equal(serviceEndpoint("everything", "team"), "http://mcp-everything.team.svc:80/mcp");
+});
+
+Deno.test("names stay within 63 characters and stay distinct", () => {
+  const long = "a".repeat(80);
+  assert.ok(serviceName(long).length <= 63);
+  assert.ok(podName(long, "0123456789").length <= 63);
+  assert.notEqual(serviceName(long), serviceName(long + "b"));
+});
+
+Deno.test("operatorManifests() returns least-privilege install objects", () => {
+  const objs = operatorManifests({ image: "img:1" });
+  const kinds = objs.map((o) => o.kind);
+  assert.deepEqual(kinds.slice(0, 2), ["CustomResourceDefinition", "CustomResourceDefinition"]);
+  assert.ok(kinds.includes("Namespace") && kinds.includes("ClusterRole"));
+  const dep = objs.find((o) => o.kind === "Deployment")!;
+  const c = (dep.spec as { template: { spec: { containers: Record<string, unknown>[] } } })
+    .template.spec.containers[0];
+  assert.deepEqual(c.securityContext, {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  });
+  const role = objs.find((o) => o.kind === "ClusterRole")!;
+  const verbs = JSON.stringify(role.rules);
+  assert.ok(!verbs.includes('"*"'));
+  assert.equal(operatorManifests({ crds: false })[0].kind, "Namespace");
+});

@@ -1,0 +1,39 @@
+/** The activity report of a gateway (`GET /activity`), as the operator reads it. */
+
+/** What the gateway learned from the upstream's initialize result. */
+export interface ServerInfo {
+  name: string;
+  version: string;
+  protocolVersion: string;
+  capabilities: Record<string, unknown>;
+}
+
+/** The JSON body of a gateway's `/activity`. */
+export interface Activity {
+  openSessions: number;
+  currentConnections: number;
+  totalRequests: number;
+  lastRequestAt: string | null;
+  upstream: { state: string; restarts: number };
+  serverInfo: ServerInfo | null;
+}
+
+/** Validates an `/activity` body, throwing a TypeError when it has the wrong shape. */
+export function parseActivity(body: unknown): Activity {
+  const b = body as Partial<Activity> | null;
+  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+  if (
+    !b || typeof b !== "object" || !num(b.openSessions) || !num(b.totalRequests) ||
+    !(b.lastRequestAt === null || typeof b.lastRequestAt === "string")
+  ) {
+    throw new TypeError("Cannot read gateway activity: unexpected body shape");
+  }
+  return {
+    openSessions: b.openSessions!,
+    currentConnections: num(b.currentConnections) ? b.currentConnections! : 0,
+    totalRequests: b.totalRequests!,
+    lastRequestAt: b.lastRequestAt!,
+    upstream: b.upstream ?? { state: "unknown", restarts: 0 },
+    serverInfo: b.serverInfo ?? null,
+  };
+}

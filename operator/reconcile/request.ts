@@ -1,0 +1,47 @@
+/** The request rule: when an MCPServer is wanted running, from annotations and status. */
+
+import { ANNOTATIONS, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
+
+/** Default idle timeout, in seconds, when neither the server nor its pool sets one. */
+export const DEFAULT_IDLE_TIMEOUT = 600;
+
+function ms(value: string | undefined): number {
+  const t = value ? Date.parse(value) : NaN;
+  return Number.isFinite(t) ? t : -Infinity;
+}
+
+/** When the server was last asked to run, or -Infinity. */
+export function requestedAt(server: MCPServer): number {
+  return ms(server.metadata.annotations?.[ANNOTATIONS.requestedAt]);
+}
+
+/**
+ * Whether the server is wanted running: its latest request is newer than both its latest
+ * explicit stop request and the moment the operator last stopped it (`status.stoppedAt`).
+ */
+export function isWanted(server: MCPServer): boolean {
+  const r = requestedAt(server);
+  if (r === -Infinity) return false;
+  const stop = ms(server.metadata.annotations?.[ANNOTATIONS.stopRequestedAt]);
+  return r > stop && r > ms(server.status?.stoppedAt);
+}
+
+/** Whether the latest request was an explicit stop (newer than the latest run request). */
+export function isStopRequested(server: MCPServer): boolean {
+  const stop = ms(server.metadata.annotations?.[ANNOTATIONS.stopRequestedAt]);
+  return stop !== -Infinity && stop >= requestedAt(server);
+}
+
+/** The idle timeout in seconds (0 = never): the server's, else its pool's, else 600. */
+export function idleTimeoutOf(server: MCPServer, pool: MCPPool | null | undefined): number {
+  return server.spec.idleTimeout ?? pool?.spec.defaultIdleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+}
+
+/** The last sign of use: the request, the start, or the last client request (ms). */
+export function lastActiveAt(server: MCPServer, lastRequestAt?: string | null): number {
+  return Math.max(
+    requestedAt(server),
+    ms(server.status?.startedAt),
+    ms(lastRequestAt ?? server.status?.lastRequestAt),
+  );
+}

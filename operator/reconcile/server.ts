@@ -1,0 +1,412 @@
+/** The pure MCPServer planner: (server, observed, now) → desired pod, service, status, events. */
+
+import {
+  CONDITIONS,
+  type MCPPool,
+  type MCPServer,
+  type MCPServerStatus,
+  type Phase,
+} from "../../lib/api/mod.ts";
+import { buildPod, buildService, type PodOptions, specHash } from "../build/pod.ts";
+import { serviceEndpoint } from "../build/names.ts";
+import type { Entrypoint, Pod, Service } from "../build/types.ts";
+import type { Activity } from "./activity.ts";
+import { type ConditionInput, setConditions } from "./conditions.ts";
+import { podVerdict } from "./pod_health.ts";
+import { poolDecision, type PoolMember } from "./pool.ts";
+import { type PlannedEvent, REASONS } from "./reasons.ts";
+import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
+import { validateServer } from "./validate.ts";
+
+/** What the controller observed for one server. */
+export interface ObservedServer {
+  /** Pods of the server (by label and controller owner). */
+  pods: Pod[];
+  service?: Service | null;
+  pool?: MCPPool | null;
+  /** Every server of the same pool, this one included. */
+  poolMembers: PoolMember[];
+  /** Latest gateway activity of the running pod. */
+  activity?: Activity | null;
+  /** The resolved entrypoint, when asked for (see `ServerPlan.needsEntrypoint`). */
+  entrypoint?: Entrypoint | { error: string };
+}
+
+/** Operator-wide settings the planner needs. */
+export interface ServerSettings {
+  gatewayImage: string;
+  launcherImage?: string;
+  serviceAccountName?: string;
+  gatewayLogLevel?: string;
+  /** Seconds a pod may take to become Ready before the server is Degraded. Default 120. */
+  readyTimeout?: number;
+  /** Glob patterns of allowed images; empty or absent allows all. */
+  imageAllowlist?: string[];
+}
+
+/** The planner's answer for one server. */
+export interface ServerPlan {
+  /** The pod that must exist (created when absent); null: no pod; undefined: leave pods alone. */
+  pod?: Pod | null;
+  /** Pods to delete (outdated spec, broken, or not wanted). */
+  deletePods: string[];
+  /** The Service that must exist; null: none. */
+  service?: Service | null;
+  status: MCPServerStatus;
+  events: PlannedEvent[];
+  /** Reconcile again after this many milliseconds. */
+  requeueAfter?: number;
+  /** The planner needs the image's entrypoint: resolve it and plan again. */
+  needsEntrypoint?: boolean;
+}
+
+interface Ctx {
+  server: MCPServer;
+  observed: ObservedServer;
+  now: number;
+  iso: string;
+  settings: ServerSettings;
+  livePods: Pod[];
+}
+
+type Outcome = {
+  phase: Phase;
+  conditions: ConditionInput[];
+  event?: PlannedEvent;
+  pod?: Pod | null;
+  deletePods?: string[];
+  requeueAfter?: number;
+  status?: Partial<MCPServerStatus>;
+  needsEntrypoint?: boolean;
+  /** Keep the current conditions as they are. */
+  keep?: boolean;
+};
+
+const cond = (type: string, ok: boolean, reason: string, message: string): ConditionInput => ({
+  type,
+  status: ok ? "True" : "False",
+  reason,
+  message,
+});
+
+function podOptions(ctx: Ctx, entrypoint?: Entrypoint): PodOptions {
+  const s = ctx.settings;
+  return {
+    gatewayImage: s.gatewayImage,
+    launcherImage: s.launcherImage,
+    serviceAccountName: s.serviceAccountName,
+    gatewayLogLevel: s.gatewayLogLevel,
+    pool: ctx.observed.pool,
+    entrypoint,
+  };
+}
+
+function failed(ctx: Ctx, reason: string, message: string, stop: boolean): Outcome {
+  return {
+    phase: "Failed",
+    conditions: [
+      cond(CONDITIONS.configured, false, reason, message),
+      cond(CONDITIONS.ready, false, reason, message),
+      cond(CONDITIONS.active, false, reason, message),
+      cond(CONDITIONS.queued, false, reason, ""),
+      cond(CONDITIONS.degraded, true, reason, message),
+    ],
+    event: { type: "Warning", reason, message },
+    pod: null,
+    deletePods: ctx.livePods.map((p) => p.metadata.name!),
+    status: stop ? { stoppedAt: ctx.iso } : {},
+  };
+}
+
+function notRunning(ctx: Ctx, reason: string, message: string): Outcome {
+  const { server, livePods } = ctx;
+  const pods = ctx.observed.pods.length > 0;
+  const prev = server.status?.phase;
+  if (prev === "Failed" && server.status?.observedGeneration === server.metadata.generation) {
+    return { phase: "Failed", conditions: [], pod: null, deletePods: names(livePods), keep: true };
+  }
+  const wasUp = prev === "Starting" || prev === "Ready" || prev === "Degraded";
+  const phase: Phase = pods ? "Stopping" : "Idle";
+  const event: PlannedEvent | undefined = phase === "Stopping" && prev !== "Stopping"
+    ? { type: "Normal", reason: REASONS.stopping, message }
+    : phase === "Idle" && prev === "Stopping"
+    ? { type: "Normal", reason: REASONS.stopped, message: "Pod deleted; server is idle" }
+    : undefined;
+  return {
+    phase,
+    conditions: [
+      cond(CONDITIONS.ready, false, reason, message),
+      cond(CONDITIONS.active, false, reason, message),
+      cond(CONDITIONS.queued, false, reason, ""),
+      cond(CONDITIONS.degraded, false, REASONS.healthy, ""),
+    ],
+    event,
+    pod: null,
+    deletePods: names(livePods),
+    status: wasUp && !server.status?.stoppedAt ? { stoppedAt: ctx.iso } : {},
+  };
+}
+
+function names(pods: Pod[]): string[] {
+  return pods.map((p) => p.metadata.name!);
+}
+
+function stopNow(ctx: Ctx, reason: string, message: string): Outcome {
+  return {
+    phase: "Stopping",
+    conditions: [
+      cond(CONDITIONS.ready, false, reason, message),
+      cond(CONDITIONS.active, false, reason, message),
+    ],
+    event: { type: "Normal", reason, message },
+    pod: null,
+    deletePods: names(ctx.livePods),
+    status: { stoppedAt: ctx.iso, currentConnections: 0 },
+  };
+}
+
+function queued(ctx: Ctx, position: number): Outcome {
+  const pool = ctx.observed.pool!;
+  const msg = `Waiting for a free slot in pool "${pool.metadata.name}" ` +
+    `(maxActive ${pool.spec.maxActive}, ${position} ahead)`;
+  return {
+    phase: "Requested",
+    conditions: [
+      cond(CONDITIONS.queued, true, REASONS.queued, msg),
+      cond(CONDITIONS.active, false, REASONS.queued, msg),
+      cond(CONDITIONS.ready, false, REASONS.queued, msg),
+    ],
+    event: { type: "Normal", reason: REASONS.queued, message: msg },
+  };
+}
+
+function entrypointFor(ctx: Ctx): Entrypoint | { error: string } | undefined {
+  const { spec } = ctx.server;
+  if ((spec.transport?.type ?? "stdio") !== "stdio") return { command: [], args: [] };
+  if (spec.command) return { command: [...spec.command], args: [...spec.args ?? []] };
+  const ep = ctx.observed.entrypoint;
+  if (!ep || "error" in ep) return ep;
+  return { command: ep.command, args: spec.args ? [...spec.args] : ep.args };
+}
+
+function start(ctx: Ctx, outdated: Pod[]): Outcome {
+  const ep = entrypointFor(ctx);
+  if (ep === undefined) return { phase: "Starting", conditions: [], needsEntrypoint: true };
+  if ("error" in ep) return failed(ctx, REASONS.entrypointUnknown, ep.error, true);
+  const stdio = (ctx.server.spec.transport?.type ?? "stdio") === "stdio";
+  if (stdio && ep.command.length + ep.args.length === 0) {
+    return failed(ctx, REASONS.entrypointUnknown, "The image declares no Entrypoint or Cmd", true);
+  }
+  const pod = buildPod(ctx.server, podOptions(ctx, ep));
+  const msg = `Creating pod ${pod.metadata.name}`;
+  return {
+    phase: "Starting",
+    conditions: [
+      cond(CONDITIONS.active, true, REASONS.admitted, msg),
+      cond(CONDITIONS.queued, false, REASONS.admitted, ""),
+      cond(CONDITIONS.ready, false, REASONS.starting, msg),
+    ],
+    event: { type: "Normal", reason: REASONS.starting, message: msg },
+    pod,
+    deletePods: names(outdated),
+    status: { podName: pod.metadata.name, startedAt: undefined },
+  };
+}
+
+function idleCheck(ctx: Ctx): Outcome | number | undefined {
+  const { server, observed, now } = ctx;
+  const decision = poolDecision(observed.pool, observed.poolMembers);
+  if (decision.evict.has(server.metadata.name!)) {
+    return stopNow(
+      ctx,
+      REASONS.poolMaxIdle,
+      `Pool "${observed.pool?.metadata.name}" keeps at most ${observed.pool?.spec.maxIdle} idle servers`,
+    );
+  }
+  const timeout = idleTimeoutOf(server, observed.pool) * 1000;
+  if (timeout === 0) return undefined;
+  const sessions = observed.activity?.openSessions ?? server.status?.currentConnections ?? 0;
+  if (sessions > 0) return undefined;
+  const last = lastActiveAt(server, observed.activity?.lastRequestAt);
+  const left = last + timeout - now;
+  if (left <= 0) {
+    return stopNow(
+      ctx,
+      REASONS.idleTimeout,
+      `No request for ${timeout / 1000}s and no open session`,
+    );
+  }
+  return left;
+}
+
+function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
+  const readyMs = (ctx.settings.readyTimeout ?? 120) * 1000;
+  const v = podVerdict(pod, ctx.now, readyMs);
+  const base = { pod, deletePods: names(outdated), status: { podName: pod.metadata.name } };
+  const prev = ctx.server.status?.phase;
+  const up = cond(CONDITIONS.active, true, REASONS.admitted, `Pod ${pod.metadata.name}`);
+  switch (v.state) {
+    case "image-error":
+      return failed(
+        ctx,
+        REASONS.imagePullFailed,
+        `Cannot pull image "${ctx.server.spec.image}": ${v.message}`,
+        true,
+      );
+    case "gone":
+      return {
+        phase: "Starting",
+        conditions: [up],
+        pod: null,
+        deletePods: [pod.metadata.name!],
+        requeueAfter: 1000,
+      };
+    case "terminating":
+      return {
+        phase: "Starting",
+        conditions: [up],
+        deletePods: names(outdated),
+        requeueAfter: 1000,
+      };
+    case "crash-loop":
+    case "ready-timeout": {
+      const reason = v.state === "crash-loop" ? REASONS.crashLoop : REASONS.readyTimeout;
+      return {
+        ...base,
+        phase: "Degraded",
+        conditions: [
+          up,
+          cond(CONDITIONS.degraded, true, reason, v.message),
+          cond(CONDITIONS.ready, false, reason, v.message),
+        ],
+        event: prev !== "Degraded" ? { type: "Warning", reason, message: v.message } : undefined,
+        requeueAfter: 10_000,
+      };
+    }
+    case "pending":
+      return {
+        ...base,
+        phase: "Starting",
+        conditions: [
+          up,
+          cond(
+            CONDITIONS.ready,
+            false,
+            REASONS.starting,
+            `Waiting for pod ${pod.metadata.name} to be ready`,
+          ),
+        ],
+        requeueAfter: Math.max(1000, v.deadline - ctx.now),
+      };
+  }
+  const startedAt = prev === "Ready" && ctx.server.status?.startedAt
+    ? ctx.server.status.startedAt
+    : ctx.iso;
+  return {
+    ...base,
+    phase: "Ready",
+    conditions: [
+      up,
+      cond(CONDITIONS.ready, true, REASONS.ready, "The gateway answers"),
+      cond(CONDITIONS.degraded, false, REASONS.healthy, ""),
+    ],
+    event: prev !== "Ready"
+      ? { type: "Normal", reason: REASONS.ready, message: `Pod ${pod.metadata.name} is ready` }
+      : undefined,
+    status: { ...base.status, startedAt },
+  };
+}
+
+function decide(ctx: Ctx): Outcome {
+  const { server, observed } = ctx;
+  const invalid = validateServer(server, ctx.settings.imageAllowlist ?? []);
+  if (invalid) return failed(ctx, invalid.reason, invalid.message, false);
+  if (!isWanted(server)) {
+    return isStopRequested(server)
+      ? notRunning(ctx, REASONS.stopRequested, "Stop requested")
+      : notRunning(ctx, REASONS.neverRequested, "Not requested");
+  }
+  const hash = specHash(server, podOptions(ctx));
+  const current = ctx.livePods.find((p) =>
+    p.metadata.annotations?.["nmcp.nwrx.io/spec-hash"] === hash
+  );
+  const outdated = ctx.livePods.filter((p) => p !== current);
+  if (!current) {
+    const d = poolDecision(observed.pool, observed.poolMembers);
+    const hasPod = observed.pods.length > 0;
+    if (!hasPod && !d.admitted.has(server.metadata.name!)) {
+      const pos = d.queued.indexOf(server.metadata.name!);
+      return queued(ctx, Math.max(0, pos));
+    }
+    return start(ctx, outdated);
+  }
+  const idle = current.metadata.deletionTimestamp ? undefined : idleCheck(ctx);
+  if (idle !== undefined && typeof idle !== "number") return idle;
+  const out = running(ctx, current, outdated);
+  if (typeof idle === "number" && out.phase === "Ready") out.requeueAfter = idle;
+  return out;
+}
+
+function foldActivity(status: MCPServerStatus, a: Activity | null | undefined, up: boolean): void {
+  if (!up) {
+    status.currentConnections = 0;
+    return;
+  }
+  if (!a) return;
+  status.currentConnections = a.openSessions;
+  status.totalRequests = Math.max(a.totalRequests, 0);
+  if (a.lastRequestAt) status.lastRequestAt = a.lastRequestAt;
+  if (a.serverInfo) status.serverInfo = structuredClone(a.serverInfo);
+}
+
+/** Plans one MCPServer from what was observed, at time `now` (pure). */
+export function planServer(
+  server: MCPServer,
+  observed: ObservedServer,
+  now: Date,
+  settings: ServerSettings,
+): ServerPlan {
+  const livePods = observed.pods.filter((p) => !p.metadata.deletionTimestamp);
+  const ctx: Ctx = {
+    server,
+    observed,
+    now: now.getTime(),
+    iso: now.toISOString(),
+    settings,
+    livePods,
+  };
+  const out = decide(ctx);
+  const prev = server.status ?? {};
+  const status: MCPServerStatus = { ...structuredClone(prev), ...out.status, phase: out.phase };
+  if (out.status && "startedAt" in out.status && out.status.startedAt === undefined) {
+    delete status.startedAt;
+  }
+  const up = out.phase === "Ready" || out.phase === "Starting" || out.phase === "Degraded";
+  if (!up) delete status.podName;
+  foldActivity(status, observed.activity, out.phase === "Ready");
+  const r = requestedAt(server);
+  if (r !== -Infinity) status.requestedAt = new Date(r).toISOString();
+  status.observedGeneration = server.metadata.generation;
+  const configured = out.keep || out.conditions.some((c) => c.type === CONDITIONS.configured)
+    ? []
+    : [cond(CONDITIONS.configured, true, REASONS.configured, "Spec is valid")];
+  status.conditions = setConditions(
+    prev.conditions,
+    [...configured, ...out.conditions],
+    ctx.iso,
+    server.metadata.generation,
+  );
+  const failedEarly = out.phase === "Failed" && !observed.service;
+  if (failedEarly) delete status.endpoint;
+  else status.endpoint = serviceEndpoint(server.metadata.name!, server.metadata.namespace!);
+  const events = out.event && prev.phase !== out.phase ? [out.event] : [];
+  return {
+    pod: out.pod,
+    deletePods: out.deletePods ?? [],
+    service: failedEarly ? undefined : buildService(server),
+    status,
+    events,
+    requeueAfter: out.requeueAfter,
+    needsEntrypoint: out.needsEntrypoint,
+  };
+}
