@@ -39,6 +39,8 @@ export interface GatewayOptions {
   /** Idle sessions end after this many ms. Default 30 min. */
   sessionIdleTimeoutMs?: number;
   log?: Logger;
+  /** Builds the upstream instead of `upstream` (tests inject in-memory servers). */
+  upstreamFactory?: () => Upstream;
   /** Clock in ms, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -80,7 +82,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const perSession = options.perSession === true && options.upstream.kind === "stdio";
   const newHub = (restart: boolean) =>
     new Hub({
-      upstream: makeUpstream(options.upstream, log, restart),
+      upstream: options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,
       onRestart: () => metrics.restarts.inc(),
       onBytes: (n) => metrics.bytes.inc({ direction: "upstream_in" }, n),

@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import { createLogger } from "../lib/log.ts";
+import { FakeUpstream } from "./_testing.ts";
+import { createGateway, type GatewayOptions } from "./server.ts";
+
+const BASE = "http://localhost/mcp";
+const ACCEPT = "application/json, text/event-stream";
+const log = createLogger({}, { write: () => {} });
+
+async function start(extra: Partial<GatewayOptions> = {}) {
+  const fake = new FakeUpstream();
+  const gw = createGateway({
+    upstream: { kind: "stdio", command: ["unused"] },
+    upstreamFactory: () => fake,
+    log,
+    ...extra,
+  });
+  assert.ok(await gw.whenReady(1000));
+  return { gw, fake };
+}
+
+function post(body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(BASE, {
+    method: "POST",
+    headers: { host: "localhost", accept: ACCEPT, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+const INIT = {
+  jsonrpc: "2.0",
+  id: 0,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "t", version: "1" },
+  },
+};
+
+async function open(handler: (r: Request) => Promise<Response>): Promise<string> {
+  const res = await handler(post(INIT));
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.result.serverInfo.name, "fake");
+  assert.equal(body.result.protocolVersion, "2025-06-18");
+  return res.headers.get("mcp-session-id")!;
+}
+
+Deno.test("handler: initialize, call, DELETE, then 404 for the ended session", async () => {
+  const { gw } = await start();
+  const sid = await open(gw.handler);
+  const call = {
+    jsonrpc: "2.0",
+    id: 5,
+    method: "tools/call",
+    params: { name: "echo", arguments: { m: 1 } },
+  };
+  const res = await gw.handler(post(call, { "mcp-session-id": sid }));
+  assert.equal(res.headers.get("content-type"), "application/json");
+  assert.deepEqual(await res.json(), {
+    jsonrpc: "2.0",
+    id: 5,
+    result: { content: [{ type: "text", text: '{"m":1}' }] },
+  });
+  const note = await gw.handler(
+    post({ jsonrpc: "2.0", method: "notifications/initialized" }, { "mcp-session-id": sid }),
+  );
+  assert.equal(note.status, 202);
+  const del = await gw.handler(
+    new Request(BASE, { method: "DELETE", headers: { host: "localhost", "mcp-session-id": sid } }),
+  );
+  assert.equal(del.status, 200);
+  const after = await gw.handler(post(call, { "mcp-session-id": sid }));
+  assert.equal(after.status, 404);
+  await after.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: protocol errors get spec statuses and JSON-RPC codes", async () => {
+  const { gw } = await start({ maxBody: 200 });
+  const sid = await open(gw.handler);
+  const s = { "mcp-session-id": sid };
+  const list = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+  const cases: [Request, number, number | null][] = [
+    [post(list), 400, -32600], // missing session id
+    [post(list, { "mcp-session-id": "nope" }), 404, -32600],
+    [post(list, { ...s, accept: "text/html" }), 406, -32600],
+    [post(list, { ...s, "content-type": "text/plain" }), 415, -32600],
+    [post("{oops", s), 400, -32700],
+    [post({ jsonrpc: "2.0", id: 1 }, s), 400, -32600],
+    [post([list, list], s), 400, -32600], // batches are not allowed in 2025-06-18
+    [post(list, { ...s, "mcp-protocol-version": "1999-01-01" }), 400, -32600],
+    [post({ ...list, params: { pad: "x".repeat(300) } }, s), 413, -32600],
+  ];
+  for (const [req, status, code] of cases) {
+    const res = await gw.handler(req);
+    assert.equal(res.status, status, `${req.headers.get("accept")} ${status}`);
+    const body = await res.json();
+    assert.equal(body.error.code, code);
+  }
+  const put = await gw.handler(
+    new Request(BASE, { method: "PUT", headers: { host: "localhost" } }),
+  );
+  assert.equal(put.status, 405);
+  await gw.close();
+});
+
+Deno.test("handler: security checks answer 401, 403 before any session work", async () => {
+  const { gw } = await start({ token: "s3cret", allowedOrigins: ["https://ok.example"] });
+  const noToken = await gw.handler(post(INIT));
+  assert.equal(noToken.status, 401);
+  assert.ok(noToken.headers.get("www-authenticate"));
+  await noToken.body?.cancel();
+  const auth = { authorization: "Bearer s3cret" };
+  const badOrigin = await gw.handler(post(INIT, { ...auth, origin: "https://evil.example" }));
+  assert.equal(badOrigin.status, 403);
+  await badOrigin.body?.cancel();
+  const badHost = await gw.handler(post(INIT, { ...auth, host: "evil.example" }));
+  assert.equal(badHost.status, 403);
+  await badHost.body?.cancel();
+  const ok = await gw.handler(post(INIT, { ...auth, origin: "https://ok.example" }));
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: max sessions gives 503 and activity counts sessions", async () => {
+  const { gw } = await start({ maxSessions: 1 });
+  await open(gw.handler);
+  const res = await gw.handler(post(INIT));
+  assert.equal(res.status, 503);
+  await res.body?.cancel();
+  const a = gw.activity();
+  assert.equal(a.openSessions, 1);
+  assert.equal(a.upstream.state, "ready");
+  assert.equal(a.serverInfo?.name, "fake");
+  assert.ok(a.totalRequests >= 2 && a.lastRequestAt !== null);
+  const metrics = await (await gw.handler(new Request("http://localhost/metrics"))).text();
+  assert.match(metrics, /nmcp_gateway_open_sessions 1/);
+  assert.match(
+    metrics,
+    /nmcp_gateway_http_requests_total\{method="POST",path="\/mcp",status="503"\} 1/,
+  );
+  const ready = await gw.handler(new Request("http://localhost/readyz"));
+  assert.equal(ready.status, 200);
+  await ready.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: upstream death fails the pending request, ends sessions, readiness drops", async () => {
+  const { gw, fake } = await start();
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "echo" } };
+  const pending = gw.handler(post(call, { "mcp-session-id": sid }));
+  await new Promise((r) => setTimeout(r, 10));
+  fake.die();
+  const body = await (await pending).json();
+  assert.equal(body.id, 9);
+  assert.equal(body.error.code, -32000);
+  const after = await gw.handler(post(call, { "mcp-session-id": sid }));
+  assert.equal(after.status, 404);
+  await after.body?.cancel();
+  const ready = await gw.handler(new Request("http://localhost/readyz"));
+  assert.equal(ready.status, 503);
+  await ready.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: stateless 2026-07-28 discover and call without a session", async () => {
+  const { gw, fake } = await start();
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+  };
+  const h = { "mcp-protocol-version": "2026-07-28" };
+  const discover = await gw.handler(post(
+    { jsonrpc: "2.0", id: "d", method: "server/discover", params: { _meta: meta } },
+    { ...h, "mcp-method": "server/discover" },
+  ));
+  const d = await discover.json();
+  assert.equal(d.result.resultType, "complete");
+  assert.equal(d.result._meta["io.modelcontextprotocol/serverInfo"].name, "fake");
+  const call = {
+    jsonrpc: "2.0",
+    id: 3,
+    method: "tools/call",
+    params: { name: "echo", arguments: { x: 2 }, _meta: meta },
+  };
+  const res = await gw.handler(
+    post(call, { ...h, "mcp-method": "tools/call", "mcp-name": "echo" }),
+  );
+  assert.equal(res.headers.get("mcp-session-id"), null);
+  const r = await res.json();
+  assert.deepEqual(r.result, {
+    content: [{ type: "text", text: '{"x":2}' }],
+    resultType: "complete",
+  });
+  assert.equal(fake.received.at(-1)?.params?._meta, undefined);
+  const mismatch = await gw.handler(
+    post(call, { ...h, "mcp-method": "tools/call", "mcp-name": "other" }),
+  );
+  assert.equal(mismatch.status, 400);
+  assert.equal((await mismatch.json()).error.code, -32001);
+  const get = await gw.handler(
+    new Request(BASE, { headers: { host: "localhost", ...h, accept: "text/event-stream" } }),
+  );
+  assert.equal(get.status, 405);
+  assert.equal(gw.activity().openSessions, 0);
+  await gw.close();
+});
