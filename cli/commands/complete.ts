@@ -1,0 +1,48 @@
+/**
+ * `kubectl_complete-nmcp __complete ARGS… TOCOMPLETE`: kubectl's plugin completion protocol
+ * (cobra's): one candidate per line, then `:<directive>`. Cluster errors yield no candidates.
+ */
+
+import { planCompletion, scanWords, VERBS } from "../completion_plan.ts";
+import type { IO } from "../io.ts";
+import type { KubeFlags } from "../kube_flags.ts";
+
+async function fetchNames(source: string, flags: KubeFlags): Promise<string[]> {
+  const [{ loadConfig }, { createKube }, { POOL, SERVER }] = await Promise.all([
+    import("../kube/config.ts"),
+    import("../kube/client.ts"),
+    import("../resources.ts"),
+  ]);
+  const loaded = loadConfig(flags);
+  if (source === "contexts") return loaded.kc.getContexts().map((c) => c.name);
+  if (source === "namespaces") {
+    const { CoreV1Api } = await import("@kubernetes/client-node");
+    const list = await loaded.kc.makeApiClient(CoreV1Api).listNamespace();
+    return list.items.map((n) => n.metadata?.name ?? "");
+  }
+  const kube = createKube(loaded.kc);
+  const kind = source === "pools" ? POOL : SERVER;
+  const list = await kube.list(kind, loaded.defaultNamespace);
+  return list.items.map((o) => o.metadata.name ?? "");
+}
+
+/** Answers one completion request; always exits 0 like cobra. */
+export async function complete(args: string[], io: IO, withDescriptions = true): Promise<number> {
+  const words = args.slice(0, -1);
+  const toComplete = args.at(-1) ?? "";
+  const plan = planCompletion(words, toComplete);
+  let values: string[] = [];
+  if (plan.source === "static") values = plan.values;
+  else if (plan.source !== "files") {
+    const names = await fetchNames(plan.source, scanWords(words).flags).catch(() => []);
+    values = [...plan.extra, ...names];
+  }
+  const verbless = scanWords(words).verb === undefined;
+  const shown = values.filter((v) => v.startsWith(toComplete));
+  const lines = shown.map((v) =>
+    withDescriptions && verbless && VERBS[v] ? `${v}\t${VERBS[v]}` : v
+  );
+  io.out(lines.map((l) => l + "\n").join("") + `:${plan.directive}\n`);
+  io.err(`Completion ended with directive: ${plan.directive}\n`);
+  return 0;
+}

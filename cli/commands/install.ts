@@ -1,0 +1,49 @@
+/** `kubectl nmcp install|uninstall`: server-side apply (or delete) of the install objects. */
+
+import type { Context } from "../context.ts";
+import type { KubeObject } from "../kube/client.ts";
+import { installObjects } from "../manifests.ts";
+
+/** Options of `install`/`uninstall`. */
+export interface InstallCommandOptions {
+  image?: string;
+  version?: string;
+  operatorNamespace?: string;
+  keepCrds?: boolean;
+}
+
+/** `group/kind name` as kubectl prints a generic object (`deployment.apps/nmcp-operator`). */
+export function refOf(o: KubeObject): string {
+  const group = o.apiVersion.includes("/") ? `.${o.apiVersion.split("/")[0]}` : "";
+  return `${o.kind.toLowerCase()}${group}/${o.metadata.name}`;
+}
+
+/** Runs `install` or `uninstall` (by `name`). */
+export async function run(
+  name: string,
+  _args: string[],
+  opts: InstallCommandOptions,
+  ctx: Context,
+): Promise<number> {
+  const session = await ctx.connect();
+  const objs = installObjects({
+    image: opts.image,
+    version: opts.version,
+    namespace: opts.operatorNamespace,
+  });
+  if (name === "uninstall") {
+    const doomed = objs.reverse().filter((o) =>
+      !(opts.keepCrds && o.kind === "CustomResourceDefinition")
+    );
+    for (const o of doomed) {
+      const gone = await session.kube.removeObject(o);
+      ctx.io.out(`${refOf(o)} ${gone ? "deleted" : "already absent"}\n`);
+    }
+    return 0;
+  }
+  for (const o of objs) {
+    await session.kube.apply(o, true);
+    ctx.io.out(`${refOf(o)} serverside-applied\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+/** `kubectl nmcp logs NAME`: the MCP container's log (or the gateway's with --gateway). */
+
+import { Writable } from "node:stream";
+import { Log } from "@kubernetes/client-node";
+import type { MCPServer } from "../../lib/api/mod.ts";
+import type { Context } from "../context.ts";
+import { SERVER } from "../resources.ts";
+
+/** Options of `logs`. */
+export interface LogsOptions {
+  follow?: boolean;
+  gateway?: boolean;
+  tail?: string;
+  previous?: boolean;
+}
+
+/** Runs `logs`. */
+export async function run(
+  _name: string,
+  args: string[],
+  opts: LogsOptions,
+  ctx: Context,
+): Promise<number> {
+  const name = args[0];
+  const session = await ctx.connect();
+  const ns = session.defaultNamespace;
+  const server = await session.kube.get<MCPServer>(SERVER, ns, name);
+  const pod = server.status?.podName;
+  if (!pod) {
+    throw new Error(
+      `Cannot read logs of MCPServer "${name}": it has no pod (phase ${
+        server.status?.phase ?? "Idle"
+      }; ` +
+        `start it with kubectl nmcp start ${name})`,
+    );
+  }
+  const decoder = new TextDecoder();
+  const finished = new Promise<void>((resolve, reject) => {
+    const sink = new Writable({
+      write(chunk: Uint8Array, _enc, cb) {
+        ctx.io.out(decoder.decode(chunk, { stream: true }));
+        cb();
+      },
+    });
+    sink.on("finish", resolve);
+    sink.on("error", reject);
+    new Log(session.kube.kc).log(ns, pod, opts.gateway ? "gateway" : "mcp", sink, {
+      follow: opts.follow === true,
+      tailLines: opts.tail === undefined ? undefined : Number(opts.tail),
+      previous: opts.previous === true,
+    }).catch(reject);
+  });
+  await finished;
+  return 0;
+}

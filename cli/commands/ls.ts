@@ -1,0 +1,68 @@
+/** `kubectl nmcp ls`: servers and pools in one view. */
+
+import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import type { Context } from "../context.ts";
+import { lsTable, poolRow, serverRow } from "../output/ls_view.ts";
+import { formatObjects } from "../output/print.ts";
+import { renderTable } from "../output/table.ts";
+import { POOL, SERVER } from "../resources.ts";
+import { alignRow, watchKinds, widthsOf } from "./_watch.ts";
+
+/** Options of `ls`. */
+export interface LsCommandOptions {
+  output?: "wide" | "json" | "yaml" | "name";
+  selector?: string;
+  watch?: boolean;
+}
+
+/** Runs `ls`. */
+export async function run(
+  _name: string,
+  _args: string[],
+  opts: LsCommandOptions,
+  ctx: Context,
+): Promise<number> {
+  const session = await ctx.connect();
+  const [servers, pools] = await Promise.all([
+    session.kube.list<MCPServer>(SERVER, session.namespace, opts.selector),
+    session.kube.list<MCPPool>(POOL, session.namespace, opts.selector),
+  ]);
+  const fmt = opts.output;
+  if (fmt === "json" || fmt === "yaml" || fmt === "name") {
+    ctx.io.out(await formatObjects([...servers.items, ...pools.items], fmt));
+    if (!opts.watch) return 0;
+  }
+  const view = { wide: fmt === "wide", namespaces: session.namespace === undefined };
+  const table = lsTable(servers.items, pools.items, { ...view, now: ctx.now() });
+  if (fmt === undefined || fmt === "wide") {
+    if (table.rows.length === 0 && !opts.watch) {
+      const where = session.namespace ? ` in ${session.namespace} namespace` : "";
+      ctx.io.err(`No resources found${where}.\n`);
+      return 0;
+    }
+    ctx.io.out(renderTable(table));
+  }
+  if (!opts.watch) return 0;
+  const widths = widthsOf([table.headers, ...table.rows]);
+  const allServers = new Map(servers.items.map((s) => [s.metadata.uid, s]));
+  await watchKinds<MCPServer | MCPPool>(session, [
+    { kind: SERVER, resourceVersion: servers.resourceVersion, labelSelector: opts.selector },
+    { kind: POOL, resourceVersion: pools.resourceVersion, labelSelector: opts.selector },
+  ], async (kind, ev) => {
+    if (kind === SERVER) {
+      const s = ev.object as MCPServer;
+      if (ev.type === "DELETED") allServers.delete(s.metadata.uid);
+      else allServers.set(s.metadata.uid, s);
+    }
+    if (fmt === "json" || fmt === "yaml" || fmt === "name") {
+      ctx.io.out(await formatObjects([ev.object], fmt, true));
+      return;
+    }
+    const now = ctx.now();
+    const row = kind === SERVER
+      ? serverRow(ev.object as MCPServer, { ...view, now })
+      : poolRow(ev.object as MCPPool, [...allServers.values()], { ...view, now });
+    ctx.io.out(alignRow(row, widths));
+  });
+  return 0;
+}

@@ -1,0 +1,49 @@
+/** What every command receives: the global flags, the IO streams and a lazy API client. */
+
+import type { IO } from "./io.ts";
+import type { KubeFlags } from "./kube_flags.ts";
+import type { Kube } from "./kube/client.ts";
+
+/** A connected client and the namespaces to use. */
+export interface Session {
+  kube: Kube;
+  /** The namespace to read from; undefined under `-A`. */
+  namespace: string | undefined;
+  /** The namespace for writes and single-object reads. */
+  defaultNamespace: string;
+}
+
+/** The context of one command run. */
+export interface Context {
+  flags: KubeFlags;
+  io: IO;
+  /** Loads the kubeconfig and makes a client (client-node is imported only here). */
+  connect(): Promise<Session>;
+  /** The clock. */
+  now(): Date;
+}
+
+/** Builds the default context: the real kubeconfig and client-node, loaded on first use. */
+export function createContext(flags: KubeFlags, io: IO): Context {
+  let session: Promise<Session> | undefined;
+  return {
+    flags,
+    io,
+    now: () => new Date(),
+    connect() {
+      session ??= (async () => {
+        const [{ loadConfig }, { createKube }] = await Promise.all([
+          import("./kube/config.ts"),
+          import("./kube/client.ts"),
+        ]);
+        const loaded = loadConfig(flags);
+        return {
+          kube: createKube(loaded.kc),
+          namespace: loaded.namespace,
+          defaultNamespace: loaded.defaultNamespace,
+        };
+      })();
+      return session;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * `kubectl nmcp`: the kubectl plugin of nmcp. This module only parses arguments; each verb
+ * lives in `commands/<verb>.ts` and is imported when run, so `--help` loads no client code.
+ *
+ * @module
+ */
+
+import { Argument, Command, Option } from "@commander-js/extra-typings";
+import { type Context, createContext } from "./context.ts";
+import { type IO, processIO } from "./io.ts";
+import type { KubeFlags } from "./kube_flags.ts";
+
+/** The modules of the verbs, imported on demand. */
+const COMMANDS = {
+  install: () => import("./commands/install.ts"),
+  export: () => import("./commands/export.ts"),
+  apply: () => import("./commands/apply.ts"),
+  delete: () => import("./commands/delete.ts"),
+  get: () => import("./commands/get.ts"),
+  describe: () => import("./commands/describe.ts"),
+  ls: () => import("./commands/ls.ts"),
+  request: () => import("./commands/request.ts"),
+  logs: () => import("./commands/logs.ts"),
+  connect: () => import("./commands/connect.ts"),
+  completion: () => import("./commands/completion.ts"),
+} as const;
+
+/** A command module: `run(args, opts, ctx)` returns the exit code. */
+type Verb = keyof typeof COMMANDS;
+
+const OUTPUTS = ["wide", "json", "yaml", "name"] as const;
+
+const outputOption = () =>
+  new Option("-o, --output <format>", "output format: wide, json, yaml or name").choices(OUTPUTS);
+
+/** Builds the command tree; `dispatch` receives (verb, positional args, command options). */
+export function buildProgram(
+  dispatch: (verb: Verb, name: string, args: string[], opts: Record<string, unknown>) => void,
+) {
+  const program = new Command()
+    .name("kubectl nmcp")
+    .description("Run MCP servers on Kubernetes on demand, and connect to them.")
+    .option("-n, --namespace <namespace>", "namespace of the request")
+    .option("-A, --all-namespaces", "list across all namespaces")
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--kubeconfig <path>", "path to the kubeconfig file")
+    .option("-v, --verbose", "progress and stack traces on stderr")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ outputError: (str, write) => write(str) });
+  const on = (verb: Verb, name = verb as string) => (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const args = params.slice(0, -2).flatMap((
+      p,
+    ) => (Array.isArray(p) ? p : p === undefined ? [] : [p as string]));
+    dispatch(verb, name, args, cmd.opts() as Record<string, unknown>);
+  };
+
+  program.command("install").description("install the CRDs and the operator")
+    .option("--image <image>", "operator image (default ghcr.io/nwrx/nmcp:<version>)")
+    .option("--version <version>", "image tag to install", "latest")
+    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .action(on("install"));
+  program.command("uninstall").description("remove the operator and the CRDs")
+    .option("--keep-crds", "keep the CRDs (and with them all MCPServers and MCPPools)")
+    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .action(on("install", "uninstall"));
+  program.command("export").description("print the install objects as YAML")
+    .addOption(
+      new Option("--type <type>", "what to print").choices(["crd", "manifests"] as const).default(
+        "manifests",
+      ),
+    )
+    .option("--image <image>", "operator image")
+    .option("--version <version>", "image tag", "latest")
+    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .action(on("export"));
+  program.command("apply").description(
+    "create or update MCPServers and MCPPools (server-side apply)",
+  )
+    .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
+    .option("--force-conflicts", "take ownership of fields other managers set")
+    .action(on("apply"));
+  program.command("delete").description("delete MCPServers or MCPPools")
+    .argument("[args...]", "[TYPE] NAME... or TYPE/NAME...")
+    .option("-f, --filename <path...>", "delete the objects in these files")
+    .option("--ignore-not-found", "treat absent objects as deleted")
+    .action(on("delete"));
+  program.command("get").description("show MCPServers or MCPPools")
+    .argument("[args...]", "[TYPE] [NAME...] (TYPE defaults to mcpserver)")
+    .addOption(outputOption())
+    .option("-l, --selector <selector>", "label selector")
+    .option("-w, --watch", "watch for changes")
+    .action(on("get"));
+  program.command("describe").description(
+    "show details: conditions, pod, endpoint, activity, events",
+  )
+    .argument("<args...>", "[TYPE] NAME...")
+    .action(on("describe"));
+  program.command("ls").description("list servers and pools in one view")
+    .addOption(outputOption())
+    .option("-l, --selector <selector>", "label selector")
+    .option("-w, --watch", "watch for changes")
+    .action(on("ls"));
+  program.command("start").description("request servers to run")
+    .argument("<names...>", "MCPServer names")
+    .option("--wait", "wait until Ready")
+    .option("--timeout <seconds>", "how long --wait waits", "120")
+    .action(on("request", "start"));
+  program.command("stop").description("stop running servers")
+    .argument("<names...>", "MCPServer names")
+    .action(on("request", "stop"));
+  program.command("logs").description("print the logs of a server's MCP container")
+    .argument("<name>", "MCPServer name")
+    .option("-f, --follow", "stream new lines")
+    .option("--gateway", "the gateway sidecar's logs instead")
+    .option("--tail <lines>", "lines from the end to show")
+    .option("--previous", "the previous container's logs")
+    .action(on("logs"));
+  program.command("connect").description("wake a server and tunnel it to 127.0.0.1")
+    .argument("<name>", "MCPServer name")
+    .option("--port <port>", "local port (default: any free port)", "0")
+    .option("--timeout <seconds>", "how long to wait for Ready", "120")
+    .option("--stdio", "be a stdio MCP server bridged to the remote one")
+    .option("--refresh <seconds>", "how often to re-request the server while connected", "30")
+    .action(on("connect"));
+  program.command("completion").description("print a shell completion script")
+    .addArgument(
+      new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"] as const),
+    )
+    .action(on("completion"));
+  return program;
+}
+
+/** The verb module's entry point. */
+interface VerbModule {
+  run(name: string, args: string[], opts: Record<string, unknown>, ctx: Context): Promise<number>;
+}
+
+function flagsOf(opts: Record<string, unknown>): KubeFlags {
+  return {
+    namespace: opts.namespace as string | undefined,
+    allNamespaces: opts.allNamespaces === true,
+    context: opts.context as string | undefined,
+    kubeconfig: opts.kubeconfig as string | undefined,
+    verbose: opts.verbose === true,
+  };
+}
+
+/** Runs the plugin with `argv` (without the program name); resolves to the exit code. */
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  if (argv[0] === "__complete" || argv[0] === "__completeNoDesc") {
+    const { complete } = await import("./commands/complete.ts");
+    return await complete(argv.slice(1), io, argv[0] === "__complete");
+  }
+  let picked:
+    | { verb: Verb; name: string; args: string[]; opts: Record<string, unknown> }
+    | undefined;
+  const program = buildProgram((verb, name, args, opts) => {
+    picked = { verb, name, args, opts };
+  });
+  program.exitOverride().configureOutput({
+    writeOut: (s) => io.out(s),
+    writeErr: (s) => io.err(s),
+  });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return typeof code === "number" ? code : 1;
+  }
+  if (!picked) {
+    io.out(program.helpInformation());
+    return 0;
+  }
+  const flags = flagsOf(program.opts());
+  const ctx = createContext(flags, io);
+  try {
+    const mod = await COMMANDS[picked.verb]() as VerbModule;
+    return await mod.run(picked.name, picked.args, picked.opts, ctx);
+  } catch (err) {
+    const { describeError } = await import("./kube/errors.ts");
+    io.err(`error: ${describeError(err)}\n`);
+    if (flags.verbose && err instanceof Error && err.stack) io.err(err.stack + "\n");
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

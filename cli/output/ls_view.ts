@@ -1,0 +1,77 @@
+/** The `ls` view: servers and pools in one table, computed from plain objects. */
+
+import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import { ageOf, type Table } from "./table.ts";
+
+/** Options of {@linkcode lsTable}. */
+export interface LsOptions {
+  wide?: boolean;
+  namespaces?: boolean;
+  now: Date;
+}
+
+const HEADERS = ["NAME", "POOL", "PHASE", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
+const WIDE = ["REQUESTS", "POD", "ENDPOINT"];
+
+/** The row of one server. */
+export function serverRow(s: MCPServer, opts: LsOptions): string[] {
+  const st = s.status ?? {};
+  const row = [
+    `mcpserver/${s.metadata.name}`,
+    s.spec.pool ?? "default",
+    st.phase ?? "Idle",
+    s.spec.transport?.type ?? "stdio",
+    String(st.currentConnections ?? 0),
+    st.lastRequestAt ? ageOf(st.lastRequestAt, opts.now) : "<never>",
+    ageOf(s.metadata.creationTimestamp, opts.now),
+  ];
+  if (opts.wide) row.push(String(st.totalRequests ?? 0), st.podName ?? "", st.endpoint ?? "");
+  return opts.namespaces ? [s.metadata.namespace ?? "", ...row] : row;
+}
+
+/** The row of one pool: its usage in PHASE, its servers' totals in CONNECTIONS/LAST REQUEST. */
+export function poolRow(p: MCPPool, servers: MCPServer[], opts: LsOptions): string[] {
+  const mine = servers.filter((s) =>
+    (s.spec.pool ?? "default") === p.metadata.name && s.metadata.namespace === p.metadata.namespace
+  );
+  const st = p.status ?? {};
+  const max = p.spec.maxActive === undefined ? "" : `/${p.spec.maxActive}`;
+  const pending = st.pending ? `, ${st.pending} pending` : "";
+  const conns = mine.reduce((n, s) => n + (s.status?.currentConnections ?? 0), 0);
+  const last = mine.map((s) => s.status?.lastRequestAt ?? "").sort().at(-1);
+  const row = [
+    `mcppool/${p.metadata.name}`,
+    "-",
+    `${st.active ?? 0}${max} active${pending}`,
+    "-",
+    String(conns),
+    last ? ageOf(last, opts.now) : "<never>",
+    ageOf(p.metadata.creationTimestamp, opts.now),
+  ];
+  if (opts.wide) {
+    const total = mine.reduce((n, s) => n + (s.status?.totalRequests ?? 0), 0);
+    row.push(String(total), "-", "-");
+  }
+  return opts.namespaces ? [p.metadata.namespace ?? "", ...row] : row;
+}
+
+function byKey(a: { metadata: { namespace?: string; name?: string } }, b: typeof a): number {
+  const ka = `${a.metadata.namespace}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The headers of the `ls` table. */
+export function lsHeaders(opts: Omit<LsOptions, "now">): string[] {
+  const h = opts.wide ? [...HEADERS, ...WIDE] : HEADERS;
+  return opts.namespaces ? ["NAMESPACE", ...h] : h;
+}
+
+/** Builds the `ls` table: servers (sorted), then pools with their usage. */
+export function lsTable(servers: MCPServer[], pools: MCPPool[], opts: LsOptions): Table {
+  const rows = [
+    ...[...servers].sort(byKey).map((s) => serverRow(s, opts)),
+    ...[...pools].sort(byKey).map((p) => poolRow(p, servers, opts)),
+  ];
+  return { headers: lsHeaders(opts), rows };
+}
