@@ -1,0 +1,17 @@
+/**
+ * Benchmarks and the process launchers they share with integration tests.
+ * `deno task bench [gateway|operator|cli|all]` runs `bench/main.ts`.
+ */
+export {
+  denoScript,
+  freePort,
+  gatewayPresent,
+  REPO_ROOT,
+  type Running,
+  shellQuote,
+  startGateway,
+  startSupergateway,
+  SUPERGATEWAY,
+  type SupergatewayMode,
+  waitHealthy,
+} from "./launch.ts";
