@@ -1,0 +1,42 @@
+/**
+ * `deno task compile`: `deno compile`s the three programs into dist/bin/ (kubectl-nmcp,
+ * nmcp-operator, nmcp-gateway). It needs Deno's runtime download (denort); when that fails
+ * the error says so and the task fails: nothing is faked.
+ */
+
+const PROGRAMS = [
+  { entry: "cli/main.ts", name: "kubectl-nmcp" },
+  { entry: "operator/main.ts", name: "nmcp-operator" },
+  { entry: "gateway/main.ts", name: "nmcp-gateway" },
+];
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+async function compile(entry: string, name: string): Promise<boolean> {
+  if (!await exists(entry)) {
+    console.error(`skip ${entry}: not there yet`);
+    return true;
+  }
+  const out = `dist/bin/${name}`;
+  const args = ["compile", "-A", "--quiet", "--output", out, entry];
+  const res = await new Deno.Command(Deno.execPath(), { args, stderr: "piped" }).output();
+  if (res.code === 0) {
+    console.error(`compiled ${entry} -> ${out}`);
+    return true;
+  }
+  const detail = new TextDecoder().decode(res.stderr).trim().split("\n").slice(-3).join(" | ");
+  console.error(
+    `Cannot compile "${entry}": deno compile exited with ${res.code} (it downloads the denort ` +
+      `runtime from dl.deno.land; without internet use "deno task bundle" instead): ${detail}`,
+  );
+  return false;
+}
+
+if (import.meta.main) {
+  await Deno.mkdir("dist/bin", { recursive: true });
+  let ok = true;
+  for (const p of PROGRAMS) ok = (await compile(p.entry, p.name)) && ok;
+  Deno.exit(ok ? 0 : 1);
+}
