@@ -1,0 +1,110 @@
+/** The operator's informer caches and the indexes reconciles need (pods by server, pools). */
+
+import { LABELS, MANAGED_BY, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Pod, Service } from "../build/types.ts";
+import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import { Informer, type KubeObj } from "../kube/informer.ts";
+
+/** Options of {@linkcode createCache}. */
+export interface CacheOptions {
+  /** Watch one namespace; default all. */
+  namespace?: string;
+  log: Logger;
+  idleTimeoutMs?: number;
+}
+
+/** The four informers of the operator plus indexes. */
+export class Cache {
+  readonly servers: Informer<MCPServer>;
+  readonly pools: Informer<MCPPool>;
+  readonly pods: Informer<Pod>;
+  readonly services: Informer<Service>;
+  /** server key → pod keys. */
+  #podsByServer = new Map<string, Set<string>>();
+  /** pool key → server keys. */
+  #serversByPool = new Map<string, Set<string>>();
+
+  /** Creates (does not start) the informers. */
+  constructor(client: KubeClient, opts: CacheOptions) {
+    const ns = opts.namespace;
+    const managed = `${LABELS.managedBy}=${MANAGED_BY}`;
+    const mk = <T extends KubeObj>(path: string, labelSelector?: string) =>
+      new Informer<T>(client, {
+        path,
+        labelSelector,
+        idleTimeoutMs: opts.idleTimeoutMs,
+        log: opts.log.with({ informer: path }),
+      });
+    this.servers = mk(resourcePath(RESOURCES.servers, ns));
+    this.pools = mk(resourcePath(RESOURCES.pools, ns));
+    this.pods = mk(resourcePath(RESOURCES.pods, ns), managed);
+    this.services = mk(resourcePath(RESOURCES.services, ns), managed);
+    this.pods.on((e) => {
+      const key = serverKeyOfPod(e.object);
+      if (!key) return;
+      const podKey = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+      if (e.type === "DELETED") this.#podsByServer.get(key)?.delete(podKey);
+      else index(this.#podsByServer, key, podKey);
+    });
+    this.servers.on((e) => {
+      const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+      if (e.old) this.#serversByPool.get(poolKeyOf(e.old))?.delete(key);
+      if (e.type !== "DELETED") index(this.#serversByPool, poolKeyOf(e.object), key);
+    });
+  }
+
+  /** Starts every informer; resolves when all listed once. */
+  async start(): Promise<void> {
+    await Promise.all([this.servers, this.pools, this.pods, this.services].map((i) => i.start()));
+  }
+
+  /** Stops every informer. */
+  async stop(): Promise<void> {
+    await Promise.all([this.servers, this.pools, this.pods, this.services].map((i) => i.stop()));
+  }
+
+  /** Whether every informer has listed once. */
+  get synced(): boolean {
+    return this.servers.synced && this.pools.synced && this.pods.synced && this.services.synced;
+  }
+
+  /** Pods of a server that it controls (by label and controller owner uid). */
+  podsOf(server: MCPServer): Pod[] {
+    const key = `${server.metadata.namespace}/${server.metadata.name}`;
+    const out: Pod[] = [];
+    for (const k of this.#podsByServer.get(key) ?? []) {
+      const p = this.pods.store.get(k);
+      const owner = p?.metadata.ownerReferences?.find((o) => o.controller);
+      if (p && owner?.uid === server.metadata.uid) out.push(p);
+    }
+    return out;
+  }
+
+  /** Servers of a pool (namespace/pool key). */
+  serversIn(poolKey: string): MCPServer[] {
+    const out: MCPServer[] = [];
+    for (const k of this.#serversByPool.get(poolKey) ?? []) {
+      const s = this.servers.store.get(k);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+}
+
+function index(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, set = new Set());
+  set.add(value);
+}
+
+/** The namespace/pool key of a server. */
+export function poolKeyOf(server: MCPServer): string {
+  return `${server.metadata.namespace}/${server.spec?.pool ?? "default"}`;
+}
+
+/** The server key a pod belongs to (from its server label), if any. */
+export function serverKeyOfPod(pod: Pod): string | undefined {
+  const name = pod.metadata.labels?.[LABELS.server];
+  return name ? `${pod.metadata.namespace}/${name}` : undefined;
+}

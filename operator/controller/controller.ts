@@ -1,0 +1,208 @@
+/** The controller: informer events → keys → workers running observe → plan → apply. */
+
+import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Entrypoint } from "../build/types.ts";
+import { serviceName } from "../build/names.ts";
+import type { EventRecorder } from "../events.ts";
+import { type KubeClient, RESOURCES } from "../kube/client.ts";
+import type { OperatorMetrics } from "../metrics.ts";
+import type { Activity } from "../reconcile/activity.ts";
+import { memberOf } from "../reconcile/member.ts";
+import { planPool } from "../reconcile/pool.ts";
+import { type ObservedServer, planServer, type ServerSettings } from "../reconcile/server.ts";
+import { createPod, createService, deletePod, patchStatus, statusPatch } from "./apply.ts";
+import { type Cache, poolKeyOf, serverKeyOfPod } from "./cache.ts";
+import { WorkQueue } from "./queue.ts";
+
+/** Resolves a stdio server's entrypoint from its image (registry lookup). */
+export type EntrypointResolver = (server: MCPServer) => Promise<Entrypoint | { error: string }>;
+
+/** What the controller is built from. */
+export interface ControllerDeps {
+  client: KubeClient;
+  cache: Cache;
+  events: EventRecorder;
+  metrics?: OperatorMetrics;
+  log: Logger;
+  settings: ServerSettings;
+  resolveEntrypoint: EntrypointResolver;
+  /** Latest gateway activity by server key. */
+  activity: Map<string, Activity>;
+  now?: () => Date;
+  /** Parallel reconciles. Default 4. */
+  workers?: number;
+}
+
+const SERVER = "server/";
+const POOL = "pool/";
+
+/** Runs reconciles for every MCPServer and MCPPool in the cache. */
+export class Controller {
+  readonly queue = new WorkQueue();
+  #running: Promise<void>[] = [];
+  #seq = 0;
+
+  /** Wires informer events to the queue (nothing runs before start()). */
+  constructor(readonly deps: ControllerDeps) {
+    const c = deps.cache;
+    c.servers.on((e) => {
+      this.enqueueServer(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
+      this.queue.add(POOL + poolKeyOf(e.object));
+      if (e.old && poolKeyOf(e.old) !== poolKeyOf(e.object)) {
+        this.queue.add(POOL + poolKeyOf(e.old));
+      }
+    });
+    c.pools.on((e) => {
+      const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+      this.queue.add(POOL + key);
+      if (e.old?.metadata.generation !== e.object.metadata.generation) {
+        for (const s of c.serversIn(key)) {
+          this.enqueueServer(`${key.split("/")[0]}/${s.metadata.name}`);
+        }
+      }
+    });
+    c.pods.on((e) => {
+      const key = serverKeyOfPod(e.object);
+      if (!key) return;
+      this.enqueueServer(key);
+      const server = c.servers.store.get(key);
+      if (server) this.queue.add(POOL + poolKeyOf(server));
+    });
+    c.services.on((e) => {
+      if (e.type !== "DELETED") return;
+      const key = serverKeyOfPod(e.object as never);
+      if (key) this.enqueueServer(key);
+    });
+  }
+
+  /** Queues a server key (namespace/name). */
+  enqueueServer(key: string): void {
+    this.queue.add(SERVER + key);
+  }
+
+  /** Starts the workers (the cache must be started by the caller). */
+  start(): void {
+    for (let i = 0; i < (this.deps.workers ?? 4); i++) this.#running.push(this.#worker());
+    for (const key of this.deps.cache.servers.store.keys()) this.enqueueServer(key);
+    for (const key of this.deps.cache.pools.store.keys()) this.queue.add(POOL + key);
+  }
+
+  /** Stops the workers after their current reconcile. */
+  async stop(): Promise<void> {
+    this.queue.shutDown();
+    await Promise.all(this.#running);
+  }
+
+  async #worker(): Promise<void> {
+    while (true) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      await this.#process(key);
+      this.queue.done(key);
+    }
+  }
+
+  async #process(key: string): Promise<void> {
+    const kind = key.startsWith(POOL) ? "pool" : "server";
+    const id = (++this.#seq).toString(36);
+    const log = this.deps.log.with({ reconcile: id, kind, key: key.slice(kind.length + 1) });
+    const t0 = performance.now();
+    this.deps.metrics?.reconciles.inc({ kind });
+    try {
+      const after = kind === "pool"
+        ? await this.reconcilePool(key.slice(POOL.length))
+        : await this.reconcileServer(key.slice(SERVER.length), log);
+      this.queue.forget(key);
+      if (after !== undefined) this.queue.addAfter(key, after);
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      const delay = this.queue.addRateLimited(key);
+      if (code === 409) log.debug("conflict; requeued", { delayMs: delay });
+      else {
+        this.deps.metrics?.reconcileErrors.inc({ kind });
+        log.warn("reconcile failed; retrying", { error: String(err), delayMs: delay });
+      }
+    } finally {
+      this.deps.metrics?.reconcileDuration.observe({ kind }, (performance.now() - t0) / 1000);
+    }
+  }
+
+  #observe(server: MCPServer): ObservedServer {
+    const c = this.deps.cache;
+    const ns = server.metadata.namespace!;
+    const poolKey = poolKeyOf(server);
+    const allow = this.deps.settings.imageAllowlist ?? [];
+    const poolMembers = c.serversIn(poolKey).map((s) =>
+      memberOf(s, c.podsOf(s), this.deps.activity.get(`${ns}/${s.metadata.name}`), allow)
+    );
+    return {
+      pods: c.podsOf(server),
+      service: c.services.store.get(`${ns}/${serviceName(server.metadata.name!)}`) ?? null,
+      pool: c.pools.store.get(poolKey) ?? null,
+      poolMembers,
+      activity: this.deps.activity.get(`${ns}/${server.metadata.name}`) ?? null,
+    };
+  }
+
+  /** Reconciles one MCPServer; returns a requeue delay in ms, if any. */
+  async reconcileServer(key: string, log: Logger): Promise<number | undefined> {
+    const d = this.deps;
+    const server = d.cache.servers.store.get(key);
+    if (!server || server.metadata.deletionTimestamp) {
+      d.activity.delete(key);
+      return undefined;
+    }
+    const observed = this.#observe(server);
+    const now = (d.now ?? (() => new Date()))();
+    let plan = planServer(server, observed, now, d.settings);
+    if (plan.needsEntrypoint) {
+      observed.entrypoint = await d.resolveEntrypoint(server);
+      plan = planServer(server, observed, now, d.settings);
+    }
+    const patch = statusPatch(server.status, plan.status);
+    if (patch) {
+      const updated = await patchStatus<MCPServer>(d.client, RESOURCES.servers, server, patch);
+      d.cache.servers.upsert(updated);
+      log.debug("status written", { phase: plan.status.phase });
+    }
+    const ns = server.metadata.namespace!;
+    for (const name of plan.deletePods) await deletePod(d.client, ns, name);
+    if (plan.pod && !observed.pods.some((p) => p.metadata.name === plan.pod!.metadata.name)) {
+      const created = await createPod(d.client, plan.pod);
+      if (created) d.cache.pods.upsert(created);
+    }
+    if (plan.service && !observed.service) {
+      const created = await createService(d.client, plan.service);
+      if (created) d.cache.services.upsert(created);
+    }
+    for (const ev of plan.events) await d.events.record(server, ev);
+    return plan.requeueAfter;
+  }
+
+  /** Reconciles one MCPPool key: writes its status and wakes admitted or evicted servers. */
+  async reconcilePool(key: string): Promise<number | undefined> {
+    const d = this.deps;
+    const [ns] = key.split("/");
+    const servers = d.cache.serversIn(key);
+    const allow = d.settings.imageAllowlist ?? [];
+    const members = servers.map((s) =>
+      memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), allow)
+    );
+    const pool: MCPPool = d.cache.pools.store.get(key) ?? {
+      apiVersion: "nmcp.nwrx.io/v1",
+      kind: "MCPPool",
+      metadata: { name: key.split("/")[1], namespace: ns },
+      spec: {},
+    };
+    const plan = planPool(pool, members);
+    for (const name of plan.wake) this.enqueueServer(`${ns}/${name}`);
+    if (!d.cache.pools.store.has(key)) return undefined;
+    const patch = statusPatch(pool.status, plan.status);
+    if (patch) {
+      const updated = await patchStatus<MCPPool>(d.client, RESOURCES.pools, pool, patch);
+      d.cache.pools.upsert(updated);
+    }
+    return undefined;
+  }
+}
