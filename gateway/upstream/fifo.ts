@@ -2,11 +2,14 @@
  * A stdio MCP server in another container, wired through two FIFOs in a shared directory:
  * `DIR/in` (gateway writes, server stdin) and `DIR/out` (server stdout, gateway reads).
  * After EOF (the server container restarted) both FIFOs are reopened.
+ *
+ * Uses node:fs streams: Deno's FsFile reads report EOF on FIFOs at once (measured, 2.9.6).
  */
+import fs from "node:fs";
 import { encodeLine } from "../jsonrpc/framing.ts";
 import type { Message } from "../jsonrpc/message.ts";
 import type { Logger } from "../../lib/log.ts";
-import { pumpLines } from "./_lines.ts";
+import { lineParser } from "./_lines.ts";
 import type { Upstream, UpstreamEvents } from "./types.ts";
 
 /** Options of {@linkcode FifoUpstream}. */
@@ -36,10 +39,10 @@ export async function ensureFifo(path: string): Promise<void> {
 /** Talks to a server through `DIR/in` and `DIR/out`, reopening them after EOF. */
 export class FifoUpstream implements Upstream {
   #opts: FifoOptions;
-  #in: Deno.FsFile | null = null;
-  #writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  #writer: fs.WriteStream | null = null;
   #closed = false;
   #done: Promise<void> = Promise.resolve();
+  #current: (() => void) | null = null;
 
   constructor(opts: FifoOptions) {
     this.#opts = opts;
@@ -68,51 +71,65 @@ export class FifoUpstream implements Upstream {
       return;
     }
     while (!this.#closed) {
-      const [input, output] = await Promise.all([
-        Deno.open(this.#inPath, { write: true }),
-        Deno.open(this.#outPath, { read: true }),
-      ]);
-      if (this.#closed) {
-        input.close();
-        output.close();
-        break;
-      }
-      this.#in = input;
-      this.#writer = input.writable.getWriter();
-      events.connected();
-      const bad = (why: string) => this.#opts.log.warn("Dropped upstream line", { why });
-      await pumpLines(output.readable, events, bad);
-      this.#writer.close().catch(() => {});
-      this.#writer = null;
-      this.#in = null;
-      events.down("FIFO reached EOF", !this.#closed);
+      const wasUp = await this.#connect(events);
+      if (wasUp) events.down("FIFO reached EOF", !this.#closed);
       if (!this.#closed) await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** One open/read round; resolves at EOF with whether both ends had opened. */
+  #connect(events: UpstreamEvents): Promise<boolean> {
+    return new Promise((resolve) => {
+      const reader = fs.createReadStream(this.#outPath, { highWaterMark: 65536 });
+      const writer = fs.createWriteStream(this.#inPath);
+      let opened = 0, finished = false;
+      const onOpen = () => {
+        if (++opened < 2 || this.#closed) return;
+        this.#writer = writer;
+        events.connected();
+      };
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        this.#current = null;
+        this.#writer = null;
+        writer.destroy();
+        reader.destroy();
+        resolve(opened === 2);
+      };
+      this.#current = finish;
+      reader.on("open", onOpen);
+      writer.on("open", onOpen);
+      writer.on("error", (err) => this.#opts.log.warn("Cannot write FIFO", { error: String(err) }));
+      const parse = lineParser(
+        events,
+        (why) => this.#opts.log.warn("Dropped upstream line", { why }),
+      );
+      reader.on("data", (chunk) => parse(chunk as Uint8Array));
+      reader.on("end", finish);
+      reader.on("error", finish);
+    });
   }
 
   /** Writes one message line to `DIR/in`. */
   send(msg: Message): boolean {
     if (!this.#writer) return false;
-    this.#writer.write(encodeLine(msg)).catch(() => {});
+    this.#writer.write(encodeLine(msg));
     return true;
   }
 
   /** Stops reopening; unblocks pending opens by opening the FIFOs read-write ourselves. */
   async close(): Promise<void> {
     this.#closed = true;
-    const unblock: Deno.FsFile[] = [];
+    const fds: number[] = [];
     for (const p of [this.#inPath, this.#outPath]) {
       try {
-        unblock.push(await Deno.open(p, { read: true, write: true }));
+        fds.push(fs.openSync(p, "r+"));
       } catch { /* not there */ }
     }
-    this.#writer?.close().catch(() => {});
-    // Writing EOF on the out side ends our own read loop.
-    for (const f of unblock) f.close();
-    // A live server still holds DIR/out open; do not wait on it for long.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = new Promise<void>((r) => timer = setTimeout(r, 1000));
-    await Promise.race([this.#done, limit]);
-    clearTimeout(timer);
+    await new Promise((r) => setTimeout(r, 20));
+    this.#current?.();
+    await this.#done;
+    for (const fd of fds) fs.closeSync(fd);
   }
 }
