@@ -36,6 +36,7 @@ const outputOption = () =>
 /** Builds the command tree; `dispatch` receives (verb, positional args, command options). */
 export function buildProgram(
   dispatch: (verb: Verb, name: string, args: string[], opts: Record<string, unknown>) => void,
+  io: IO,
 ) {
   const program = new Command()
     .name("kubectl nmcp")
@@ -46,7 +47,8 @@ export function buildProgram(
     .option("--kubeconfig <path>", "path to the kubeconfig file")
     .option("-v, --verbose", "progress and stack traces on stderr")
     .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   const on = (verb: Verb, name = verb as string) => (...params: unknown[]) => {
     const cmd = params[params.length - 1] as Command;
     const args = params.slice(0, -2).flatMap((
@@ -157,11 +159,11 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     | undefined;
   const program = buildProgram((verb, name, args, opts) => {
     picked = { verb, name, args, opts };
-  });
-  program.exitOverride().configureOutput({
-    writeOut: (s) => io.out(s),
-    writeErr: (s) => io.err(s),
-  });
+  }, io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return 0;
+  }
   try {
     program.parse(argv, { from: "user" });
   } catch (err) {

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { captureIO } from "./io.ts";
+import { main } from "./main.ts";
+
+Deno.test("main() prints help on --help and on no verb, exit 0", async () => {
+  const io = captureIO();
+  assert.equal(await main(["--help"], io), 0);
+  assert.match(io.stdout.join(""), /Usage: kubectl nmcp/);
+  const bare = captureIO();
+  assert.equal(await main([], bare), 0);
+  assert.match(bare.stdout.join(""), /connect \[options\] <name>/);
+});
+
+Deno.test("main() rejects a bad -o value with one error line and exit 1", async () => {
+  const io = captureIO();
+  assert.equal(await main(["get", "-o", "xml"], io), 1);
+  const err = io.stderr.join("");
+  assert.match(err, /^error: option '-o, --output <format>' argument 'xml' is invalid/);
+  assert.equal(io.stdout.join(""), "");
+});
+
+Deno.test("main() reports a missing kubeconfig in one line, stack only with -v", async () => {
+  const quiet = captureIO();
+  assert.equal(await main(["ls", "--kubeconfig", "/nonexistent/kubeconfig"], quiet), 1);
+  assert.deepEqual(quiet.stderr, [
+    'error: Cannot load kubeconfig "/nonexistent/kubeconfig": file not found (set KUBECONFIG or --kubeconfig)\n',
+  ]);
+  const loud = captureIO();
+  assert.equal(await main(["-v", "ls", "--kubeconfig", "/nonexistent/kubeconfig"], loud), 1);
+  assert.match(loud.stderr.join(""), /at loadConfig/);
+});
+
+Deno.test("main() prints export YAML and completion scripts without a cluster", async () => {
+  const io = captureIO();
+  assert.equal(await main(["export", "--type", "crd"], io), 0);
+  const yaml = io.stdout.join("");
+  assert.equal(yaml.split("---\n").length, 2);
+  assert.match(yaml, /name: mcpservers.nmcp.nwrx.io/);
+  const all = captureIO();
+  assert.equal(await main(["export", "--version", "v1.2.3"], all), 0);
+  assert.match(all.stdout.join(""), /image: ghcr.io\/nwrx\/nmcp:v1.2.3/);
+  assert.match(all.stdout.join(""), /kind: Deployment/);
+  const bash = captureIO();
+  assert.equal(await main(["completion", "bash"], bash), 0);
+  assert.match(bash.stdout.join(""), /complete -o default -F _kubectl_nmcp kubectl-nmcp/);
+});
+
+Deno.test("main() answers __complete with candidates then :directive", async () => {
+  const io = captureIO();
+  assert.equal(await main(["__complete", "completion", ""], io), 0);
+  assert.equal(io.stdout.join(""), "bash\nzsh\nfish\n:4\n");
+});
