@@ -1,0 +1,209 @@
+/**
+ * `deno task bench gateway`: direct stdio vs our gateway (Streamable HTTP, SSE, stateless) vs
+ * supergateway 4.0.0 (stateful Streamable HTTP, SSE) in front of the same tiny echo server, at
+ * several concurrencies. Prints a table and one JSON line.
+ */
+import { parseArgs } from "node:util";
+import {
+  type BenchSession,
+  sseSession,
+  statelessSession,
+  stdioClient,
+  streamableSession,
+} from "./clients.ts";
+import {
+  denoScript,
+  gatewayPresent,
+  type Running,
+  startGateway,
+  startSupergateway,
+} from "./launch.ts";
+import { type CellResult, runCell } from "./load.ts";
+
+/** Options of {@linkcode benchGateway}. */
+export interface GatewayBenchOptions {
+  /** Measured time per cell. Default 3000 ms. */
+  durationMs: number;
+  /** Concurrent sessions per cell. Default [1, 16]. */
+  concurrencies: number[];
+}
+
+/** One measured cell. */
+export interface Row extends CellResult {
+  target: "direct" | "nmcp" | "supergateway";
+  transport: "stdio" | "streamable" | "sse" | "stateless";
+  concurrency: number;
+}
+
+/** Everything one run measured. */
+export interface GatewayBenchReport {
+  date: string;
+  cpus: number;
+  durationMs: number;
+  rows: Row[];
+  /** Our gateway's VmRSS (MiB) after start and after the load (idle both times). */
+  rssMiB?: { idle: number; afterLoad: number };
+  ratios: Record<string, number>;
+}
+
+const ECHO = denoScript("bench/echo_server.ts");
+type Open = (base: string) => Promise<BenchSession>;
+const OPENERS: Record<"streamable" | "sse" | "stateless", Open> = {
+  streamable: (base) => streamableSession(`${base}/mcp`),
+  sse: (base) => sseSession(base),
+  stateless: (base) => statelessSession(`${base}/mcp`),
+};
+
+/** VmRSS of `pid` in MiB, from /proc. */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kb = Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1] ?? NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function cells(
+  target: Row["target"],
+  transports: (keyof typeof OPENERS)[],
+  base: string,
+  opts: GatewayBenchOptions,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const transport of transports) {
+    for (const concurrency of opts.concurrencies) {
+      const r = await runCell(() => OPENERS[transport](base), { ...opts, concurrency });
+      rows.push({ target, transport, concurrency, ...r });
+    }
+  }
+  return rows;
+}
+
+async function benchDirect(opts: GatewayBenchOptions): Promise<Row[]> {
+  const client = await stdioClient(ECHO);
+  try {
+    const rows: Row[] = [];
+    for (const concurrency of opts.concurrencies) {
+      const r = await runCell(client.session, { ...opts, concurrency });
+      rows.push({ target: "direct", transport: "stdio", concurrency, ...r });
+    }
+    return rows;
+  } finally {
+    await client.close();
+  }
+}
+
+async function benchOurs(opts: GatewayBenchOptions) {
+  const gw: Running = await startGateway(ECHO);
+  try {
+    await sleep(1000);
+    const idle = await rssMiB(gw.pid);
+    const rows = await cells("nmcp", ["streamable", "sse", "stateless"], gw.base, opts);
+    await sleep(1000);
+    return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid) } };
+  } finally {
+    await gw.stop();
+  }
+}
+
+async function benchSupergateway(opts: GatewayBenchOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const mode of ["stateful", "sse"] as const) {
+    const sg = await startSupergateway(ECHO, mode);
+    try {
+      rows.push(
+        ...await cells("supergateway", [mode === "sse" ? "sse" : "streamable"], sg.base, opts),
+      );
+    } finally {
+      await sg.stop();
+    }
+  }
+  return rows;
+}
+
+/** Ratios the targets are judged by: throughput vs supergateway, p50 overhead vs direct. */
+export function ratios(rows: Row[], concurrencies: number[]): Record<string, number> {
+  const find = (t: Row["target"], tr: Row["transport"], c: number) =>
+    rows.find((r) => r.target === t && r.transport === tr && r.concurrency === c);
+  const out: Record<string, number> = {};
+  const round = (x: number) => Math.round(x * 100) / 100;
+  for (const c of concurrencies) {
+    for (const tr of ["streamable", "sse"] as const) {
+      const ours = find("nmcp", tr, c), theirs = find("supergateway", tr, c);
+      if (ours && theirs && theirs.rps > 0) {
+        out[`${tr}_x_supergateway_c${c}`] = round(ours.rps / theirs.rps);
+      }
+    }
+    const direct = find("direct", "stdio", c);
+    for (const tr of ["streamable", "stateless", "sse"] as const) {
+      const ours = find("nmcp", tr, c);
+      if (ours && direct) out[`${tr}_p50_overhead_ms_c${c}`] = round(ours.p50Ms - direct.p50Ms);
+    }
+  }
+  return out;
+}
+
+/** Runs every cell and returns the report. */
+export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBenchReport> {
+  const rows = await benchDirect(opts);
+  let rss: GatewayBenchReport["rssMiB"];
+  if (gatewayPresent()) {
+    const ours = await benchOurs(opts);
+    rows.push(...ours.rows);
+    rss = ours.rss;
+  }
+  rows.push(...await benchSupergateway(opts));
+  return {
+    date: new Date().toISOString(),
+    cpus: navigator.hardwareConcurrency,
+    durationMs: opts.durationMs,
+    rows,
+    rssMiB: rss,
+    ratios: ratios(rows, opts.concurrencies),
+  };
+}
+
+/** Renders the report as an aligned table. */
+export function renderTable(report: GatewayBenchReport): string {
+  const head = ["TARGET", "TRANSPORT", "SESSIONS", "REQ/S", "P50 MS", "P99 MS", "ERRORS"];
+  const body = report.rows.map((r) => [
+    r.target,
+    r.transport,
+    String(r.concurrency),
+    r.rps.toFixed(0),
+    r.p50Ms.toFixed(3),
+    r.p99Ms.toFixed(3),
+    String(r.errors),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const lines = [line(head), ...body.map(line), ""];
+  for (const [k, v] of Object.entries(report.ratios)) lines.push(`${k}: ${v}`);
+  if (report.rssMiB) {
+    lines.push(
+      `nmcp idle RSS: ${report.rssMiB.idle} MiB (after load: ${report.rssMiB.afterLoad} MiB)`,
+    );
+  } else lines.push("nmcp gateway: not present (gateway/main.ts missing), skipped");
+  return lines.join("\n");
+}
+
+/** CLI entry: `bench gateway [--duration-ms 3000] [--concurrency 1,16]`. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "duration-ms": { type: "string", default: "3000" },
+      concurrency: { type: "string", default: "1,16" },
+    },
+  });
+  const durationMs = Number(values["duration-ms"]);
+  const concurrencies = values.concurrency.split(",").map(Number);
+  if (!(durationMs > 0) || concurrencies.some((c) => !(c >= 1))) {
+    console.error(`Cannot run bench "gateway": bad --duration-ms or --concurrency`);
+    return 2;
+  }
+  const report = await benchGateway({ durationMs, concurrencies });
+  console.log(renderTable(report));
+  console.log(JSON.stringify({ bench: "gateway", ...report }));
+  return report.rows.some((r) => r.errors > 0 && r.target !== "supergateway") ? 1 : 0;
+}
