@@ -1,0 +1,141 @@
+/**
+ * Session isolation under load: 100 concurrent MCP SDK clients (Streamable HTTP) each call the
+ * `echo` tool of `@modelcontextprotocol/server-everything` (stdio upstream) with unique payloads.
+ * Our gateway must route every reply to the session that asked; supergateway 4.0.0 (stateful)
+ * is measured the same way and only reported.
+ */
+import assert from "node:assert/strict";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { gatewayPresent, type Running, startGateway, startSupergateway } from "../../bench/mod.ts";
+
+const SESSIONS = 100;
+const CALLS_PER_SESSION = 3;
+const EVERYTHING = [
+  Deno.execPath(),
+  "run",
+  "-A",
+  "--quiet",
+  "npm:@modelcontextprotocol/server-everything@2026.8.31",
+  "stdio",
+];
+
+/** How one call ended. */
+type Outcome = "ok" | "misrouted" | "missing";
+
+/** Tally of a run. */
+interface Tally {
+  ok: number;
+  misrouted: number;
+  missing: number;
+  connectFailures: number;
+  firstError?: string;
+}
+
+/** Classifies one reply: its own echo, another session's payload, or nothing usable (pure). */
+function classify(sent: string, got: string | undefined, all: Set<string>): Outcome {
+  if (got === `Echo: ${sent}`) return "ok";
+  const payload = got?.replace(/^Echo: /, "");
+  return payload !== undefined && all.has(payload) ? "misrouted" : "missing";
+}
+
+function payloadsOf(session: number, run: string): string[] {
+  return Array.from({ length: CALLS_PER_SESSION }, (_, c) => `${run}-s${session}-c${c}`);
+}
+
+async function oneSession(url: string, i: number, run: string, all: Set<string>, t: Tally) {
+  const client = new Client({ name: `isolation-${i}`, version: "1.0.0" });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)), { timeout: 30_000 });
+  } catch (e) {
+    t.connectFailures++;
+    t.missing += CALLS_PER_SESSION;
+    t.firstError ??= `connect: ${(e as Error).message}`;
+    return;
+  }
+  try {
+    await Promise.all(
+      payloadsOf(i, run).map(async (sent) => {
+        let got: string | undefined;
+        try {
+          const r = await client.callTool(
+            { name: "echo", arguments: { message: sent } },
+            undefined,
+            {
+              timeout: 30_000,
+            },
+          );
+          const block = (r.content as { type: string; text?: string }[])[0];
+          got = block?.type === "text" ? block.text : undefined;
+        } catch (e) {
+          t.firstError ??= `call: ${(e as Error).message}`;
+        }
+        t[classify(sent, got, all)]++;
+      }),
+    );
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+async function measure(gw: Running): Promise<Tally> {
+  const run = crypto.randomUUID().slice(0, 8);
+  const all = new Set(Array.from({ length: SESSIONS }, (_, i) => payloadsOf(i, run)).flat());
+  const t: Tally = { ok: 0, misrouted: 0, missing: 0, connectFailures: 0 };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SESSIONS }, (_, i) => oneSession(`${gw.base}/mcp`, i, run, all, t)),
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`  ${SESSIONS} sessions x ${CALLS_PER_SESSION} calls in ${seconds} s:`, t);
+  assert.equal(
+    t.ok + t.misrouted + t.missing,
+    SESSIONS * CALLS_PER_SESSION,
+    "Cannot account for every call: the measurement is broken",
+  );
+  return t;
+}
+
+Deno.test("classify() tells own echo, another session's payload and nothing apart", () => {
+  const all = new Set(["a", "b"]);
+  assert.equal(classify("a", "Echo: a", all), "ok");
+  assert.equal(classify("a", "Echo: b", all), "misrouted");
+  assert.equal(classify("a", undefined, all), "missing");
+  assert.equal(classify("a", "Echo: zzz", all), "missing");
+});
+
+Deno.test({
+  name: "isolation: 100 concurrent sessions through our gateway get only their own echoes",
+  ignore: !gatewayPresent(),
+  async fn() {
+    const gw = await startGateway(EVERYTHING);
+    try {
+      const t = await measure(gw);
+      assert.equal(t.misrouted, 0, `misrouted replies: ${t.misrouted}`);
+      assert.equal(t.missing, 0, `missing replies: ${t.missing} (${t.firstError})`);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- gateway stderr ---\n${gw.stderrTail()}`);
+    } finally {
+      await gw.stop();
+    }
+  },
+});
+
+Deno.test("isolation: supergateway 4.0.0 stateful under 100 sessions (recorded, not judged)", async () => {
+  const sg = await startSupergateway(EVERYTHING, "stateful");
+  try {
+    const t = await measure(sg);
+    console.log(
+      `  supergateway 4.0.0: ${t.ok} ok, ${t.misrouted} misrouted, ${t.missing} missing` +
+        (t.firstError ? ` (first error: ${t.firstError})` : ""),
+    );
+    assert.ok(
+      t.ok + t.misrouted > 0,
+      `Cannot measure supergateway: no call answered (${t.firstError})`,
+    );
+  } finally {
+    await sg.stop();
+  }
+});
