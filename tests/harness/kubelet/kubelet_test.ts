@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { startFakeApi } from "./fake_api_test_util.ts";
+import { type Kubelet, startKubelet } from "./kubelet.ts";
+
+async function until<T>(
+  what: string,
+  f: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 15000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+function groupAlive(pid: number): boolean {
+  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-g", String(pid)], stdout: "piped" })
+    .outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n").some((s) =>
+    s.trim() && !s.startsWith("Z")
+  );
+}
+
+async function withCluster(
+  f: (api: ReturnType<typeof startFakeApi>, kubelet: Kubelet) => Promise<void>,
+) {
+  const api = startFakeApi();
+  const dir = await Deno.makeTempDir({ prefix: "kubelet-test-" });
+  const kubelet = await startKubelet({
+    api,
+    dataDir: dir,
+    backoffBaseMs: 200,
+    podIpPrefix: "127.0.3",
+  });
+  api.setPodStreamHandler(kubelet.streamHandler);
+  try {
+    await f(api, kubelet);
+  } finally {
+    await kubelet.stop();
+    await api.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const sh = (script: string) => ({ image: "busybox:1.36", command: ["sh", "-c", script] });
+
+Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then terminates", async () => {
+  await withCluster(async (api, kubelet) => {
+    api.createPod({
+      metadata: { name: "web" },
+      spec: {
+        terminationGracePeriodSeconds: 5,
+        volumes: [{ name: "shared", emptyDir: {} }],
+        initContainers: [
+          {
+            name: "init",
+            ...sh("echo init > /nmcp-kt/init"),
+            volumeMounts: [{ name: "shared", mountPath: "/nmcp-kt" }],
+          },
+          {
+            name: "side",
+            ...sh("echo side > /nmcp-kt/side; trap 'exit 0' TERM; while true; do sleep 0.1; done"),
+            restartPolicy: "Always",
+            volumeMounts: [{ name: "shared", mountPath: "/nmcp-kt" }],
+          },
+        ],
+        containers: [{
+          name: "main",
+          ...sh("cat /nmcp-kt/init /nmcp-kt/side; echo pod=$POD ip=$IP; exec sleep 60"),
+          env: [
+            { name: "POD", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+          ],
+          volumeMounts: [{ name: "shared", mountPath: "/nmcp-kt" }],
+        }],
+      },
+    });
+    const pod = await until("Ready", () => {
+      const p = api.get("default", "web");
+      return p?.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True") && p;
+    });
+    assert.equal(pod.spec.nodeName, "harness-node");
+    assert.equal(pod.status?.phase, "Running");
+    assert.match(pod.status?.podIP ?? "", /^127\.0\.3\.\d+$/);
+    assert.equal(pod.status?.initContainerStatuses?.[0].state.terminated?.reason, "Completed");
+    assert.ok(pod.status?.initContainerStatuses?.[1].state.running);
+    const log = async () =>
+      await (await fetch(`${api.url}/api/v1/namespaces/default/pods/web/log?container=main`))
+        .text();
+    const text = await until("main's output", async () => {
+      const t = await log();
+      return t.includes("pod=") && t;
+    });
+    assert.equal(text, `init\nside\npod=web ip=${pod.status?.podIP}\n`);
+    const noName = await fetch(`${api.url}/api/v1/namespaces/default/pods/web/log?container=nope`);
+    assert.equal(noName.status, 400);
+    assert.match((await noName.json()).message, /container nope is not valid for pod web/);
+    const worker = kubelet.worker(pod.metadata.uid)!;
+    const pids = ["side", "main"].map((c) => worker.container(c)!.process!.pid);
+    assert.ok(pids.every(groupAlive));
+    const t0 = Date.now();
+    api.deletePod("default", "web");
+    await until("pod removed", () => !api.get("default", "web"));
+    assert.ok(Date.now() - t0 < 4000, "SIGTERM ends both well before the grace period");
+    assert.deepEqual(pids.map(groupAlive), [false, false]);
+    assert.equal(kubelet.worker(pod.metadata.uid), undefined);
+  });
+});

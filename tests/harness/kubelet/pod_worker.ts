@@ -1,0 +1,286 @@
+/**
+ * The life of one pod on the node: sandbox (IP, volumes), init containers in order, native
+ * sidecars, main containers, status writes, and termination (SIGTERM, grace, SIGKILL, then a
+ * DELETE with grace 0).
+ *
+ * @module
+ */
+
+import type { Logger } from "../../../lib/log.ts";
+import type { KubeApi } from "./api.ts";
+import { resolveArgv } from "./command.ts";
+import { ContainerRunner, type Prepared } from "./container.ts";
+import { type PodObjects, referencedObjects, resolveEnv } from "./env.ts";
+import { imageID, type ImageStore } from "./image_store.ts";
+import type { IpPool } from "./ip_pool.ts";
+import type { HostTools } from "./process.ts";
+import { computePodStatus, statusChanged } from "./status.ts";
+import type { Container, Pod, PodStatus } from "./types.ts";
+import { containerMounts, prepareVolumes } from "./volumes.ts";
+
+/** What a pod worker needs from its kubelet. */
+export interface PodWorkerDeps {
+  api: KubeApi;
+  tools: HostTools;
+  images: ImageStore;
+  ipPool: IpPool;
+  dataDir: string;
+  hostIP: string;
+  nodeName: string;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Env added to every container last (the netshim preload). */
+  podEnv: (podIP: string) => Record<string, string>;
+  /** Host env every container starts from (PATH, HOME, DENO_DIR…). */
+  baseEnv: Record<string, string>;
+  log: Logger;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one pod. */
+export class PodWorker {
+  pod: Pod;
+  readonly podIP: string;
+  readonly init: ContainerRunner[];
+  readonly main: ContainerRunner[];
+  #deps: PodWorkerDeps;
+  #dir: string;
+  #volumes = new Map<string, string>();
+  #startTime = new Date().toISOString();
+  #written?: PodStatus;
+  #dirty = false;
+  #syncing?: Promise<void>;
+  #gone = false;
+  #terminating?: Promise<void>;
+  #waiters = new Set<() => void>();
+  #ran: Promise<void> = Promise.resolve();
+
+  constructor(pod: Pod, deps: PodWorkerDeps) {
+    this.pod = pod;
+    this.#deps = deps;
+    this.#dir = `${deps.dataDir}/pods/${pod.metadata.uid}`;
+    this.podIP = deps.ipPool.allocate(pod.metadata.uid);
+    const runner = (c: Container) =>
+      new ContainerRunner(c, {
+        tools: deps.tools,
+        podIP: this.podIP,
+        logDir: `${this.#dir}/logs`,
+        imageID: imageID(c.image),
+        backoffBaseMs: deps.backoffBaseMs,
+        backoffMaxMs: deps.backoffMaxMs,
+        prepare: () => this.#prepare(c),
+        changed: () => this.changed(),
+      });
+    this.init = (pod.spec.initContainers ?? []).map(runner);
+    this.main = (pod.spec.containers ?? []).map(runner);
+    for (const r of this.init) if (r.spec.restartPolicy !== "Always") r.markInit();
+  }
+
+  /** Finds a container runner by name (init or main). */
+  container(name: string): ContainerRunner | undefined {
+    return [...this.main, ...this.init].find((r) => r.spec.name === name);
+  }
+
+  /** Starts the pod's lifecycle. */
+  start(): void {
+    this.#ran = this.#run().catch((e) => {
+      this.#deps.log.error("pod worker failed", { pod: this.#key, error: String(e) });
+    });
+  }
+
+  get #key() {
+    return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  /** Takes a newer pod object; starts termination when deletionTimestamp appears. */
+  update(pod: Pod): void {
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp && !this.#terminating) {
+      const grace = pod.metadata.deletionGracePeriodSeconds ??
+        pod.spec.terminationGracePeriodSeconds ?? 30;
+      this.terminate(grace * 1000, true).catch((e) =>
+        this.#deps.log.error("pod termination failed", { pod: this.#key, error: String(e) })
+      );
+    }
+  }
+
+  async #objects(): Promise<PodObjects> {
+    const refs = referencedObjects(this.pod);
+    const ns = this.pod.metadata.namespace;
+    const objs: PodObjects = { configMaps: new Map(), secrets: new Map() };
+    for (const n of refs.configMaps) {
+      objs.configMaps.set(n, await this.#deps.api.readData("configmaps", ns, n));
+    }
+    for (const n of refs.secrets) {
+      objs.secrets.set(n, await this.#deps.api.readData("secrets", ns, n));
+    }
+    return objs;
+  }
+
+  async #prepare(c: Container): Promise<Prepared> {
+    const image = await this.#deps.images.resolve(c.image);
+    if (!image) {
+      return {
+        ok: false,
+        reason: "ErrImagePull",
+        message: `failed to pull and unpack image "${c.image}": not in the harness image map`,
+      };
+    }
+    const hostPath = this.#deps.baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+    const base = {
+      ...this.#deps.baseEnv,
+      PATH: image.binDir ? `${image.binDir}:${hostPath}` : hostPath,
+      HOSTNAME: this.pod.spec.hostname ?? this.pod.metadata.name,
+      ...image.env,
+    };
+    const env = resolveEnv(this.pod, c, await this.#objects(), {
+      base,
+      fields: { podIP: this.podIP, hostIP: this.#deps.hostIP, nodeName: this.#deps.nodeName },
+    });
+    if (!env.ok) return { ok: false, reason: "CreateContainerConfigError", message: env.message };
+    const argv = resolveArgv({ ...c, entrypoint: image.entrypoint, cmd: image.cmd }, env.env);
+    if (argv.length === 0) {
+      return { ok: false, reason: "CreateContainerError", message: "no command specified" };
+    }
+    try {
+      const mounts = containerMounts(c, this.#volumes);
+      const fullEnv = { ...env.env, ...this.#deps.podEnv(this.podIP) };
+      return {
+        ok: true,
+        spec: { argv, env: fullEnv, workingDir: c.workingDir ?? image.workingDir ?? "/", mounts },
+      };
+    } catch (e) {
+      return { ok: false, reason: "CreateContainerConfigError", message: (e as Error).message };
+    }
+  }
+
+  async #until(pred: () => boolean): Promise<void> {
+    while (!pred() && !this.#terminating) {
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  async #sandbox(): Promise<boolean> {
+    for (let attempt = 0; !this.#terminating; attempt++) {
+      const { paths, error } = await prepareVolumes(this.pod, this.#dir, await this.#objects())
+        .catch((e) => ({ paths: new Map<string, string>(), error: String(e) }));
+      if (!error) {
+        this.#volumes = paths;
+        return true;
+      }
+      this.#deps.log.warn("Cannot mount volumes", { pod: this.#key, error });
+      for (const r of [...this.init, ...this.main]) r.setWaiting("ContainerCreating");
+      await sleep(Math.min(this.#deps.backoffMaxMs, this.#deps.backoffBaseMs * 2 ** attempt));
+    }
+    return false;
+  }
+
+  async #run(): Promise<void> {
+    await Deno.mkdir(`${this.#dir}/logs`, { recursive: true });
+    if (this.init.length === 0) { for (const r of this.main) r.setWaiting("ContainerCreating"); }
+    this.changed();
+    if (!await this.#sandbox()) return;
+    const policy = this.pod.spec.restartPolicy ?? "Always";
+    for (const r of this.init) {
+      if (this.#terminating) return;
+      if (r.spec.restartPolicy === "Always") {
+        r.supervise("Always");
+        await this.#until(() => r.status().started);
+        continue;
+      }
+      const exit = await r.supervise(policy === "Never" ? "Never" : "OnFailure");
+      if (!exit || exit.exitCode !== 0) {
+        if (!this.#terminating) await this.#stopSidecars(0);
+        return;
+      }
+    }
+    if (this.#terminating) return;
+    await Promise.all(this.main.map((r) => r.supervise(policy)));
+    if (!this.#terminating) await this.#stopSidecars(2000);
+  }
+
+  async #stopSidecars(graceMs: number): Promise<void> {
+    const sidecars = this.init.filter((r) => r.spec.restartPolicy === "Always").reverse();
+    const deadline = Date.now() + graceMs;
+    for (const r of sidecars) await r.stop(Math.max(0, deadline - Date.now()));
+  }
+
+  /**
+   * Stops every container (main ones first, then sidecars in reverse order) within
+   * `graceMs`, then, when `deleteAfter`, deletes the pod with grace 0.
+   */
+  terminate(graceMs: number, deleteAfter: boolean): Promise<void> {
+    this.#terminating ??= (async () => {
+      for (const w of this.#waiters) w();
+      const deadline = Date.now() + graceMs;
+      const regular = [...this.main, ...this.init.filter((r) => r.spec.restartPolicy !== "Always")];
+      await Promise.all(regular.map((r) => r.stop(graceMs)));
+      await this.#stopSidecars(Math.max(0, deadline - Date.now()));
+      await Promise.race([this.#ran, sleep(2000)]);
+      if (deleteAfter) {
+        await this.flush();
+        await this.#deps.api.deletePodNow(this.pod).catch((e) =>
+          this.#deps.log.warn("Cannot delete pod", { pod: this.#key, error: String(e) })
+        );
+      }
+      this.#gone = true;
+      await this.flush();
+      this.#deps.ipPool.release(this.pod.metadata.uid);
+      await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+    })();
+    return this.#terminating;
+  }
+
+  /** True once termination has started. */
+  get terminating(): boolean {
+    return this.#terminating !== undefined;
+  }
+
+  /** The status the containers imply now. */
+  computeStatus(): PodStatus {
+    return computePodStatus(
+      this.pod,
+      {
+        podIP: this.podIP,
+        hostIP: this.#deps.hostIP,
+        startTime: this.#startTime,
+        init: this.init.map((r) => r.status()),
+        main: this.main.map((r) => r.status()),
+      },
+      this.#written ?? this.pod.status,
+      new Date().toISOString(),
+    );
+  }
+
+  /** Notes a change: wakes waiters and schedules a status write. */
+  changed(): void {
+    for (const w of this.#waiters) w();
+    this.#waiters.clear();
+    this.#dirty = true;
+    this.#syncing ??= this.#sync().finally(() => this.#syncing = undefined);
+  }
+
+  /** Waits until the latest status is written. */
+  async flush(): Promise<void> {
+    while (this.#syncing) await this.#syncing;
+  }
+
+  async #sync(): Promise<void> {
+    await sleep(10); // coalesce bursts of changes into one write
+    while (this.#dirty && !this.#gone) {
+      this.#dirty = false;
+      const status = this.computeStatus();
+      if (!statusChanged(status, this.#written)) continue;
+      try {
+        await this.#deps.api.patchStatus(this.pod, status);
+        this.#written = status;
+      } catch (e) {
+        if ((e as { code?: number }).code === 404) return;
+        this.#deps.log.warn("Cannot write pod status", { pod: this.#key, error: String(e) });
+        this.#dirty = true;
+        await sleep(500);
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * `exec` and `attach` over WebSocket with the Kubernetes channel protocols (v5 … v1):
+ * stdin on channel 0, stdout 1, stderr 2, a Status on 3, resize 4 (ignored), close 255.
+ *
+ * @module
+ */
+
+import {
+  Channel,
+  CHANNEL_PROTOCOLS,
+  chooseProtocol,
+  decodeChannel,
+  encodeChannel,
+  exitStatus,
+  failureStatus,
+  type KubeStatus,
+  statusResponse,
+} from "./channel.ts";
+import type { PodWorker } from "./pod_worker.ts";
+import { pickContainer } from "./stream_log.ts";
+import type { Pod } from "./types.ts";
+
+const enc = new TextEncoder();
+
+/** Upgrades a request to a channel WebSocket, or returns the error Response. */
+export function upgradeChannels(
+  req: Request,
+): { socket: WebSocket; response: Response } | Response {
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    return statusResponse(400, "BadRequest", "Upgrade request required");
+  }
+  const protocol = chooseProtocol(req.headers.get("sec-websocket-protocol"), CHANNEL_PROTOCOLS);
+  if (!protocol) {
+    return statusResponse(400, "BadRequest", "no supported subprotocol (want v5.channel.k8s.io)");
+  }
+  const up = Deno.upgradeWebSocket(req, { protocol });
+  up.socket.binaryType = "arraybuffer";
+  return up;
+}
+
+function opened(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.OPEN) return Promise.resolve();
+  return new Promise((resolve) => socket.addEventListener("open", () => resolve(), { once: true }));
+}
+
+function send(socket: WebSocket, channel: number, data: Uint8Array) {
+  if (socket.readyState === WebSocket.OPEN) socket.send(encodeChannel(channel, data));
+}
+
+function finish(socket: WebSocket, status: KubeStatus) {
+  send(socket, Channel.status, enc.encode(JSON.stringify(status)));
+  if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+}
+
+async function pump(stream: ReadableStream<Uint8Array> | null, socket: WebSocket, ch: number) {
+  if (!stream) return;
+  try {
+    for await (const chunk of stream) send(socket, ch, chunk);
+  } catch {
+    // the process went away
+  }
+}
+
+/** Serves `…/exec?command=…&container=…&stdin=…`. */
+export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined): Response {
+  const q = new URL(req.url).searchParams;
+  const picked = pickContainer(pod, worker, q.get("container"));
+  if (picked instanceof Response) return picked;
+  const up = upgradeChannels(req);
+  if (up instanceof Response) return up;
+  const { socket, response } = up;
+  const command = q.getAll("command");
+  const child = picked.runner?.exec(command, {
+    stdin: q.get("stdin") === "true",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  (async () => {
+    await opened(socket);
+    if (!child) {
+      const msg = `container ${picked.name} is not running in pod ${pod.metadata.name}`;
+      finish(socket, failureStatus(500, "InternalError", msg));
+      return;
+    }
+    const writer = child.stdin
+      ? (q.get("stdin") === "true" ? child.stdin.getWriter() : undefined)
+      : undefined;
+    socket.addEventListener("message", (ev) => {
+      if (!(ev.data instanceof ArrayBuffer)) return;
+      const { channel, data } = decodeChannel(new Uint8Array(ev.data));
+      if (channel === Channel.stdin && data.length > 0) writer?.write(data).catch(() => {});
+      if (channel === Channel.close && data[0] === Channel.stdin) writer?.close().catch(() => {});
+    });
+    socket.addEventListener("close", () => {
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch { /* ended */ }
+    });
+    await Promise.all([pump(child.stdout, socket, 1), pump(child.stderr, socket, 2)]);
+    const { code } = await child.status;
+    await writer?.close().catch(() => {});
+    finish(socket, exitStatus(code));
+  })().catch(() => socket.close());
+  return response;
+}
+
+/** Serves `…/attach?container=…&stdin=…&stdout=…`: the running process's own streams. */
+export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefined): Response {
+  const q = new URL(req.url).searchParams;
+  const picked = pickContainer(pod, worker, q.get("container"));
+  if (picked instanceof Response) return picked;
+  const up = upgradeChannels(req);
+  if (up instanceof Response) return up;
+  const { socket, response } = up;
+  const proc = picked.runner?.process;
+  (async () => {
+    await opened(socket);
+    if (!proc?.running) {
+      const msg = `container ${picked.name} is not running in pod ${pod.metadata.name}`;
+      finish(socket, failureStatus(500, "InternalError", msg));
+      return;
+    }
+    const off = proc.onOutput((stream, bytes) => {
+      if (stream === "stdout" && q.get("stdout") !== "false") send(socket, 1, bytes);
+      if (stream === "stderr" && q.get("stderr") !== "false") send(socket, 2, bytes);
+    });
+    socket.addEventListener("message", (ev) => {
+      if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
+      const { channel, data } = decodeChannel(new Uint8Array(ev.data));
+      if (channel === Channel.stdin && data.length > 0) proc.writeStdin(data);
+    });
+    const closed = new Promise<void>((r) => socket.addEventListener("close", () => r()));
+    const ended = await Promise.race([proc.exited.then(() => true), closed.then(() => false)]);
+    off();
+    if (ended) finish(socket, exitStatus(0));
+  })().catch(() => socket.close());
+  return response;
+}

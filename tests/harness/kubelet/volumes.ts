@@ -1,0 +1,99 @@
+/**
+ * Pod volumes on the host (emptyDir, configMap, secret) and the shell wrapper that mounts
+ * them in a private mount namespace per container, so the host's view never changes.
+ *
+ * @module
+ */
+
+import type { PodObjects } from "./env.ts";
+import type { Container, KeyToPath, Pod, Volume } from "./types.ts";
+
+/** A bind mount of a container. */
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** Single-quotes a word for /bin/sh. */
+export function shQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The /bin/sh script run by `unshare --mount --propagation private`: create each mountpoint,
+ * bind-mount the source (read-only when asked), enter the working dir, exec the program.
+ * The program and its arguments are the script's positional parameters.
+ */
+export function mountScript(mounts: Mount[], workingDir: string): string {
+  const lines = ["set -e"];
+  for (const m of mounts) {
+    const s = shQuote(m.source), t = shQuote(m.target);
+    lines.push(
+      `if [ -d ${s} ]; then mkdir -p ${t}; else mkdir -p "$(dirname ${t})"; touch ${t}; fi`,
+    );
+    lines.push(`mount --bind ${s} ${t}`);
+    if (m.readOnly) lines.push(`mount -o remount,bind,ro ${t}`);
+  }
+  lines.push(`mkdir -p ${shQuote(workingDir)}`, `cd ${shQuote(workingDir)}`, `exec "$@"`);
+  return lines.join("\n");
+}
+
+/** The mounts of container `c` given the host paths of the pod's volumes. */
+export function containerMounts(c: Container, volumes: Map<string, string>): Mount[] {
+  const out: Mount[] = [];
+  for (const vm of c.volumeMounts ?? []) {
+    const src = volumes.get(vm.name);
+    if (!src) throw new Error(`Cannot mount volume "${vm.name}": not defined in the pod`);
+    out.push({
+      source: vm.subPath ? `${src}/${vm.subPath}` : src,
+      target: vm.mountPath,
+      readOnly: vm.readOnly ?? false,
+    });
+  }
+  return out;
+}
+
+async function writeItems(
+  dir: string,
+  data: Record<string, string>,
+  items: KeyToPath[] | undefined,
+  mode: number,
+): Promise<void> {
+  const list = items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+  for (const it of list) {
+    if (!Object.hasOwn(data, it.key)) continue;
+    const path = `${dir}/${it.path}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(path, data[it.key], { mode: it.mode ?? mode });
+    await Deno.chmod(path, it.mode ?? mode);
+  }
+}
+
+/** The host path of each volume, created under `podDir/volumes`; data volumes filled. */
+export async function prepareVolumes(
+  pod: Pod,
+  podDir: string,
+  objs: PodObjects,
+): Promise<{ paths: Map<string, string>; error?: string }> {
+  const paths = new Map<string, string>();
+  for (const v of (pod.spec.volumes ?? []) as Volume[]) {
+    const dir = `${podDir}/volumes/${v.name}`;
+    await Deno.mkdir(dir, { recursive: true, mode: 0o777 });
+    await Deno.chmod(dir, 0o777);
+    paths.set(v.name, dir);
+    const ref = v.configMap
+      ? { kind: "configmap", name: v.configMap.name, src: v.configMap, store: objs.configMaps }
+      : v.secret
+      ? { kind: "secret", name: v.secret.secretName, src: v.secret, store: objs.secrets }
+      : undefined;
+    if (!ref) continue;
+    const data = ref.store.get(ref.name ?? "");
+    if (!data) {
+      if (ref.src.optional) continue;
+      return { paths, error: `${ref.kind} "${ref.name}" not found` };
+    }
+    await writeItems(dir, data, ref.src.items, ref.src.defaultMode ?? 0o644);
+  }
+  return { paths };
+}
