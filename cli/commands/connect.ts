@@ -49,7 +49,7 @@ export async function run(
     podName,
     remotePort: GATEWAY_PORT,
     localPort: number(opts.port, "--port", 0),
-    onError: (err) => progress(`Cannot forward to pod "${tunnel.podName}": ${String(err)}\n`),
+    onError: (err) => progress(`Cannot forward to pod "${tunnel.podName}": ${errorText(err)}\n`),
   });
   const stopFollow = followServer(session, {
     namespace: ns,
@@ -79,6 +79,15 @@ export async function run(
     await tunnel.close();
   }
   return 0;
+}
+
+/** A readable message for errors that may be WebSocket events rather than Errors. */
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const e = err as { message?: unknown; error?: unknown };
+  if (typeof e?.message === "string" && e.message) return e.message;
+  if (e?.error instanceof Error) return e.error.message;
+  return "the API server refused the port-forward (is the pod running?)";
 }
 
 function untilSignal(): Promise<void> {

@@ -41,9 +41,16 @@ export async function run(
     }
     return 0;
   }
+  const { describeError } = await import("../kube/errors.ts");
+  let failed = 0;
   for (const o of objs) {
-    await session.kube.apply(o, true);
-    ctx.io.out(`${refOf(o)} serverside-applied\n`);
+    try {
+      await session.kube.apply(o, true);
+      ctx.io.out(`${refOf(o)} serverside-applied\n`);
+    } catch (err) {
+      failed++;
+      ctx.io.err(`error: Cannot apply ${refOf(o)}: ${describeError(err)}\n`);
+    }
   }
-  return 0;
+  return failed > 0 ? 1 : 0;
 }

@@ -17,6 +17,13 @@ export function nameOf(obj: Obj): string {
   return `${kind}${group}/${obj.metadata?.name ?? ""}`;
 }
 
+/** Drops `metadata.managedFields`, as kubectl does unless --show-managed-fields. */
+export function withoutManagedFields<T extends Obj>(obj: T): T {
+  if (!obj.metadata || !("managedFields" in obj.metadata)) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata as Record<string, unknown>;
+  return { ...obj, metadata };
+}
+
 /** One object prints as itself; several as a `v1` List, like kubectl. */
 export function asDocument(items: unknown[], single: boolean): unknown {
   if (single && items.length === 1) return items[0];
@@ -30,7 +37,7 @@ export async function formatObjects(
   single = false,
 ): Promise<string> {
   if (format === "name") return items.map((o) => nameOf(o) + "\n").join("");
-  const doc = asDocument(items, single);
+  const doc = asDocument(items.map(withoutManagedFields), single);
   if (format === "json") return JSON.stringify(doc, null, 4) + "\n";
   const { stringify } = await import("yaml");
   return stringify(doc);
