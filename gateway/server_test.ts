@@ -210,3 +210,103 @@ Deno.test("handler: stateless 2026-07-28 discover and call without a session", a
   assert.equal(gw.activity().openSessions, 0);
   await gw.close();
 });
+
+Deno.test("handler: a cut SSE response stream resumes with Last-Event-ID", async () => {
+  const { gw, fake } = await start();
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = {
+    jsonrpc: "2.0",
+    id: "c1",
+    method: "tools/call",
+    params: { name: "slow", _meta: { progressToken: "pt" } },
+  };
+  const pending = gw.handler(post(call, { "mcp-session-id": sid }));
+  await new Promise((r) => setTimeout(r, 10));
+  const up = fake.held[0];
+  const token = (up.params?._meta as { progressToken: string }).progressToken;
+  const progress = (n: number) =>
+    fake.events?.message({
+      jsonrpc: "2.0",
+      method: "notifications/progress",
+      params: { progressToken: token, progress: n },
+    });
+  progress(1);
+  const res = await pending;
+  assert.equal(res.headers.get("content-type"), "text/event-stream");
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const first = (await reader.read()).value ?? "";
+  assert.match(first, /"progressToken":"pt","progress":1/);
+  const eventId = /^id: (\S+)$/m.exec(first)?.[1];
+  assert.ok(eventId);
+  await reader.cancel(); // the client's connection drops
+  progress(2);
+  fake.events?.message({ jsonrpc: "2.0", id: up.id, result: { content: [] } });
+  const resumed = await gw.handler(
+    new Request(BASE, {
+      headers: {
+        host: "localhost",
+        accept: "text/event-stream",
+        "mcp-session-id": sid,
+        "last-event-id": eventId,
+      },
+    }),
+  );
+  const text = await resumed.text();
+  assert.doesNotMatch(text, /"progress":1/);
+  assert.match(text, /"progress":2/);
+  assert.match(text, /"id":"c1","result":\{"content":\[\]\}/);
+  await gw.close();
+});
+
+Deno.test("handler: idle sessions expire and answer 404 afterwards", async () => {
+  let now = 1_000_000;
+  const { gw } = await start({ sessionIdleTimeoutMs: 200, now: () => now });
+  const sid = await open(gw.handler);
+  now += 1000;
+  assert.ok(await waitUntil(() => gw.activity().openSessions === 0, 2000));
+  const res = await gw.handler(
+    post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "mcp-session-id": sid }),
+  );
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: a legacy SSE session ends when its stream closes", async () => {
+  const { gw } = await start();
+  const res = await gw.handler(
+    new Request("http://localhost/sse", { headers: { host: "localhost" } }),
+  );
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const first = (await reader.read()).value ?? "";
+  const endpoint = /event: endpoint\ndata: (\S+)/.exec(first)?.[1];
+  assert.match(endpoint ?? "", /^\/message\?sessionId=\w+$/);
+  const msg = (body: unknown) =>
+    gw.handler(
+      new Request(`http://localhost${endpoint}`, {
+        method: "POST",
+        headers: { host: "localhost", "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+  const accepted = await msg(INIT);
+  assert.equal(accepted.status, 202);
+  await accepted.body?.cancel();
+  const answer = (await reader.read()).value ?? "";
+  assert.match(answer, /event: message\ndata: \{"jsonrpc":"2.0","id":0,"result":/);
+  await reader.cancel();
+  const gone = await msg({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+  assert.equal(gone.status, 404);
+  await gone.body?.cancel();
+  await gw.close();
+});
+
+async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
