@@ -8,6 +8,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import process from "node:process";
+import type { Readable, Writable } from "node:stream";
 
 /** Options of {@linkcode bridgeStdio}. */
 export interface BridgeOptions {
@@ -15,6 +16,10 @@ export interface BridgeOptions {
   url: string;
   /** Diagnostic lines (stderr, only with -v). */
   log?: (line: string) => void;
+  /** Where JSON-RPC lines come from. Default: the process's stdin. */
+  stdin?: Readable;
+  /** Where JSON-RPC lines go. Default: the process's stdout. */
+  stdout?: Writable;
 }
 
 function protocolVersionOf(msg: JSONRPCMessage): string | undefined {
@@ -27,7 +32,8 @@ function protocolVersionOf(msg: JSONRPCMessage): string | undefined {
 
 /** Relays stdin/stdout to `url` until stdin closes; resolves then. */
 export async function bridgeStdio(opts: BridgeOptions): Promise<void> {
-  const local = new StdioServerTransport();
+  const stdin = opts.stdin ?? process.stdin;
+  const local = new StdioServerTransport(stdin, opts.stdout ?? process.stdout);
   const remote = new StreamableHTTPClientTransport(new URL(opts.url));
   const closed = new Promise<void>((resolve) => {
     local.onclose = () => resolve();
@@ -55,7 +61,7 @@ export async function bridgeStdio(opts: BridgeOptions): Promise<void> {
   };
   await remote.start();
   await local.start();
-  process.stdin.on("end", () => local.close());
+  stdin.on("end", () => local.close());
   await closed;
   await remote.terminateSession().catch(() => {});
   await remote.close().catch(() => {});
