@@ -1,0 +1,67 @@
+/**
+ * Test helpers: a started server with a private HOME for kubectl, and a kubectl runner.
+ *
+ * @module
+ */
+
+import { type ApiServer, startApiServer } from "./mod.ts";
+
+/** A server plus a temp HOME (kubectl's discovery cache stays private to the test). */
+export interface TestCluster {
+  server: ApiServer;
+  home: string;
+  /** Runs kubectl with the cluster's kubeconfig; `stdin` is piped in when given. */
+  kubectl(
+    args: string[],
+    stdin?: string,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Stops the server and removes HOME. */
+  close(): Promise<void>;
+}
+
+/** Starts a server for one test. */
+export async function startTestCluster(opts: { dataDir?: string } = {}): Promise<TestCluster> {
+  const server = await startApiServer({ dataDir: opts.dataDir });
+  const home = await Deno.makeTempDir({ prefix: "harness-home-" });
+  const dec = new TextDecoder();
+  return {
+    server,
+    home,
+    async kubectl(args, stdin) {
+      const child = new Deno.Command("kubectl", {
+        args,
+        env: { KUBECONFIG: server.kubeconfigPath, HOME: home, PATH: Deno.env.get("PATH") ?? "" },
+        clearEnv: true,
+        stdin: stdin === undefined ? "null" : "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      if (stdin !== undefined) {
+        const w = child.stdin.getWriter();
+        await w.write(new TextEncoder().encode(stdin));
+        await w.close();
+      }
+      const out = await child.output();
+      return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    },
+    async close() {
+      await server.stop();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or `ms` elapse (then throws). */
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  ms = 5000,
+  what = "condition",
+): Promise<T> {
+  const end = Date.now() + ms;
+  while (true) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Cannot wait for ${what}: still false after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Admission of a write: CR schema defaulting, pruning (with fieldValidation) and validation,
+ * built-in validation, and metadata rules, ending in a 422 Invalid or a 400.
+ *
+ * @module
+ */
+
+import { meta, nameCauses } from "./objects.ts";
+import { isObj, type Obj } from "./patch.ts";
+import type { ResourceType } from "./resources.ts";
+import { applyDefaults, prune, rootCauses } from "./schema.ts";
+import { checkDecodable, validateBuiltin } from "./strategy.ts";
+import { ApiError, invalid, requiredCause, type StatusCause } from "./status.ts";
+
+/** How unknown fields are treated (the `fieldValidation` query parameter). */
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/** Parses `fieldValidation`; the server default is Warn. */
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === "") return "Warn";
+  if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
+  throw new ApiError(
+    400,
+    "BadRequest",
+    `fieldValidation parameter unsupported: ${v}. Supported values are: Ignore, Warn, Strict`,
+  );
+}
+
+function unknownFieldsError(rt: ResourceType, unknown: string[]): ApiError {
+  const list = unknown.map((u) => `unknown field "${u}"`).join(", ");
+  return new ApiError(
+    400,
+    "BadRequest",
+    `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list}`,
+  );
+}
+
+function finalizerCauses(obj: Obj, old: Obj | undefined): StatusCause[] {
+  const om = old ? meta(old) : undefined;
+  if (!om?.deletionTimestamp) return [];
+  const before = new Set((om.finalizers as string[] | undefined) ?? []);
+  const added = ((meta(obj).finalizers as string[] | undefined) ?? []).filter((f) =>
+    !before.has(f)
+  );
+  if (added.length === 0) return [];
+  return [{
+    reason: "FieldValueForbidden",
+    message:
+      `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${
+        added.map((f) => JSON.stringify(f)).join(", ")
+      }}`,
+    field: "metadata.finalizers",
+  }];
+}
+
+/**
+ * Runs admission on `obj` (mutated: defaults, pruning). Returns warnings; throws 400 for
+ * undecodable bodies or strict unknown fields, and 422 Invalid with every field cause.
+ */
+export function admit(
+  rt: ResourceType,
+  obj: Obj,
+  old: Obj | undefined,
+  validation: FieldValidation,
+): string[] {
+  checkDecodable(rt, obj);
+  const warnings: string[] = [];
+  const m = meta(obj);
+  const name = String(m.name ?? "");
+  const causes: StatusCause[] = [];
+  if (!old) {
+    const label = rt.kind === "Namespace" || rt.kind === "Service";
+    causes.push(
+      ...(name
+        ? nameCauses(name, label && !rt.crd)
+        : [requiredCause("metadata.name", "name or generateName is required")]),
+    );
+  }
+  for (const k of ["labels", "annotations"]) {
+    if (m[k] !== undefined && !isObj(m[k])) {
+      causes.push({
+        reason: "FieldValueInvalid",
+        message: "Invalid value: must be a map",
+        field: `metadata.${k}`,
+      });
+    }
+  }
+  causes.push(...finalizerCauses(obj, old));
+  const schema = rt.crd?.schema;
+  if (schema) {
+    applyDefaults(schema, obj);
+    const unknown = prune(schema, obj);
+    if (unknown.length && validation === "Strict") throw unknownFieldsError(rt, unknown);
+    if (validation === "Warn") warnings.push(...unknown.map((u) => `unknown field "${u}"`));
+    causes.push(...rootCauses(schema, obj, old));
+  } else if (!rt.crd) {
+    causes.push(...validateBuiltin(rt, obj));
+  }
+  if (causes.length) throw invalid(rt, name, causes);
+  return warnings;
+}

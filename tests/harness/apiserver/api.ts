@@ -1,0 +1,471 @@
+/**
+ * The REST semantics of the API server, independent of HTTP: get, list, create, update,
+ * patch and delete over the store, with admission, managedFields and finalizers.
+ *
+ * @module
+ */
+
+import { admit, type FieldValidation } from "./admit.ts";
+import { serverSideApply } from "./apply.ts";
+import { recordUpdate } from "./managed_fields.ts";
+import { deepEqual, meta, randomSuffix, rfc3339, specChanged } from "./objects.ts";
+import { clone, isObj, jsonPatch, mergePatch, type Obj, strategicMerge } from "./patch.ts";
+import {
+  apiVersionOf,
+  Registry,
+  type ResourceType,
+  storageKey,
+  typesFromCrd,
+} from "./resources.ts";
+import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
+import { metaOf, Store } from "./store.ts";
+import { alreadyExists, ApiError, badRequest, conflict, notFound } from "./status.ts";
+import { prepareCreate, prepareUpdate, type StrategyContext } from "./strategy.ts";
+
+/** Options of a write. */
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  fieldValidation?: FieldValidation;
+  subresource?: "status";
+  force?: boolean;
+}
+
+/** The result of a write: the object and any warnings. */
+export interface WriteResult {
+  obj: Obj;
+  warnings: string[];
+  created: boolean;
+}
+
+/** Options of a delete (the DeleteOptions body and query). */
+export interface DeleteOptions {
+  propagationPolicy?: string;
+  gracePeriodSeconds?: number;
+  dryRun?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** Selectors and paging of a list. */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+/** A page of a list. */
+export interface ListResult {
+  items: Obj[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+const NAMESPACES = storageKey({ group: "", plural: "namespaces" });
+const CRDS = storageKey({ group: "apiextensions.k8s.io", plural: "customresourcedefinitions" });
+
+/** A predicate over objects built from label and field selectors. */
+export function selectorPredicate(labelSel?: string, fieldSel?: string): (o: Obj) => boolean {
+  const lr = labelSel ? parseLabelSelector(labelSel) : [];
+  const fr = fieldSel ? parseFieldSelector(fieldSel) : [];
+  return (o) =>
+    matchLabels(lr, metaOf(o).labels as Record<string, string> | undefined) && matchFields(fr, o);
+}
+
+/** The API operations over a store. */
+export class Api {
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly now: () => Date;
+  #ipSeq = 10;
+
+  /** Creates the API over a store and registry. */
+  constructor(store: Store, registry: Registry, now: () => Date = () => new Date()) {
+    this.store = store;
+    this.registry = registry;
+    this.now = now;
+    for (const crd of store.list(CRDS)) {
+      registry.setCrd(String(metaOf(crd).name), typesFromCrd(crd));
+    }
+  }
+
+  #ctx(): StrategyContext {
+    return {
+      now: this.now(),
+      allocateClusterIp: () => {
+        const n = this.#ipSeq++;
+        return `10.96.${Math.floor(n / 250)}.${n % 250 + 1}`;
+      },
+    };
+  }
+
+  /** Sets apiVersion and kind of an object as served by `rt`. */
+  present(rt: ResourceType, o: Obj): Obj {
+    o.apiVersion = apiVersionOf(rt);
+    o.kind = rt.kind;
+    return o;
+  }
+
+  /** Reads one object (404 when absent). */
+  get(rt: ResourceType, ns: string | undefined, name: string): Obj {
+    const o = this.store.get(storageKey(rt), rt.namespaced ? ns : undefined, name);
+    if (!o) throw notFound(rt, name);
+    return this.present(rt, o);
+  }
+
+  /** Lists objects in a namespace (or all), filtered and paged. */
+  list(rt: ResourceType, ns: string | undefined, o: ListOptions = {}): ListResult {
+    const keep = selectorPredicate(o.labelSelector, o.fieldSelector);
+    let items = this.store.list(storageKey(rt), rt.namespaced ? ns : undefined).filter(keep);
+    const resourceVersion = String(this.store.rv);
+    if (o.continue) {
+      let after: string;
+      try {
+        after = JSON.parse(atob(o.continue)).start;
+      } catch {
+        throw badRequest("continue key is not valid");
+      }
+      items = items.filter((x) => `${metaOf(x).namespace ?? ""}/${metaOf(x).name}` > after);
+    }
+    const res: ListResult = { items, resourceVersion };
+    if (o.limit && o.limit > 0 && items.length > o.limit) {
+      const page = items.slice(0, o.limit);
+      const last = metaOf(page[page.length - 1]);
+      res.items = page;
+      res.continue = btoa(JSON.stringify({ start: `${last.namespace ?? ""}/${last.name}` }));
+      res.remainingItemCount = items.length - o.limit;
+    }
+    res.items = res.items.map((x) => this.present(rt, x));
+    return res;
+  }
+
+  #checkNamespace(rt: ResourceType, ns: string | undefined): void {
+    if (!rt.namespaced) return;
+    if (!ns) throw badRequest("the server could not find the requested resource");
+    const n = this.store.get(NAMESPACES, undefined, ns);
+    if (!n) throw notFound({ group: "", plural: "namespaces", kind: "Namespace" }, ns);
+    if (metaOf(n).deletionTimestamp) {
+      throw new ApiError(
+        403,
+        "Forbidden",
+        `${rt.plural} "${
+          metaOf(n).name
+        }" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      );
+    }
+  }
+
+  /** Creates an object (POST). `managed` presets managedFields (server-side apply). */
+  create(
+    rt: ResourceType,
+    ns: string | undefined,
+    body: unknown,
+    o: WriteOptions = {},
+  ): WriteResult {
+    if (!isObj(body)) throw badRequest("the body of the request must be a JSON object");
+    const obj = clone(body);
+    if (obj.kind !== undefined && obj.kind !== rt.kind) {
+      throw badRequest(
+        `the kind in the data (${obj.kind}) does not match the expected kind (${rt.kind})`,
+      );
+    }
+    obj.apiVersion = apiVersionOf(rt);
+    obj.kind = rt.kind;
+    const m = meta(obj);
+    if (rt.namespaced) {
+      if (m.namespace !== undefined && m.namespace !== "" && ns && m.namespace !== ns) {
+        throw badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        );
+      }
+      m.namespace = ns ?? m.namespace;
+    } else delete m.namespace;
+    if (!m.name && m.generateName) m.name = `${m.generateName}${randomSuffix()}`;
+    this.#checkNamespace(rt, m.namespace as string | undefined);
+    const key = storageKey(rt);
+    if (m.name && this.store.get(key, m.namespace as string | undefined, String(m.name))) {
+      throw alreadyExists(rt, String(m.name));
+    }
+    const now = this.now();
+    m.uid = crypto.randomUUID();
+    m.creationTimestamp = rfc3339(now);
+    m.generation = 1;
+    for (
+      const f of ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"]
+    ) {
+      delete m[f];
+    }
+    if (rt.status && rt.crd) delete obj.status;
+    prepareCreate(rt, obj, this.#ctx());
+    const warnings = admit(rt, obj, undefined, o.fieldValidation ?? "Warn");
+    if (!m.managedFields || o.subresource !== undefined) {
+      delete m.managedFields;
+      const entries = recordUpdate(
+        undefined,
+        obj,
+        o.fieldManager ?? "unknown",
+        obj.apiVersion as string,
+        rfc3339(now),
+      );
+      if (entries.length) m.managedFields = entries;
+    }
+    if (o.dryRun) return { obj: this.present(rt, obj), warnings, created: true };
+    const stored = this.store.put(key, obj);
+    this.#afterWrite(rt, stored);
+    return { obj: this.present(rt, stored), warnings, created: true };
+  }
+
+  #merge(rt: ResourceType, old: Obj, body: Obj, o: WriteOptions): Obj {
+    const om = meta(old);
+    let next: Obj;
+    if (o.subresource === "status") {
+      next = clone(old);
+      next.status = clone(body.status);
+      if (next.status === undefined) delete next.status;
+    } else {
+      next = clone(body);
+      if (rt.status) {
+        if (old.status === undefined) delete next.status;
+        else next.status = clone(old.status);
+      }
+    }
+    next.apiVersion = apiVersionOf(rt);
+    next.kind = rt.kind;
+    const nm = meta(next);
+    for (
+      const f of [
+        "name",
+        "namespace",
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+      ]
+    ) {
+      if (om[f] === undefined) delete nm[f];
+      else nm[f] = om[f];
+    }
+    nm.generation = specChanged(old, next) ? Number(om.generation ?? 1) + 1 : om.generation;
+    if (nm.generation === undefined) delete nm.generation;
+    return next;
+  }
+
+  /** Replaces an object (PUT), or its status with `subresource: "status"`. */
+  update(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    body: unknown,
+    o: WriteOptions = {},
+    presetManaged = false,
+  ): WriteResult {
+    if (!isObj(body)) throw badRequest("the body of the request must be a JSON object");
+    const bm = isObj(body.metadata) ? body.metadata : {};
+    if (bm.name !== undefined && bm.name !== name) {
+      throw badRequest(
+        `the name of the object (${bm.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    const old = this.get(rt, ns, name);
+    const om = meta(old);
+    if (
+      bm.resourceVersion !== undefined && bm.resourceVersion !== "" &&
+      bm.resourceVersion !== om.resourceVersion
+    ) {
+      throw conflict(rt, name);
+    }
+    const next = this.#merge(rt, old, body, o);
+    prepareUpdate(rt, next, this.#ctx());
+    const warnings = admit(rt, next, old, o.fieldValidation ?? "Warn");
+    const nm = meta(next);
+    nm.resourceVersion = om.resourceVersion;
+    const bare = (x: Obj) => {
+      const c = clone(x);
+      delete meta(c).managedFields;
+      return c;
+    };
+    if (deepEqual(bare(old), bare(next)) && !presetManaged) {
+      return { obj: old, warnings, created: false };
+    }
+    if (!presetManaged) {
+      const entries = recordUpdate(
+        old,
+        next,
+        o.fieldManager ?? "unknown",
+        apiVersionOf(rt),
+        rfc3339(this.now()),
+        o.subresource,
+      );
+      if (entries.length) nm.managedFields = entries;
+      else delete nm.managedFields;
+    }
+    if (o.dryRun) return { obj: this.present(rt, next), warnings, created: false };
+    if (
+      nm.deletionTimestamp && ((nm.finalizers as string[] | undefined) ?? []).length === 0 &&
+      !this.#graceful(rt, next)
+    ) {
+      const gone = this.store.remove(storageKey(rt), next) ?? next;
+      this.#afterRemove(rt, gone);
+      return { obj: this.present(rt, gone), warnings, created: false };
+    }
+    const stored = this.store.put(storageKey(rt), next);
+    this.#afterWrite(rt, stored);
+    return { obj: this.present(rt, stored), warnings, created: false };
+  }
+
+  /** Applies a patch of the given content type (PATCH). Apply creates when absent. */
+  patch(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    body: unknown,
+    o: WriteOptions = {},
+  ): WriteResult {
+    const type = contentType.split(";")[0].trim();
+    if (type === "application/apply-patch+yaml") return this.#apply(rt, ns, name, body, o);
+    const old = this.get(rt, ns, name);
+    let next: unknown;
+    if (type === "application/json-patch+json") next = jsonPatch(old, body);
+    else if (type === "application/merge-patch+json") next = mergePatch(old, body);
+    else if (type === "application/strategic-merge-patch+json" && !rt.crd) {
+      next = strategicMerge(old, body);
+    } else {
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${
+          rt.crd ? "" : ", application/strategic-merge-patch+json"
+        }`,
+      );
+    }
+    if (!isObj(next)) throw badRequest("the patch did not produce an object");
+    const nm = meta(next);
+    if (nm.resourceVersion === undefined) nm.resourceVersion = meta(old).resourceVersion;
+    return this.update(rt, ns, name, next, o);
+  }
+
+  #apply(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    body: unknown,
+    o: WriteOptions,
+  ): WriteResult {
+    if (!o.fieldManager) {
+      throw badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+    }
+    if (!isObj(body)) throw badRequest("the body of the request must be an object");
+    const applied = clone(body);
+    const am = meta(applied);
+    if (am.name !== undefined && am.name !== name) {
+      throw badRequest(
+        `the name of the object (${am.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    am.name = name;
+    const key = storageKey(rt);
+    const live = this.store.get(key, rt.namespaced ? ns : undefined, name);
+    const opts = {
+      manager: o.fieldManager,
+      force: o.force === true,
+      apiVersion: apiVersionOf(rt),
+      time: rfc3339(this.now()),
+    };
+    if (!live) {
+      const merged = serverSideApply(undefined, applied, opts);
+      return this.create(rt, ns, merged, { ...o, subresource: undefined });
+    }
+    if (am.resourceVersion !== undefined && am.resourceVersion !== metaOf(live).resourceVersion) {
+      throw conflict(rt, name);
+    }
+    const base = this.present(rt, live);
+    const merged = o.subresource === "status"
+      ? serverSideApply(base, { ...applied, status: applied.status }, opts)
+      : serverSideApply(base, applied, opts);
+    meta(merged).resourceVersion = metaOf(live).resourceVersion;
+    const managed = meta(merged).managedFields;
+    const res = this.update(rt, ns, name, merged, o, true);
+    if (o.dryRun || deepEqual(meta(res.obj).managedFields, managed)) return res;
+    return res;
+  }
+
+  #graceful(rt: ResourceType, o: Obj): boolean {
+    if (rt.crd || rt.kind !== "Pod" || rt.group !== "") return false;
+    const spec = (o.spec ?? {}) as Obj;
+    const phase = (o.status as Obj | undefined)?.phase;
+    return Boolean(spec.nodeName) && phase !== "Succeeded" && phase !== "Failed";
+  }
+
+  /** Deletes an object: graceful for running pods, deferred by finalizers, else at once. */
+  delete(rt: ResourceType, ns: string | undefined, name: string, o: DeleteOptions = {}): Obj {
+    const old = this.get(rt, ns, name);
+    const om = meta(old);
+    const pre = o.preconditions ?? {};
+    if (pre.uid && pre.uid !== om.uid) {
+      throw conflict(
+        rt,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${om.uid}`,
+      );
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== om.resourceVersion) {
+      throw conflict(
+        rt,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${om.resourceVersion}`,
+      );
+    }
+    const next = clone(old);
+    const nm = meta(next);
+    const finalizers = [...((nm.finalizers as string[] | undefined) ?? [])];
+    const policy = o.propagationPolicy;
+    if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) {
+      finalizers.push("foregroundDeletion");
+    }
+    if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+    if (rt.kind === "Namespace" && !rt.crd) {
+      const status = (next.status ?? {}) as Obj;
+      next.status = { ...status, phase: "Terminating" };
+    }
+    const grace = this.#graceful(rt, old)
+      ? o.gracePeriodSeconds ?? Number((old.spec as Obj).terminationGracePeriodSeconds ?? 30)
+      : 0;
+    const deferred = finalizers.length > 0 || grace > 0 || (rt.kind === "Namespace" && !rt.crd);
+    if (!deferred) {
+      if (o.dryRun) return this.present(rt, old);
+      const gone = this.store.remove(storageKey(rt), old) ?? old;
+      this.#afterRemove(rt, gone);
+      return this.present(rt, gone);
+    }
+    if (finalizers.length) nm.finalizers = finalizers;
+    if (!nm.deletionTimestamp) {
+      nm.deletionTimestamp = rfc3339(new Date(this.now().getTime() + grace * 1000));
+      nm.deletionGracePeriodSeconds = grace;
+    }
+    if (o.dryRun || deepEqual(old, next)) return this.present(rt, old);
+    const stored = this.store.put(storageKey(rt), next);
+    return this.present(rt, stored);
+  }
+
+  /** Removes an object at once, finalizers and grace aside (the namespace controller, GC). */
+  forceRemove(rt: ResourceType, o: Obj): void {
+    const gone = this.store.remove(storageKey(rt), o);
+    if (gone) this.#afterRemove(rt, gone);
+  }
+
+  #afterWrite(rt: ResourceType, o: Obj): void {
+    if (rt.crd || rt.kind !== "CustomResourceDefinition") return;
+    this.registry.setCrd(String(metaOf(o).name), typesFromCrd(o));
+  }
+
+  #afterRemove(rt: ResourceType, o: Obj): void {
+    if (rt.crd || rt.kind !== "CustomResourceDefinition") return;
+    const types = typesFromCrd(o);
+    this.registry.setCrd(String(metaOf(o).name), []);
+    if (types.length === 0) return;
+    const key = storageKey(types[0]);
+    for (const cr of this.store.list(key)) this.store.remove(key, cr);
+  }
+}

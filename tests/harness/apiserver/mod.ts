@@ -1,0 +1,127 @@
+/**
+ * An in-process Kubernetes API server for tests: kubectl 1.32 and
+ * @kubernetes/client-node 2.x talk to it as to a real one for what nmcp uses.
+ *
+ * ```ts
+ * const server = await startApiServer();
+ * // KUBECONFIG=server.kubeconfigPath kubectl get pods
+ * await server.stop();
+ * ```
+ *
+ * @module
+ */
+
+import type { PodStreamHandler } from "../contract.ts";
+import { Api } from "./api.ts";
+import { Controllers } from "./controllers.ts";
+import { kubeconfigYaml } from "./kubeconfig.ts";
+import { Registry } from "./resources.ts";
+import { createHandler } from "./server.ts";
+import { Store } from "./store.ts";
+import { generateTls } from "./tls.ts";
+import { WatchHub } from "./watch.ts";
+
+/** Options of {@linkcode startApiServer}. */
+export interface ApiServerOptions {
+  /** Plain HTTP (debug) instead of HTTPS. Default false. */
+  http?: boolean;
+  /** Persist state as JSON here and reload it on start. Default: memory only. */
+  dataDir?: string;
+  /** Where to write the kubeconfig. Default: a temp file. */
+  kubeconfigPath?: string;
+  /** The kubeconfig context's namespace. Default "default". */
+  namespace?: string;
+  /** Port on 127.0.0.1. Default 0 (ephemeral). */
+  port?: number;
+}
+
+/** A running API server. */
+export interface ApiServer {
+  url: string;
+  token: string;
+  caCertPem: string;
+  kubeconfigPath: string;
+  /** Installs the kubelet's handler for pods/{log,exec,attach,portforward}. */
+  setPodStreamHandler(h: PodStreamHandler): void;
+  /** The operations behind the HTTP layer (for white-box tests). */
+  api: Api;
+  /** Ends watches, stops controllers, writes the snapshot and closes the listener. */
+  stop(): Promise<void>;
+}
+
+function randomToken(): string {
+  return [...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+function seed(api: Api): void {
+  const nsType = api.registry.find("", "v1", "namespaces")!;
+  for (const name of ["default", "kube-system", "kube-public"]) {
+    if (!api.store.get("/namespaces", undefined, name)) {
+      api.create(nsType, undefined, { metadata: { name } }, { fieldManager: "kube-apiserver" });
+    }
+  }
+}
+
+/** Starts the API server and writes its kubeconfig. */
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
+  const tls = opts.http ? undefined : await generateTls();
+  const file = opts.dataDir ? `${opts.dataDir}/state.json` : undefined;
+  if (opts.dataDir) await Deno.mkdir(opts.dataDir, { recursive: true });
+  const store = new Store({ file });
+  await store.load();
+  const api = new Api(store, new Registry());
+  const controllers = new Controllers(api);
+  seed(api);
+  const hub = new WatchHub();
+  const token = randomToken();
+  let streamHandler: PodStreamHandler | undefined;
+  let host = "";
+  const handler = createHandler({
+    api,
+    hub,
+    token,
+    host: () => host,
+    streamHandler: () => streamHandler,
+  });
+  const ac = new AbortController();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: opts.port ?? 0,
+    signal: ac.signal,
+    onListen: () => {},
+    ...(tls ? { cert: tls.certPem, key: tls.keyPem } : {}),
+  }, handler);
+  host = `127.0.0.1:${server.addr.port}`;
+  const url = `${tls ? "https" : "http"}://${host}`;
+  const kubeconfigPath = opts.kubeconfigPath ??
+    await Deno.makeTempFile({ prefix: "harness-kubeconfig-", suffix: ".yaml" });
+  await Deno.writeTextFile(
+    kubeconfigPath,
+    kubeconfigYaml({
+      url,
+      token,
+      caCertPem: tls?.caCertPem,
+      namespace: opts.namespace ?? "default",
+    }),
+  );
+  const ownKubeconfig = opts.kubeconfigPath === undefined;
+  return {
+    url,
+    token,
+    caCertPem: tls?.caCertPem ?? "",
+    kubeconfigPath,
+    api,
+    setPodStreamHandler(h) {
+      streamHandler = h;
+    },
+    async stop() {
+      hub.closeAll();
+      controllers.stop();
+      ac.abort();
+      await server.finished;
+      await store.flush();
+      if (ownKubeconfig) await Deno.remove(kubeconfigPath).catch(() => {});
+    },
+  };
+}

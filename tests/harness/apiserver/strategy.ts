@@ -1,0 +1,205 @@
+/**
+ * Per-kind rules of built-in types: defaults on create, validation, decoding checks.
+ *
+ * @module
+ */
+
+import { meta, rfc3339 } from "./objects.ts";
+import { isObj, type Obj } from "./patch.ts";
+import type { ResourceType } from "./resources.ts";
+import { ApiError, invalidCause, requiredCause, type StatusCause } from "./status.ts";
+
+/** What defaulting needs from the server. */
+export interface StrategyContext {
+  now: Date;
+  /** The next free ClusterIP. */
+  allocateClusterIp(): string;
+}
+
+function arr(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter(isObj) : [];
+}
+
+function defaultContainers(list: Obj[]): void {
+  for (const c of list) {
+    const image = String(c.image ?? "");
+    c.imagePullPolicy ??= image.endsWith(":latest") || !/:[^/]+$/.test(image)
+      ? "Always"
+      : "IfNotPresent";
+    c.terminationMessagePath ??= "/dev/termination-log";
+    c.terminationMessagePolicy ??= "File";
+    for (const p of arr(c.ports)) p.protocol ??= "TCP";
+  }
+}
+
+function defaultPod(pod: Obj): void {
+  const spec = isObj(pod.spec) ? pod.spec : (pod.spec = {});
+  spec.restartPolicy ??= "Always";
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= "ClusterFirst";
+  spec.serviceAccountName ??= spec.serviceAccount ?? "default";
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.schedulerName ??= "default-scheduler";
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.priority ??= 0;
+  defaultContainers(arr(spec.containers));
+  defaultContainers(arr(spec.initContainers));
+  pod.status = { phase: "Pending", qosClass: "BestEffort" };
+}
+
+function defaultService(svc: Obj, ctx: StrategyContext): void {
+  const spec = isObj(svc.spec) ? svc.spec : (svc.spec = {});
+  spec.type ??= "ClusterIP";
+  if (spec.clusterIP === undefined || spec.clusterIP === "") {
+    spec.clusterIP = ctx.allocateClusterIp();
+  }
+  spec.clusterIPs ??= [spec.clusterIP];
+  spec.sessionAffinity ??= "None";
+  spec.ipFamilies ??= ["IPv4"];
+  spec.ipFamilyPolicy ??= "SingleStack";
+  spec.internalTrafficPolicy ??= "Cluster";
+  for (const p of arr(spec.ports)) {
+    p.protocol ??= "TCP";
+    p.targetPort ??= p.port;
+  }
+  svc.status = { loadBalancer: {} };
+}
+
+function defaultDeployment(d: Obj): void {
+  const spec = isObj(d.spec) ? d.spec : (d.spec = {});
+  spec.replicas ??= 1;
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  spec.strategy ??= {
+    type: "RollingUpdate",
+    rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" },
+  };
+  const tpl = isObj(spec.template) ? spec.template : undefined;
+  if (isObj(tpl?.spec)) {
+    const ps = tpl.spec as Obj;
+    ps.restartPolicy ??= "Always";
+    ps.terminationGracePeriodSeconds ??= 30;
+    ps.dnsPolicy ??= "ClusterFirst";
+    ps.schedulerName ??= "default-scheduler";
+    defaultContainers(arr(ps.containers));
+  }
+  d.status = {};
+}
+
+function crdStatus(crd: Obj, now: Date): Obj {
+  const spec = (crd.spec ?? {}) as Obj;
+  const t = rfc3339(now);
+  const stored = arr(spec.versions).filter((v) => v.storage).map((v) => String(v.name));
+  const cond = (type: string, reason: string, message: string) => ({
+    type,
+    status: "True",
+    lastTransitionTime: t,
+    reason,
+    message,
+  });
+  return {
+    acceptedNames: spec.names ?? {},
+    storedVersions: stored,
+    conditions: [
+      cond("NamesAccepted", "NoConflicts", "no conflicts found"),
+      cond("Established", "InitialNamesAccepted", "the initial names have been accepted"),
+    ],
+  };
+}
+
+/** Sets the defaults and the initial status of a new built-in object (mutates it). */
+export function prepareCreate(rt: ResourceType, obj: Obj, ctx: StrategyContext): void {
+  if (rt.crd) return;
+  switch (rt.kind) {
+    case "Pod":
+      return defaultPod(obj);
+    case "Service":
+      return defaultService(obj, ctx);
+    case "Deployment":
+      return defaultDeployment(obj);
+    case "Namespace": {
+      const m = meta(obj);
+      m.labels = { ...(m.labels as Obj ?? {}), "kubernetes.io/metadata.name": m.name };
+      obj.spec = { finalizers: ["kubernetes"] };
+      obj.status = { phase: "Active" };
+      return;
+    }
+    case "CustomResourceDefinition":
+      obj.status = crdStatus(obj, ctx.now);
+      return;
+  }
+}
+
+/** Recomputes the status the server owns after an update (CRD conditions). */
+export function prepareUpdate(rt: ResourceType, obj: Obj, ctx: StrategyContext): void {
+  if (!rt.crd && rt.kind === "CustomResourceDefinition") obj.status = crdStatus(obj, ctx.now);
+}
+
+function containerCauses(list: Obj[], field: string): StatusCause[] {
+  const out: StatusCause[] = [];
+  list.forEach((c, i) => {
+    if (!c.name) out.push(requiredCause(`${field}[${i}].name`));
+    if (!c.image) out.push(requiredCause(`${field}[${i}].image`));
+  });
+  return out;
+}
+
+function crdCauses(crd: Obj): StatusCause[] {
+  const spec = (crd.spec ?? {}) as Obj;
+  const names = (spec.names ?? {}) as Obj;
+  const out: StatusCause[] = [];
+  if (!spec.group) out.push(requiredCause("spec.group"));
+  if (!names.plural) out.push(requiredCause("spec.names.plural"));
+  if (!names.kind) out.push(requiredCause("spec.names.kind"));
+  if (arr(spec.versions).length === 0) out.push(requiredCause("spec.versions"));
+  const name = (crd.metadata as Obj).name;
+  if (names.plural && spec.group && name !== `${names.plural}.${spec.group}`) {
+    out.push(invalidCause("metadata.name", name, 'must be spec.names.plural+"."+spec.group'));
+  }
+  return out;
+}
+
+/** Validation causes (422) of a built-in object. */
+export function validateBuiltin(rt: ResourceType, obj: Obj): StatusCause[] {
+  const spec = isObj(obj.spec) ? obj.spec : {};
+  switch (rt.kind) {
+    case "Pod": {
+      if (arr(spec.containers).length === 0) return [requiredCause("spec.containers")];
+      return [
+        ...containerCauses(arr(spec.containers), "spec.containers"),
+        ...containerCauses(arr(spec.initContainers), "spec.initContainers"),
+      ];
+    }
+    case "Deployment": {
+      if (!isObj(spec.selector)) return [requiredCause("spec.selector")];
+      const tpl = isObj(spec.template) ? spec.template : {};
+      const ps = isObj(tpl.spec) ? tpl.spec : {};
+      if (arr(ps.containers).length === 0) return [requiredCause("spec.template.spec.containers")];
+      return containerCauses(arr(ps.containers), "spec.template.spec.containers");
+    }
+    case "CustomResourceDefinition":
+      return crdCauses(obj);
+  }
+  return [];
+}
+
+const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
+
+/** Throws the 400 Kubernetes gives for a body its Go types cannot decode (Lease MicroTime). */
+export function checkDecodable(rt: ResourceType, obj: Obj): void {
+  if (rt.kind !== "Lease" || !isObj(obj.spec)) return;
+  for (const f of ["acquireTime", "renewTime"]) {
+    const v = obj.spec[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "string" || !MICRO.test(v)) {
+      throw new ApiError(
+        400,
+        "BadRequest",
+        `Lease in version "v1" cannot be handled as a Lease: parsing time ${
+          JSON.stringify(v)
+        } as "2006-01-02T15:04:05.000000Z07:00": cannot parse as ".000000"`,
+      );
+    }
+  }
+}
