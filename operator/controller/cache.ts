@@ -20,6 +20,7 @@ export class Cache {
   readonly pools: Informer<MCPPool>;
   readonly pods: Informer<Pod>;
   readonly services: Informer<Service>;
+  #listeners = new Set<() => void>();
   /** server key → pod keys. */
   #podsByServer = new Map<string, Set<string>>();
   /** pool key → server keys. */
@@ -46,12 +47,24 @@ export class Cache {
       const podKey = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
       if (e.type === "DELETED") this.#podsByServer.get(key)?.delete(podKey);
       else index(this.#podsByServer, key, podKey);
+      this.#notify();
     });
     this.servers.on((e) => {
       const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
       if (e.old) this.#serversByPool.get(poolKeyOf(e.old))?.delete(key);
       if (e.type !== "DELETED") index(this.#serversByPool, poolKeyOf(e.object), key);
+      this.#notify();
     });
+  }
+
+  /** Calls `fn` after every server or pod change; returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #notify(): void {
+    for (const fn of [...this.#listeners]) fn();
   }
 
   /** Starts every informer; resolves when all listed once. */

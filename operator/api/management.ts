@@ -1,0 +1,115 @@
+/** The management API: `/api/v1/servers[/{ns}[/{name}]]` and `/api/v1/pools…` (list, get, create, delete). */
+
+import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import type { Cache } from "../controller/cache.ts";
+import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+
+/** A server as the management API shows it. */
+export interface ServerSummary {
+  namespace: string;
+  name: string;
+  pool: string;
+  image: string;
+  phase: string;
+  isRunning: boolean;
+  isIdle: boolean;
+  totalRequests: number;
+  currentConnections: number;
+  lastRequestAt: string | null;
+  endpoint: string | null;
+}
+
+/** A pool as the management API shows it. */
+export interface PoolSummary {
+  namespace: string;
+  name: string;
+  maxActive: number | null;
+  maxIdle: number | null;
+  active: number;
+  idle: number;
+  pending: number;
+}
+
+/** Summarizes a server. */
+export function summarizeServer(s: MCPServer): ServerSummary {
+  const st = s.status ?? {};
+  const phase = st.phase ?? "Idle";
+  const isRunning = phase === "Ready" || phase === "Starting" || phase === "Degraded";
+  return {
+    namespace: s.metadata.namespace!,
+    name: s.metadata.name!,
+    pool: s.spec.pool ?? "default",
+    image: s.spec.image,
+    phase,
+    isRunning,
+    isIdle: phase === "Ready" && (st.currentConnections ?? 0) === 0,
+    totalRequests: st.totalRequests ?? 0,
+    currentConnections: st.currentConnections ?? 0,
+    lastRequestAt: st.lastRequestAt ?? null,
+    endpoint: st.endpoint ?? null,
+  };
+}
+
+/** Summarizes a pool. */
+export function summarizePool(p: MCPPool): PoolSummary {
+  return {
+    namespace: p.metadata.namespace!,
+    name: p.metadata.name!,
+    maxActive: p.spec.maxActive ?? null,
+    maxIdle: p.spec.maxIdle ?? null,
+    active: p.status?.active ?? 0,
+    idle: p.status?.idle ?? 0,
+    pending: p.status?.pending ?? 0,
+  };
+}
+
+const err = (status: number, message: string) => Response.json({ error: message }, { status });
+
+/** Creates the management API handler (paths under /api/v1/). */
+export function createManagementApi(client: KubeClient, cache: Cache) {
+  return async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const m = /^\/api\/v1\/(servers|pools)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(url.pathname);
+    if (!m) return err(404, `Cannot route "${url.pathname}": unknown API path`);
+    const [, kind, ns, name] = m;
+    const servers = kind === "servers";
+    const ref = servers ? RESOURCES.servers : RESOURCES.pools;
+    const store = servers ? cache.servers.store : cache.pools.store;
+    const summarize = (o: MCPServer | MCPPool) =>
+      servers ? summarizeServer(o as MCPServer) : summarizePool(o as MCPPool);
+    const label = servers ? "MCPServer" : "MCPPool";
+    try {
+      if (req.method === "GET" && name) {
+        const o = store.get(`${ns}/${name}`);
+        return o
+          ? Response.json(summarize(o))
+          : err(404, `Cannot find ${label} "${ns}/${name}": not found`);
+      }
+      if (req.method === "GET") {
+        const items = [...store.values()].filter((o) => !ns || o.metadata.namespace === ns)
+          .map(summarize).sort((a, b) =>
+            `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)
+          );
+        return Response.json({ items });
+      }
+      if (req.method === "POST" && ns && !name) {
+        const body = await req.json() as MCPServer | MCPPool;
+        body.metadata = { ...body.metadata, namespace: ns };
+        const created = await client.request<MCPServer | MCPPool>("POST", resourcePath(ref, ns), {
+          body,
+        });
+        return Response.json(summarize(created), { status: 201 });
+      }
+      if (req.method === "DELETE" && ns && name) {
+        await client.request("DELETE", resourcePath(ref, ns, name), {
+          body: { propagationPolicy: "Background" },
+        });
+        return new Response(null, { status: 204 });
+      }
+      return err(405, `Cannot ${req.method} ${url.pathname}: method not allowed`);
+    } catch (e) {
+      const code = (e as { code?: number }).code;
+      return err(code && code >= 400 && code < 600 ? code : 500, (e as Error).message);
+    }
+  };
+}

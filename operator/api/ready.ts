@@ -1,0 +1,53 @@
+/** Waiting for an MCPServer to become reachable, driven by informer events (no polling). */
+
+import type { MCPServer } from "../../lib/api/mod.ts";
+import type { Cache } from "../controller/cache.ts";
+
+/** Where a Ready server's gateway answers, or why it will not. */
+export type Reachable = { url: string } | { failed: string };
+
+/** The gateway URL of a Ready server, a failure, or undefined while it is not ready yet. */
+export function reachable(cache: Cache, server: MCPServer): Reachable | undefined {
+  const st = server.status;
+  if (st?.phase === "Failed") {
+    const c = st.conditions?.find((c) => c.status === "False" && c.type === "Configured") ??
+      st.conditions?.find((c) => c.type === "Degraded" && c.status === "True");
+    return { failed: c?.message ?? "server failed" };
+  }
+  if (st?.phase !== "Ready" || !st.podName) return undefined;
+  const pod = cache.pods.store.get(`${server.metadata.namespace}/${st.podName}`);
+  const ip = pod?.status?.podIP;
+  if (!ip || pod.metadata.deletionTimestamp) return undefined;
+  return { url: `http://${ip.includes(":") ? `[${ip}]` : ip}:8080` };
+}
+
+/** Resolves once the server is reachable (or failed); undefined on timeout, abort or deletion. */
+export function waitReachable(
+  cache: Cache,
+  key: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Reachable | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: Reachable | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsubscribe();
+      signal?.removeEventListener("abort", onAbort);
+      resolve(v);
+    };
+    const check = () => {
+      const s = cache.servers.store.get(key);
+      if (!s) return finish(undefined);
+      const r = reachable(cache, s);
+      if (r) finish(r);
+    };
+    const onAbort = () => finish(undefined);
+    const unsubscribe = cache.subscribe(check);
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    signal?.addEventListener("abort", onAbort);
+    check();
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The wake-on-connect router: `/servers/{ns}/{name}/{mcp|sse|message…}` asks for the server
+ * (request annotation), waits for Ready by watching the cache, then proxies to the pod's
+ * gateway, streaming both ways (SSE included).
+ */
+
+import { ANNOTATIONS, type MCPServer } from "../../lib/api/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Cache } from "../controller/cache.ts";
+import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import type { OperatorMetrics } from "../metrics.ts";
+import { reachable, waitReachable } from "./ready.ts";
+
+/** What the router needs. */
+export interface RouterDeps {
+  client: KubeClient;
+  cache: Cache;
+  log: Logger;
+  metrics?: OperatorMetrics;
+  /** Longest wait for a server to become Ready. Default 130 000 ms. */
+  wakeTimeoutMs?: number;
+  now?: () => Date;
+}
+
+const HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "te", "trailer"];
+
+/** Parses `/servers/{ns}/{name}/{rest}`; undefined when the path is not a router path. */
+export function parseRoute(
+  pathname: string,
+): { ns: string; name: string; rest: string } | undefined {
+  const m = /^\/servers\/([^/]+)\/([^/]+)(\/.*)?$/.exec(pathname);
+  if (!m) return undefined;
+  return { ns: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]), rest: m[3] ?? "/mcp" };
+}
+
+function problem(status: number, message: string): Response {
+  return Response.json({ error: message }, { status });
+}
+
+/** Sets the request annotation (merge patch on the main resource). */
+export async function requestServer(
+  client: KubeClient,
+  server: MCPServer,
+  at: Date,
+): Promise<void> {
+  const path = resourcePath(RESOURCES.servers, server.metadata.namespace, server.metadata.name);
+  await client.request("PATCH", path, {
+    body: { metadata: { annotations: { [ANNOTATIONS.requestedAt]: at.toISOString() } } },
+    contentType: "application/merge-patch+json",
+    query: { fieldManager: "nmcp-router" },
+  });
+}
+
+/** Creates the router handler. */
+export function createRouter(deps: RouterDeps): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const url = new URL(req.url);
+    const route = parseRoute(url.pathname);
+    if (!route) return problem(404, `Cannot route "${url.pathname}": not a server path`);
+    const key = `${route.ns}/${route.name}`;
+    const server = deps.cache.servers.store.get(key);
+    if (!server) return problem(404, `Cannot find MCPServer "${key}": not found`);
+    let target = reachable(deps.cache, server);
+    if (!target) {
+      const t0 = performance.now();
+      try {
+        await requestServer(deps.client, server, (deps.now ?? (() => new Date()))());
+      } catch (err) {
+        return problem(502, `Cannot request MCPServer "${key}": ${(err as Error).message}`);
+      }
+      target = await waitReachable(deps.cache, key, deps.wakeTimeoutMs ?? 130_000, req.signal);
+      if (target && "url" in target) {
+        deps.metrics?.wakeLatency.observe((performance.now() - t0) / 1000);
+      }
+    }
+    if (!target) return problem(504, `Cannot reach MCPServer "${key}": not ready in time`);
+    if ("failed" in target) {
+      return problem(502, `Cannot start MCPServer "${key}": ${target.failed}`);
+    }
+    return await proxy(
+      req,
+      `${target.url}${route.rest}${url.search}`,
+      `/servers/${route.ns}/${route.name}`,
+      deps.log,
+    );
+  };
+}
+
+async function proxy(req: Request, target: string, prefix: string, log: Logger): Promise<Response> {
+  const headers = new Headers();
+  for (const [k, v] of req.headers) if (!HOP.includes(k.toLowerCase())) headers.set(k, v);
+  const inUrl = new URL(req.url);
+  headers.set("x-forwarded-prefix", prefix);
+  headers.set("x-forwarded-host", req.headers.get("host") ?? inUrl.host);
+  headers.set("x-forwarded-proto", inUrl.protocol.replace(":", ""));
+  const hasBody = req.body !== null && req.method !== "GET" && req.method !== "HEAD";
+  try {
+    const res = await fetch(target, {
+      method: req.method,
+      headers,
+      body: hasBody ? req.body : undefined,
+      signal: req.signal,
+      redirect: "manual",
+      ...(hasBody ? { duplex: "half" } : {}),
+    } as RequestInit);
+    const out = new Headers();
+    for (const [k, v] of res.headers) if (!HOP.includes(k.toLowerCase())) out.set(k, v);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out });
+  } catch (err) {
+    if (req.signal.aborted) return problem(499, "client closed request");
+    log.warn("proxy failed", { target, error: String(err) });
+    return problem(502, `Cannot reach gateway ${new URL(target).host}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,77 @@
+/** nmcp-operator: runs MCP servers on Kubernetes on demand. Wires flags to startOperator(). */
+
+import { Command } from "commander";
+import { parseLogLevel } from "../lib/log.ts";
+import { startOperator } from "./operator.ts";
+
+const VERSION = "0.1.0";
+
+function list(value: string, prev: string[] = []): string[] {
+  return [...prev, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+}
+
+function seconds(value: string): number {
+  const n = Number(value.replace(/s$/, ""));
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new TypeError(`Cannot use duration "${value}": expected seconds`);
+  }
+  return n;
+}
+
+const program = new Command("nmcp-operator")
+  .description("Runs MCPServers on Kubernetes on demand")
+  .version(VERSION)
+  .option(
+    "--kubeconfig <file>",
+    "kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)",
+  )
+  .option("--context <name>", "kubeconfig context")
+  .option("--namespace <ns>", "watch one namespace (default: all)")
+  .option("--listen <host:port>", "router and management API address", ":8080")
+  .option("--gateway-image <image>", "gateway sidecar image", `ghcr.io/nwrx/nmcp:${VERSION}`)
+  .option("--launcher-image <image>", "image providing /bin/busybox for stdio", "busybox:1.37")
+  .option("--leader-elect [bool]", "use Lease leader election", (v) => v !== "false", true)
+  .option("--no-leader-elect", "run without leader election")
+  .option("--lease-name <name>", "Lease name", "nmcp-operator")
+  .option("--lease-namespace <ns>", "Lease namespace", "nmcp-system")
+  .option(
+    "--image-allowlist <globs>",
+    "allowed image globs, comma separated (repeatable)",
+    list,
+    [] as string[],
+  )
+  .option("--ready-timeout <seconds>", "readiness timeout before Degraded", seconds, 120)
+  .option("--workers <n>", "parallel reconciles", (v) => Number(v), 4)
+  .option("--log-level <level>", "debug, info, warn or error", parseLogLevel, "info" as const);
+
+program.parse();
+const o = program.opts();
+
+const op = await startOperator({
+  kubeconfig: o.kubeconfig,
+  context: o.context,
+  namespace: o.namespace,
+  listen: o.listen,
+  gatewayImage: o.gatewayImage,
+  launcherImage: o.launcherImage,
+  leaderElect: o.leaderElect !== false,
+  leaseName: o.leaseName,
+  leaseNamespace: o.leaseNamespace,
+  imageAllowlist: o.imageAllowlist,
+  readyTimeout: o.readyTimeout,
+  workers: o.workers,
+  logLevel: o.logLevel,
+  onLostLeadership: () => Deno.exit(1),
+});
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  const timer = setTimeout(() => Deno.exit(1), 10_000);
+  await op.stop();
+  clearTimeout(timer);
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGTERM", shutdown);
+Deno.addSignalListener("SIGINT", shutdown);

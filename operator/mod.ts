@@ -1,0 +1,35 @@
+/**
+ * nmcp's operator: pure builders and planners for reuse (CLI install/export, deploy/), and
+ * `startOperator()` to run it.
+ *
+ * @module
+ */
+
+export {
+  buildPod,
+  buildService,
+  GATEWAY_PORT,
+  LAUNCH_SCRIPT,
+  ownerRef,
+  type PodOptions,
+  specHash,
+} from "./build/pod.ts";
+export { podName, serviceEndpoint, serviceName } from "./build/names.ts";
+export {
+  type KubeObject,
+  type ManifestOptions,
+  MCP_SERVICE_ACCOUNT,
+  operatorManifests,
+} from "./build/manifests.ts";
+export type { Container, Entrypoint, Pod, Service } from "./build/types.ts";
+export {
+  type ObservedServer,
+  planServer,
+  type ServerPlan,
+  type ServerSettings,
+} from "./reconcile/server.ts";
+export { planPool, poolDecision, type PoolMember, type PoolPlan } from "./reconcile/pool.ts";
+export { isStopRequested, isWanted } from "./reconcile/request.ts";
+export { REASONS } from "./reconcile/reasons.ts";
+export type { Activity } from "./reconcile/activity.ts";
+export { type OperatorOptions, type RunningOperator, startOperator } from "./operator.ts";

@@ -1,0 +1,187 @@
+/** Assembles the operator: kube client, caches, controller, activity poller, HTTP, leader election. */
+
+import { createLogger, type Logger, type LogLevel } from "../lib/log.ts";
+import { ActivityPoller } from "./activity.ts";
+import { createHttpHandler } from "./api/http.ts";
+import { MCP_SERVICE_ACCOUNT } from "./build/manifests.ts";
+import { Cache } from "./controller/cache.ts";
+import { Controller } from "./controller/controller.ts";
+import { EventRecorder } from "./events.ts";
+import { createKubeClient, loadKubeConfig } from "./kube/client.ts";
+import { LeaderElector } from "./leader.ts";
+import { createMetrics } from "./metrics.ts";
+import { createResolver } from "./registry/resolver.ts";
+
+/** Options of {@linkcode startOperator} (the flags of main.ts). */
+export interface OperatorOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Watch one namespace; default all. */
+  namespace?: string;
+  /** host:port of the router/management API. Default `:8080`. */
+  listen?: string;
+  gatewayImage: string;
+  launcherImage?: string;
+  leaderElect?: boolean;
+  leaseName?: string;
+  leaseNamespace?: string;
+  identity?: string;
+  imageAllowlist?: string[];
+  /** Seconds before a not-ready pod makes its server Degraded. Default 120. */
+  readyTimeout?: number;
+  logLevel?: LogLevel;
+  /** Parallel reconciles. Default 4. */
+  workers?: number;
+  /** Activity poll period. Default 3000 ms. */
+  activityIntervalMs?: number;
+  /** Called when leadership is lost (main.ts exits so the pod restarts). */
+  onLostLeadership?: () => void;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  /** Base URL of the HTTP port. */
+  url: string;
+  cache: Cache;
+  isLeader: () => boolean;
+  /** Stops everything (a leader releases its lease first). */
+  stop(): Promise<void>;
+}
+
+/** Parses `host:port` (`:8080` = all interfaces). */
+export function parseListen(listen: string): { hostname: string; port: number } {
+  const i = listen.lastIndexOf(":");
+  const port = Number(listen.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`Cannot listen on "${listen}": expected host:port`);
+  }
+  return { hostname: listen.slice(0, i).replace(/^\[|\]$/g, "") || "0.0.0.0", port };
+}
+
+function leaderParts(opts: OperatorOptions, deps: {
+  cache: Cache;
+  log: Logger;
+  controller: Controller;
+  poller: ActivityPoller;
+}) {
+  let leading = false;
+  const begin = () => {
+    leading = true;
+    deps.controller.start();
+    deps.poller.start();
+  };
+  const end = async () => {
+    if (!leading) return;
+    leading = false;
+    await deps.controller.stop();
+    await deps.poller.stop();
+    opts.onLostLeadership?.();
+  };
+  return { begin, end, leading: () => leading };
+}
+
+function phaseCounts(cache: Cache): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of cache.servers.store.values()) {
+    const p = s.status?.phase ?? "Unknown";
+    out[p] = (out[p] ?? 0) + 1;
+  }
+  return out;
+}
+
+function activityTargets(cache: Cache) {
+  const out = [];
+  for (const [key, s] of cache.servers.store) {
+    if (s.status?.phase !== "Ready" || !s.status.podName) continue;
+    const ip = cache.pods.store.get(`${s.metadata.namespace}/${s.status.podName}`)?.status?.podIP;
+    if (ip) out.push({ key, url: `http://${ip}:8080` });
+  }
+  return out;
+}
+
+/** Starts the operator. */
+export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
+  const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
+  const kc = loadKubeConfig(opts);
+  const client = await createKubeClient(kc);
+  const cache = new Cache(client, { namespace: opts.namespace, log });
+  const identity = opts.identity ?? Deno.env.get("POD_NAME") ??
+    `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`;
+  const settings = {
+    gatewayImage: opts.gatewayImage,
+    launcherImage: opts.launcherImage,
+    readyTimeout: opts.readyTimeout,
+    imageAllowlist: opts.imageAllowlist,
+    serviceAccountName: MCP_SERVICE_ACCOUNT,
+  };
+  const late: { controller?: Controller } = {};
+  const poller = new ActivityPoller({
+    log,
+    intervalMs: opts.activityIntervalMs,
+    onChange: (key) => late.controller?.enqueueServer(key),
+    targets: () => activityTargets(cache),
+  });
+  const metrics = createMetrics(() => phaseCounts(cache), () => late.controller?.queue.length ?? 0);
+  const controller = late.controller = new Controller({
+    client,
+    cache,
+    log,
+    metrics,
+    settings,
+    activity: poller.latest,
+    events: new EventRecorder(client, log, { instance: identity }),
+    resolveEntrypoint: createResolver(client),
+    workers: opts.workers,
+  });
+  let stopping = false;
+  const parts = leaderParts({
+    ...opts,
+    onLostLeadership: () => stopping || opts.onLostLeadership?.(),
+  }, { cache, log, controller, poller });
+  const handler = createHttpHandler({
+    client,
+    cache,
+    log,
+    metrics,
+    wakeTimeoutMs: ((opts.readyTimeout ?? 120) + 10) * 1000,
+  });
+  const { hostname, port } = parseListen(opts.listen ?? ":8080");
+  const http = Deno.serve({ hostname, port, onListen() {} }, handler);
+  const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${http.addr.port}`;
+  log.info("listening", { url, identity });
+  await cache.start();
+  log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
+  let elector: LeaderElector | undefined;
+  if (opts.leaderElect === false) parts.begin();
+  else {
+    elector = new LeaderElector({
+      client,
+      log,
+      identity,
+      namespace: opts.leaseNamespace ?? "nmcp-system",
+      name: opts.leaseName ?? "nmcp-operator",
+      onStartedLeading: () => {
+        metrics.isLeader.set(1);
+        parts.begin();
+      },
+      onStoppedLeading: async () => {
+        metrics.isLeader.set(0);
+        await parts.end();
+      },
+    });
+    elector.start();
+  }
+  return {
+    url,
+    cache,
+    isLeader: parts.leading,
+    async stop() {
+      stopping = true;
+      if (elector) await elector.stop();
+      else await parts.end();
+      await http.shutdown();
+      await cache.stop();
+      client.close();
+    },
+  };
+}
