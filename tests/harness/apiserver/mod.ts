@@ -45,6 +45,8 @@ export interface ApiServer {
   setPodStreamHandler(h: PodStreamHandler): void;
   /** The operations behind the HTTP layer (for white-box tests). */
   api: Api;
+  /** Ends every open watch stream now, as an API server restart would (clients re-watch). */
+  closeWatches(): void;
   /** Ends watches, stops controllers, writes the snapshot and closes the listener. */
   stop(): Promise<void>;
 }
@@ -112,6 +114,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     caCertPem: tls?.caCertPem ?? "",
     kubeconfigPath,
     api,
+    closeWatches: () => hub.closeAll(),
     setPodStreamHandler(h) {
       streamHandler = h;
     },
