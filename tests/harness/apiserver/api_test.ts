@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { waitFor } from "./_testing.ts";
+import { startApiServer } from "./mod.ts";
+import type { Obj } from "./patch.ts";
+
+type M = {
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  generation?: number;
+  deletionTimestamp?: string;
+};
+const meta = (o: Obj) => o.metadata as M;
+
+Deno.test("Api create sets uid, generateName, rv counter; status subresource and generation rules", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const api = s.api;
+    const deploy = api.registry.find("apps", "v1", "deployments")!;
+    const tpl = {
+      metadata: { labels: { a: "b" } },
+      spec: { containers: [{ name: "c", image: "i" }] },
+    };
+    const body = {
+      metadata: { generateName: "d-" },
+      spec: { selector: { matchLabels: { a: "b" } }, template: tpl },
+      status: { replicas: 9 },
+    };
+    const created = api.create(deploy, "default", body).obj;
+    assert.match(meta(created).name, /^d-[a-z0-9]{5}$/);
+    assert.equal(meta(created).generation, 1);
+    assert.notEqual((created.status as { replicas?: number }).replicas, 9);
+    const rv1 = Number(meta(created).resourceVersion);
+    const name = meta(created).name;
+    const labelled = api.patch(deploy, "default", name, "application/merge-patch+json", {
+      metadata: { labels: { x: "y" } },
+    }).obj;
+    assert.equal(meta(labelled).generation, 1, "metadata changes keep generation");
+    assert.ok(Number(meta(labelled).resourceVersion) > rv1);
+    const scaled = api.patch(deploy, "default", name, "application/json-patch+json", [{
+      op: "replace",
+      path: "/spec/replicas",
+      value: 3,
+    }]).obj;
+    assert.equal(meta(scaled).generation, 2);
+    const st = api.update(deploy, "default", name, {
+      ...scaled,
+      spec: { replicas: 7 },
+      status: { observedGeneration: 2 },
+    }, { subresource: "status" }).obj;
+    assert.equal((st.spec as { replicas: number }).replicas, 3, "status update ignores spec");
+    assert.equal(meta(st).generation, 2);
+    const same = api.update(deploy, "default", name, st);
+    assert.equal(
+      meta(same.obj).resourceVersion,
+      meta(st).resourceVersion,
+      "a no-op update keeps rv",
+    );
+    const dry = api.create(api.registry.find("", "v1", "configmaps")!, "default", {
+      metadata: { name: "dry" },
+    }, { dryRun: true });
+    assert.equal(meta(dry.obj).name, "dry");
+    assert.throws(
+      () => api.get(api.registry.find("", "v1", "configmaps")!, "default", "dry"),
+      /configmaps "dry" not found/,
+    );
+    assert.throws(
+      () =>
+        api.create(api.registry.find("", "v1", "configmaps")!, "missing", {
+          metadata: { name: "x" },
+        }),
+      /namespaces "missing" not found/,
+    );
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("Api delete honours finalizers, graceful pod deletion and kubelet grace 0", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const api = s.api;
+    const cm = api.registry.find("", "v1", "configmaps")!;
+    api.create(cm, "default", { metadata: { name: "f", finalizers: ["x.io/hold"] } });
+    const deleting = api.delete(cm, "default", "f");
+    assert.ok(meta(deleting).deletionTimestamp);
+    assert.throws(
+      () =>
+        api.patch(cm, "default", "f", "application/merge-patch+json", {
+          metadata: { finalizers: ["x.io/hold", "y"] },
+        }),
+      /no new finalizers can be added if the object is being deleted/,
+    );
+    api.patch(cm, "default", "f", "application/merge-patch+json", {
+      metadata: { finalizers: null },
+    });
+    assert.throws(() => api.get(cm, "default", "f"), /not found/);
+
+    const pods = api.registry.find("", "v1", "pods")!;
+    const spec = { nodeName: "n1", containers: [{ name: "c", image: "i" }] };
+    api.create(pods, "default", { metadata: { name: "p" }, spec });
+    const graceful = api.delete(pods, "default", "p");
+    assert.ok(meta(graceful).deletionTimestamp);
+    assert.equal(
+      (graceful.metadata as { deletionGracePeriodSeconds: number }).deletionGracePeriodSeconds,
+      30,
+    );
+    api.delete(pods, "default", "p", { gracePeriodSeconds: 0 });
+    assert.throws(() => api.get(pods, "default", "p"), /pods "p" not found/);
+    api.create(pods, "default", { metadata: { name: "q" }, spec: { containers: spec.containers } });
+    api.delete(pods, "default", "q");
+    assert.throws(() => api.get(pods, "default", "q"), /not found/, "unscheduled pods go at once");
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("garbage collector: background, foreground and orphan propagation", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const api = s.api;
+    const cm = api.registry.find("", "v1", "configmaps")!;
+    const owner = (name: string) => api.create(cm, "default", { metadata: { name } }).obj;
+    const child = (name: string, o: Obj) =>
+      api.create(cm, "default", {
+        metadata: {
+          name,
+          ownerReferences: [{
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            name: meta(o).name,
+            uid: meta(o).uid,
+          }],
+        },
+      });
+    const exists = (n: string) => api.store.get("/configmaps", "default", n) !== undefined;
+    child("bg-child", owner("bg"));
+    api.delete(cm, "default", "bg", { propagationPolicy: "Background" });
+    await waitFor(() => !exists("bg-child"), 3000, "background cascade");
+
+    const fg = owner("fg");
+    child("fg-child", fg);
+    api.delete(cm, "default", "fg", { propagationPolicy: "Foreground" });
+    await waitFor(() => !exists("fg-child") && !exists("fg"), 3000, "foreground cascade");
+
+    child("or-child", owner("or"));
+    api.delete(cm, "default", "or", { propagationPolicy: "Orphan" });
+    await waitFor(() => !exists("or") && exists("or-child"), 3000, "orphaned child");
+    assert.equal(meta(api.get(cm, "default", "or-child")).name, "or-child");
+    assert.equal((api.get(cm, "default", "or-child").metadata as Obj).ownerReferences, undefined);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("namespace deletion removes its content, then the namespace; default SA appears", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const api = s.api;
+    const ns = api.registry.find("", "v1", "namespaces")!;
+    api.create(ns, undefined, { metadata: { name: "team" } });
+    await waitFor(() => api.store.get("/serviceaccounts", "team", "default"), 3000, "default SA");
+    api.create(api.registry.find("", "v1", "secrets")!, "team", {
+      metadata: { name: "s" },
+      data: {},
+    });
+    api.delete(ns, undefined, "team");
+    assert.throws(
+      () =>
+        api.create(api.registry.find("", "v1", "configmaps")!, "team", {
+          metadata: { name: "late" },
+        }),
+      /because it is being terminated/,
+    );
+    await waitFor(() => !api.store.get("/namespaces", undefined, "team"), 3000, "namespace gone");
+    assert.equal(api.store.list("/secrets", "team").length, 0);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("dataDir persists objects and the resourceVersion counter across restarts", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "harness-data-" });
+  try {
+    const a = await startApiServer({ http: true, dataDir: dir });
+    const cm = a.api.registry.find("", "v1", "configmaps")!;
+    const made = a.api.create(cm, "default", { metadata: { name: "keep" }, data: { k: "v" } }).obj;
+    await a.stop();
+    const b = await startApiServer({ http: true, dataDir: dir });
+    try {
+      const got = b.api.get(b.api.registry.find("", "v1", "configmaps")!, "default", "keep");
+      assert.deepEqual(got.data, { k: "v" });
+      assert.ok(b.api.store.rv >= Number(meta(made).resourceVersion));
+    } finally {
+      await b.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("HTTP: 401 without the token; watch replays from a resourceVersion and 410s past the window", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const anon = await fetch(`${s.url}/api/v1/namespaces`);
+    assert.equal(anon.status, 401);
+    assert.equal((await anon.json()).reason, "Unauthorized");
+    const h = { authorization: `Bearer ${s.token}` };
+    const cm = s.api.registry.find("", "v1", "configmaps")!;
+    const rv = meta(s.api.create(cm, "default", { metadata: { name: "a" } }).obj).resourceVersion;
+    s.api.create(cm, "default", { metadata: { name: "b", labels: { x: "1" } } });
+    const res = await fetch(
+      `${s.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}&labelSelector=x%3D1&timeoutSeconds=1`,
+      { headers: h },
+    );
+    const text = await res.text();
+    const events = text.trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => `${e.type}:${e.object.metadata.name}`), ["ADDED:b"]);
+    for (let i = 0; i < 1001; i++) {
+      s.api.update(cm, "default", "a", { metadata: { name: "a" }, data: { i: String(i) } });
+    }
+    const old = await fetch(
+      `${s.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+      { headers: h },
+    );
+    const err = JSON.parse((await old.text()).trim());
+    assert.equal(err.type, "ERROR");
+    assert.equal(err.object.code, 410);
+    assert.equal(err.object.reason, "Expired");
+    const stream = await fetch(`${s.url}/api/v1/namespaces/default/pods/nope/log`, { headers: h });
+    assert.equal(stream.status, 404);
+    await stream.body?.cancel();
+    s.api.create(s.api.registry.find("", "v1", "pods")!, "default", {
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "i" }] },
+    });
+    const noKubelet = await fetch(`${s.url}/api/v1/namespaces/default/pods/p/log`, { headers: h });
+    assert.equal(noKubelet.status, 503);
+    await noKubelet.body?.cancel();
+    s.setPodStreamHandler((_req, pod, sub) => new Response(`${sub}:${pod.metadata.name}`));
+    const served = await fetch(`${s.url}/api/v1/namespaces/default/pods/p/log?container=c`, {
+      headers: h,
+    });
+    assert.equal(await served.text(), "log:p");
+  } finally {
+    await s.stop();
+  }
+});
