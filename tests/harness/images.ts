@@ -112,7 +112,7 @@ export function defaultImages(opts: DefaultImagesOptions = {}): ImageMap {
     }),
     ...anyTag("busybox", {
       executables: { busybox: { link: opts.busybox ?? "/bin/busybox" } },
-      entrypoint: ["sh"],
+      cmd: ["sh"], // as the real image: no Entrypoint, so `kubectl run -- sh -c …` works
     }),
   ];
 }

@@ -169,6 +169,7 @@ export class ContainerRunner {
     this.#set({ running: { startedAt } });
     this.#startProbes(proc);
     const exit = await proc.exited;
+    this.#killExecs();
     this.#stopProbes();
     this.#ready = false;
     this.#started = false;
@@ -275,7 +276,17 @@ export class ContainerRunner {
     }
   }
 
-  #execs = new Set<Deno.ChildProcess>();
+  /** Process groups of exec sessions: they die with the container, as in its PID namespace. */
+  #execGroups = new Set<number>();
+
+  #killExecs() {
+    for (const pgid of this.#execGroups) {
+      try {
+        Deno.kill(-pgid, "SIGKILL");
+      } catch { /* gone */ }
+    }
+    this.#execGroups.clear();
+  }
 
   /** Starts `argv` in the container's mount namespace with its env; undefined if not running. */
   exec(
@@ -294,8 +305,7 @@ export class ContainerRunner {
       stdout: io.stdout,
       stderr: io.stderr,
     }).spawn();
-    this.#execs.add(child);
-    child.status.finally(() => this.#execs.delete(child));
+    this.#execGroups.add(child.pid);
     return child;
   }
 
@@ -305,11 +315,7 @@ export class ContainerRunner {
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
-    for (const child of this.#execs) {
-      try {
-        Deno.kill(-child.pid, "SIGKILL");
-      } catch { /* gone */ }
-    }
+    this.#killExecs();
     const proc = this.process;
     if (proc?.running) await proc.stop(graceMs);
     if (!this.#state.terminated && !this.#state.running) {

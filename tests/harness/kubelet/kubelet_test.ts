@@ -64,6 +64,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
             name: "side",
             ...sh("echo side > /nmcp-kt/side; trap 'exit 0' TERM; while true; do sleep 0.1; done"),
             restartPolicy: "Always",
+            startupProbe: { exec: { command: ["cat", "/nmcp-kt/side"] }, periodSeconds: 1 },
             volumeMounts: [{ name: "shared", mountPath: "/nmcp-kt" }],
           },
         ],
@@ -107,5 +108,69 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
     assert.ok(Date.now() - t0 < 4000, "SIGTERM ends both well before the grace period");
     assert.deepEqual(pids.map(groupAlive), [false, false]);
     assert.equal(kubelet.worker(pod.metadata.uid), undefined);
+  });
+});
+
+Deno.test("kubelet shows CrashLoopBackOff, previous logs, probe-gated readiness and ErrImagePull", async () => {
+  await withCluster(async (api) => {
+    api.createPod({
+      metadata: { name: "crash" },
+      spec: {
+        volumes: [{ name: "n", emptyDir: {} }],
+        containers: [{
+          name: "c",
+          ...sh(
+            "n=$(($(cat /nmcp-kt-n/n || echo 0) + 1)); echo $n > /nmcp-kt-n/n; echo run $n; exit 3",
+          ),
+          volumeMounts: [{ name: "n", mountPath: "/nmcp-kt-n" }],
+        }],
+      },
+    });
+    api.createPod({
+      metadata: { name: "slow" },
+      spec: {
+        volumes: [{ name: "w", emptyDir: {} }],
+        containers: [{
+          name: "c",
+          ...sh("sleep 1; touch /nmcp-kt-w/ready; exec sleep 60"),
+          volumeMounts: [{ name: "w", mountPath: "/nmcp-kt-w" }],
+          readinessProbe: { exec: { command: ["cat", "/nmcp-kt-w/ready"] }, periodSeconds: 1 },
+        }],
+      },
+    });
+    api.createPod({
+      metadata: { name: "nope" },
+      spec: { containers: [{ name: "c", image: "registry.invalid/nope:1" }] },
+    });
+    const running = await until("slow running", () => {
+      const s = api.get("default", "slow")?.status;
+      return s?.containerStatuses?.[0]?.state.running && s;
+    });
+    assert.equal(running.conditions?.find((c) => c.type === "Ready")?.status, "False");
+    const ready = await until("slow ready", () => {
+      const s = api.get("default", "slow")?.status;
+      return s?.conditions?.find((c) => c.type === "Ready" && c.status === "True") && s;
+    });
+    assert.equal(ready.containerStatuses?.[0].ready, true);
+    const crash = await until("crash loop", () => {
+      const s = api.get("default", "crash")?.status?.containerStatuses?.[0];
+      return s && s.restartCount >= 2 && s.state.waiting?.reason === "CrashLoopBackOff" && s;
+    });
+    assert.equal(crash.lastState.terminated?.exitCode, 3);
+    assert.equal(crash.lastState.terminated?.reason, "Error");
+    assert.equal(api.get("default", "crash")?.status?.phase, "Running");
+    const base = `${api.url}/api/v1/namespaces/default/pods/crash/log`;
+    const [current, previous] = await Promise.all(
+      [base, `${base}?previous=true`].map(async (u) => await (await fetch(u)).text()),
+    );
+    const n = Number(/^run (\d+)\n$/.exec(current)?.[1]);
+    assert.ok(n >= 2, current);
+    assert.equal(previous, `run ${n - 1}\n`);
+    const pull = await until("image pull back-off", () => {
+      const s = api.get("default", "nope")?.status?.containerStatuses?.[0];
+      return s?.state.waiting?.reason === "ImagePullBackOff" && s;
+    });
+    assert.equal(pull.ready, false);
+    assert.equal(api.get("default", "nope")?.status?.phase, "Pending");
   });
 });

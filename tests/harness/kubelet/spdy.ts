@@ -195,6 +195,8 @@ export class HeaderCompressor {
       parts.push(new Uint8Array([0, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff]), chunk);
       if (raw.length === 0) break;
     }
+    // An empty stored block, as Z_SYNC_FLUSH emits: Go's flate hands out data only on it.
+    parts.push(new Uint8Array([0, 0, 0, 0xff, 0xff]));
     return concat(parts);
   }
 }

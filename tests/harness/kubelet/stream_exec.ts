@@ -82,23 +82,30 @@ export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined)
       finish(socket, failureStatus(500, "InternalError", msg));
       return;
     }
-    const writer = child.stdin
-      ? (q.get("stdin") === "true" ? child.stdin.getWriter() : undefined)
-      : undefined;
+    const writer = q.get("stdin") === "true" ? child.stdin.getWriter() : undefined;
     socket.addEventListener("message", (ev) => {
       if (!(ev.data instanceof ArrayBuffer)) return;
       const { channel, data } = decodeChannel(new Uint8Array(ev.data));
       if (channel === Channel.stdin && data.length > 0) writer?.write(data).catch(() => {});
       if (channel === Channel.close && data[0] === Channel.stdin) writer?.close().catch(() => {});
     });
+    let done = false;
     socket.addEventListener("close", () => {
+      if (done) return;
       try {
-        Deno.kill(-child.pid, "SIGKILL");
+        Deno.kill(-child.pid, "SIGKILL"); // the client went away mid-command
       } catch { /* ended */ }
     });
-    await Promise.all([pump(child.stdout, socket, 1), pump(child.stderr, socket, 2)]);
+    const pumps = Promise.all([pump(child.stdout, socket, 1), pump(child.stderr, socket, 2)]);
     const { code } = await child.status;
+    // A background child may keep the pipes open: drain briefly, then end like a runtime does.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([pumps, new Promise((r) => timer = setTimeout(r, 300))]);
+    clearTimeout(timer);
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel().catch(() => {});
     await writer?.close().catch(() => {});
+    done = true;
     finish(socket, exitStatus(code));
   })().catch(() => socket.close());
   return response;

@@ -1,0 +1,75 @@
+/**
+ * A whole harness cluster: the API server, then the process kubelet with its stream handler
+ * installed. `env()` gives child processes (kubectl, the operator, the plugin) the cluster.
+ *
+ * @module
+ */
+
+import { type ApiServer, startApiServer } from "./apiserver/mod.ts";
+import type { ImageMap } from "./images.ts";
+import { type Kubelet, startKubelet } from "./kubelet/mod.ts";
+
+/** Options of {@linkcode startCluster}. */
+export interface ClusterOptions {
+  /** Where the API server persists state and the kubelet keeps pods. Default: a temp dir. */
+  dataDir?: string;
+  /** Extra image rules (tried before the defaults). */
+  images?: ImageMap;
+  /** Where to write the kubeconfig. Default: a temp file. */
+  kubeconfigPath?: string;
+  /** The kubeconfig context's namespace. Default `default`. */
+  namespace?: string;
+  /** First three octets of pod IPs. Default `127.0.1`. */
+  podIpPrefix?: string;
+  /** First restart back-off in ms. Default 1000. */
+  backoffBaseMs?: number;
+}
+
+/** A running cluster. */
+export interface Cluster {
+  kubeconfigPath: string;
+  url: string;
+  apiServer: ApiServer;
+  kubelet: Kubelet;
+  /** Environment for child processes: KUBECONFIG. */
+  env(): Record<string, string>;
+  /** Stops the kubelet (killing every container) and then the API server. */
+  stop(): Promise<void>;
+}
+
+/** Starts the API server and a kubelet bound to it. */
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "harness-cluster-" });
+  const apiServer = await startApiServer({
+    dataDir: ownDir ? undefined : `${dataDir}/apiserver`,
+    kubeconfigPath: opts.kubeconfigPath,
+    namespace: opts.namespace,
+  });
+  let kubelet: Kubelet;
+  try {
+    kubelet = await startKubelet({
+      api: { url: apiServer.url, token: apiServer.token, caCertPem: apiServer.caCertPem },
+      dataDir: `${dataDir}/kubelet`,
+      images: opts.images,
+      podIpPrefix: opts.podIpPrefix,
+      backoffBaseMs: opts.backoffBaseMs,
+    });
+  } catch (e) {
+    await apiServer.stop();
+    throw e;
+  }
+  apiServer.setPodStreamHandler(kubelet.streamHandler);
+  return {
+    kubeconfigPath: apiServer.kubeconfigPath,
+    url: apiServer.url,
+    apiServer,
+    kubelet,
+    env: () => ({ KUBECONFIG: apiServer.kubeconfigPath }),
+    async stop() {
+      await kubelet.stop();
+      await apiServer.stop();
+      if (ownDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
