@@ -84,8 +84,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     new Hub({
       upstream: options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,
-      onRestart: () => metrics.restarts.inc(),
-      onBytes: (n) => metrics.bytes.inc({ direction: "upstream_in" }, n),
+      onRestart: () => metrics.countRestart(),
+      onBytes: (n) => metrics.addBytes("upstream_in", n),
     });
   const shared = perSession ? null : newHub(true);
   shared?.start();
@@ -129,7 +129,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
   const sweep = setInterval(() => {
     for (const id of sessions.expired(now(), idleMs)) sessions.get(id)?.end("Session idle timeout");
-    metrics.openSessions.set(sessions.size);
   }, Math.max(100, Math.min(idleMs / 2, 30_000)));
   Deno.unrefTimer(sweep);
 
@@ -143,6 +142,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     return new Response(ok ? "ready\n" : "not ready\n", { status: ok ? 200 : 503 });
   };
 
+  metrics.openSessions = () => sessions.size;
+  const metricsResponse = async () => {
+    const { text, contentType } = await metrics.render();
+    return new Response(text, { headers: { "content-type": contentType } });
+  };
+
   const route = async (req: Request, path: string): Promise<Response> => {
     switch (path) {
       case "/healthz":
@@ -150,10 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       case "/readyz":
         return await readyz();
       case "/metrics":
-        metrics.openSessions.set(sessions.size);
-        return new Response(await metrics.render(), {
-          headers: { "content-type": metrics.registry.contentType },
-        });
+        return await metricsResponse();
       case "/activity":
         return Response.json(activity());
     }
@@ -166,7 +168,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     counters.totalRequests++;
     counters.lastRequestAt = now();
     const len = Number(req.headers.get("content-length") ?? 0);
-    if (len > 0) metrics.bytes.inc({ direction: "client_in" }, len);
+    if (len > 0) metrics.addBytes("client_in", len);
     if (path === "/mcp") return await handleMcp(req, ctx, maxBody);
     if (path === "/sse") return await handleSseOpen(req, ctx);
     return await handleSseMessage(req, ctx, maxBody);
@@ -196,8 +198,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       counters.currentConnections--;
     }
     const p = path === "/mcp" || path === "/sse" || path === "/message" ? path : "other";
-    metrics.httpRequests.inc({ method: req.method, path: p, status: String(res.status) });
-    metrics.latency.observe({ path: p }, (performance.now() - started) / 1000);
+    metrics.countHttp(req.method, p, res.status);
+    metrics.observe(p, (performance.now() - started) / 1000);
     return res;
   };
 

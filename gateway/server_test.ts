@@ -310,3 +310,45 @@ async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
   }
   return false;
 }
+
+Deno.test("handler: a 2025-03-26 session may batch; the answer is an array", async () => {
+  const { gw } = await start();
+  const init = await gw.handler(
+    post({ ...INIT, params: { ...INIT.params, protocolVersion: "2025-03-26" } }),
+  );
+  assert.equal((await init.json()).result.protocolVersion, "2025-03-26");
+  const sid = init.headers.get("mcp-session-id")!;
+  const call = (id: number) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { arguments: { id } },
+  });
+  const res = await gw.handler(
+    post([call(1), { jsonrpc: "2.0", method: "notifications/x" }, call(2)], {
+      "mcp-session-id": sid,
+    }),
+  );
+  const body = await res.json();
+  assert.ok(Array.isArray(body));
+  assert.deepEqual(body.map((m: { id: number }) => m.id).sort(), [1, 2]);
+  await gw.close();
+});
+
+Deno.test("handler: a server request for a session without any stream is refused upstream", async () => {
+  const { gw, fake } = await start();
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const accept = "application/json"; // JSON only: no SSE for this POST, and no GET stream
+  const pending = gw.handler(post({ jsonrpc: "2.0", id: 1, method: "tools/call", params: {} }, {
+    "mcp-session-id": sid,
+    accept,
+  }));
+  await new Promise((r) => setTimeout(r, 10));
+  fake.events?.message({ jsonrpc: "2.0", id: 77, method: "sampling/createMessage", params: {} });
+  const refusal = fake.received.find((m) => m.id === 77);
+  assert.equal(refusal?.error?.code, -32603);
+  fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: { ok: true } });
+  assert.deepEqual((await (await pending).json()).result, { ok: true });
+  await gw.close();
+});

@@ -10,8 +10,8 @@ import { type Action, Router } from "./router.ts";
 
 /** Where the hub delivers messages for one client session. */
 export interface SessionSink {
-  /** One message for the client; `related` is the client request id it belongs to. */
-  deliver(msg: Message, related?: Id): void;
+  /** One message for the client (`related`: the client request it belongs to); false if dropped. */
+  deliver(msg: Message, related?: Id): boolean;
   /** The session ended on the gateway side (upstream died, expiry, shutdown). */
   close(reason: string): void;
 }
@@ -161,8 +161,19 @@ export class Hub {
   #dispatch(actions: Action[]): void {
     for (const a of actions) {
       if (a.to === "upstream") this.#send(a.msg);
-      else this.#sinks.get(a.sid)?.deliver(a.msg, a.related);
+      else if (!this.#sinks.get(a.sid)?.deliver(a.msg, a.related)) {
+        this.#undeliverable(a.sid, a.msg);
+      }
     }
+  }
+
+  /** A server request nobody can receive is refused upstream instead of left hanging. */
+  #undeliverable(sid: string, msg: Message): void {
+    if (msg.method === undefined || msg.id === undefined) return;
+    const text = `Cannot deliver request "${msg.method}": the client has no open stream`;
+    this.#dispatch(
+      this.#router.fromClient(sid, errorResponse(msg.id, ErrorCode.InternalError, text)),
+    );
   }
 
   #send(msg: Message): boolean {

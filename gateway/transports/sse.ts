@@ -38,8 +38,10 @@ export class LegacySession implements ClientSession {
   }
 
   /** Sends a message down the stream. */
-  deliver(msg: Message): void {
+  deliver(msg: Message): boolean {
+    if (!this.stream.connected) return false;
     this.stream.send(msg);
+    return true;
   }
 
   /** Handles client messages posted to `/message`. */

@@ -120,19 +120,14 @@ class StatelessCall implements SessionSink {
     return this.#ex.response;
   }
 
-  deliver(msg: Message, related?: Id): void {
-    if (msg.method !== undefined && msg.id !== undefined) {
-      const text = "Cannot forward server requests to a stateless client";
-      const err = errorResponse(msg.id, ErrorCode.MethodNotFound, text);
-      queueMicrotask(() => this.#hub.fromClient(this.sid, err));
-      return;
-    }
+  deliver(msg: Message, related?: Id): boolean {
+    if (msg.method !== undefined && msg.id !== undefined) return false;
     if (msg.method === undefined) {
       this.#ex.take(toStatelessResponse(msg), true);
-      if (this.#ex.done) this.#hub.detach(this.sid);
-      return;
+      if (this.#ex.done) queueMicrotask(() => this.#hub.detach(this.sid));
+      return true;
     }
-    if (related !== undefined) this.#ex.take(msg, false);
+    return related !== undefined && this.#ex.take(msg, false);
   }
 
   close(reason: string): void {

@@ -61,17 +61,19 @@ export class StreamableSession implements ClientSession {
   }
 
   /** Delivers a message from the hub to the POST stream it belongs to, else the GET stream. */
-  deliver(msg: Message, related?: Id): void {
+  deliver(msg: Message, related?: Id): boolean {
     const isResponse = msg.method === undefined;
     if (related !== undefined) {
       const key = idKey(related);
       const ex = this.#exchanges.get(key);
       if (ex && ex.take(msg, isResponse)) {
         if (isResponse) this.#exchanges.delete(key);
-        return;
+        return true;
       }
     }
-    if (!isResponse) this.#get?.send(msg);
+    if (isResponse || !this.#get) return false;
+    this.#get.send(msg); // kept for Last-Event-ID replay even while disconnected
+    return this.#get.connected;
   }
 
   /** Creates a new resumable stream of this session. */
