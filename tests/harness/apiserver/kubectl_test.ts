@@ -306,3 +306,53 @@ spec:
     await c.close();
   }
 });
+
+Deno.test("kubectl create generators (protobuf bodies) make namespaces, secrets, deployments and services", async () => {
+  const c = await startTestCluster();
+  try {
+    for (
+      const args of [
+        ["create", "namespace", "team"],
+        ["create", "secret", "generic", "s1", "-n", "team", "--from-literal=pw=hunter2"],
+        [
+          "create",
+          "deployment",
+          "web",
+          "-n",
+          "team",
+          "--image=nginx:1",
+          "--replicas=2",
+          "--port=80",
+        ],
+        ["expose", "deployment", "web", "-n", "team", "--port=8080", "--target-port=80"],
+      ]
+    ) {
+      const r = await c.kubectl(args);
+      assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    }
+    const secret = await c.kubectl([
+      "get",
+      "secret",
+      "s1",
+      "-n",
+      "team",
+      "-o",
+      "jsonpath={.data.pw}",
+    ]);
+    assert.equal(atob(secret.stdout), "hunter2");
+    const svc = await c.kubectl([
+      "get",
+      "svc",
+      "web",
+      "-n",
+      "team",
+      "-o",
+      "jsonpath={.spec.selector.app}:{.spec.ports[0].targetPort}",
+    ]);
+    assert.equal(svc.stdout, "web:80");
+    const pods = await c.kubectl(["get", "pods", "-n", "team", "-o", "name"]);
+    assert.equal(pods.stdout.trim().split("\n").length, 2);
+  } finally {
+    await c.close();
+  }
+});

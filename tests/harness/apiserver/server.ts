@@ -21,6 +21,7 @@ import {
 } from "./discovery.ts";
 import { openApiDoc, openApiIndex } from "./openapi.ts";
 import { isObj, type Obj } from "./patch.ts";
+import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
@@ -49,16 +50,24 @@ function notFoundPath(): ApiError {
 }
 
 async function readBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === "") return undefined;
   const type = req.headers.get("content-type") ?? "";
   if (type.includes("protobuf")) {
-    throw new ApiError(
-      415,
-      "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json`,
-    );
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    try {
+      if (!isK8sProtobuf(bytes)) throw new RangeError("missing the k8s protobuf prefix");
+      return decodeK8sProtobuf(bytes);
+    } catch (e) {
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${
+          (e as Error).message
+        })`,
+      );
+    }
   }
+  const text = await req.text();
+  if (text.trim() === "") return undefined;
   try {
     return type.includes("yaml") ? parseYaml(text) : JSON.parse(text);
   } catch (e) {

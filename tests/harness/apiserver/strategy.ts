@@ -71,6 +71,7 @@ function defaultDeployment(d: Obj): void {
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
+  if (isObj(spec.strategy) && Object.keys(spec.strategy).length === 0) delete spec.strategy;
   spec.strategy ??= {
     type: "RollingUpdate",
     rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" },
