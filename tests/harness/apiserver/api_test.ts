@@ -246,3 +246,49 @@ Deno.test("HTTP: 401 without the token; watch replays from a resourceVersion and
     await s.stop();
   }
 });
+
+Deno.test("HTTP: pods/binding schedules a pod once; nodes are served", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const h = { authorization: `Bearer ${s.token}`, "content-type": "application/json" };
+    const node = await fetch(`${s.url}/api/v1/nodes`, {
+      method: "POST",
+      headers: h,
+      body: JSON.stringify({
+        metadata: { name: "n1" },
+        status: { conditions: [{ type: "Ready", status: "True" }] },
+      }),
+    });
+    assert.equal(node.status, 201);
+    await node.body?.cancel();
+    const pods = s.api.registry.find("", "v1", "pods")!;
+    s.api.create(pods, "default", {
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "c", image: "i" }] },
+    });
+    const bind = (n: string) =>
+      fetch(`${s.url}/api/v1/namespaces/default/pods/p/binding`, {
+        method: "POST",
+        headers: h,
+        body: JSON.stringify({
+          kind: "Binding",
+          metadata: { name: "p" },
+          target: { kind: "Node", name: n },
+        }),
+      });
+    const ok = await bind("n1");
+    assert.equal(ok.status, 201);
+    await ok.body?.cancel();
+    const pod = s.api.get(pods, "default", "p") as {
+      spec: { nodeName: string };
+      status: { conditions: { type: string }[] };
+    };
+    assert.equal(pod.spec.nodeName, "n1");
+    assert.deepEqual(pod.status.conditions.map((c) => c.type), ["PodScheduled"]);
+    const again = await bind("n2");
+    assert.equal(again.status, 409);
+    await again.body?.cancel();
+  } finally {
+    await s.stop();
+  }
+});

@@ -72,6 +72,7 @@ function builtin(
 /** The built-in resource types. */
 export const BUILTINS: readonly ResourceType[] = [
   builtin("", "v1", "Namespace", "namespaces", false, { shortNames: ["ns"], status: true }),
+  builtin("", "v1", "Node", "nodes", false, { shortNames: ["no"], status: true }),
   builtin("", "v1", "Pod", "pods", true, { shortNames: ["po"], categories: ["all"], status: true }),
   builtin("", "v1", "Service", "services", true, {
     shortNames: ["svc"],

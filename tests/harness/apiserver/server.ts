@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import type { PodStreamHandler, PodStreamSubresource, StoredPod } from "../contract.ts";
 import { parseFieldValidation } from "./admit.ts";
 import { Api, type WriteOptions } from "./api.ts";
+import { bindPod } from "./binding.ts";
 import {
   aggregated,
   AGGREGATED_CONTENT_TYPE,
@@ -257,6 +258,10 @@ async function resource(
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
   if (sub && STREAMING.has(sub)) return await stream(deps, req, rt, p);
+  if (sub === "binding" && req.method === "POST" && !rt.crd && rt.plural === "pods" && p.name) {
+    const r = bindPod(deps.api, rt, ns, p.name, await readBody(req));
+    return json(r, 201);
+  }
   if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
   const m = req.method;
   if (!p.name) {

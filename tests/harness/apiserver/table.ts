@@ -206,6 +206,16 @@ function crCell(c: PrinterColumn, obj: Obj, now: Date): unknown {
   }
 }
 
+function nodeCells(n: Obj, now: Date): unknown[] {
+  const st = (n.status ?? {}) as Obj;
+  const ready = arr(st.conditions).find((c) => c.type === "Ready");
+  const status = ready?.status === "True" ? "Ready" : "NotReady";
+  const ip = arr(st.addresses).find((a) => a.type === "InternalIP")?.address ?? "<none>";
+  const version = ((st.nodeInfo ?? {}) as Obj).kubeletVersion ?? "";
+  const meta = n.metadata as Obj;
+  return [meta.name, status, "<none>", age(meta.creationTimestamp, now), version, ip];
+}
+
 /** The column definitions of a type. */
 export function columnsFor(rt: ResourceType): ColumnDefinition[] {
   if (rt.crd) {
@@ -246,6 +256,15 @@ export function columnsFor(rt: ResourceType): ColumnDefinition[] {
       return [col("Last Seen"), col("Type"), col("Reason"), col("Object"), col("Message")];
     case "Namespace":
       return [NAME, col("Status"), AGE];
+    case "Node":
+      return [
+        NAME,
+        col("Status"),
+        col("Roles"),
+        AGE,
+        col("Version"),
+        col("Internal-IP", "string", 1),
+      ];
     default:
       return [NAME, AGE];
   }
@@ -274,6 +293,8 @@ export function cellsFor(rt: ResourceType, obj: Obj, now: Date): unknown[] {
         (obj.status as Obj | undefined)?.phase ?? "Active",
         age(meta.creationTimestamp, now),
       ];
+    case "Node":
+      return nodeCells(obj, now);
     default:
       return [meta.name, age(meta.creationTimestamp, now)];
   }
