@@ -6,6 +6,7 @@
 
 import { type KubeConfig, PortForward } from "@kubernetes/client-node";
 import { createServer, type Server, type Socket } from "node:net";
+import { PortForwardDialer } from "./ws_handler.ts";
 
 /** A running tunnel. */
 export interface Tunnel {
@@ -44,7 +45,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 /** Opens a tunnel from 127.0.0.1:localPort to `podName:remotePort`. */
 export async function openTunnel(kc: KubeConfig, opts: TunnelOptions): Promise<Tunnel> {
-  const forward = new PortForward(kc, true);
+  const forward = new PortForward(kc, true, new PortForwardDialer(kc));
   let podName = opts.podName;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {

@@ -31,8 +31,15 @@ export interface CliEnv {
 
 /** Starts the harness and a private HOME (kubectl's discovery cache) for one test file. */
 export async function startCliEnv(): Promise<CliEnv> {
-  const mod = await import(HARNESS.href) as { startCluster(): Promise<Cluster> };
-  const cluster = await mod.startCluster();
+  const mod = await import(HARNESS.href) as {
+    startCluster(opts: { podIpPrefix: string }): Promise<Cluster>;
+  };
+  // A pod-IP range of our own, so pods of clusters other tests run at the same time never
+  // collide on an address.
+  const rand = (n: number) => Math.floor(Math.random() * n);
+  const cluster = await mod.startCluster({
+    podIpPrefix: `127.${100 + rand(100)}.${1 + rand(250)}`,
+  });
   const home = await Deno.makeTempDir({ prefix: "nmcp-cli-" });
   const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
   const env = {
