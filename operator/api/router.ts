@@ -94,17 +94,22 @@ async function proxy(req: Request, target: string, prefix: string, log: Logger):
   headers.set("x-forwarded-host", req.headers.get("host") ?? inUrl.host);
   headers.set("x-forwarded-proto", inUrl.protocol.replace(":", ""));
   const hasBody = req.body !== null && req.method !== "GET" && req.method !== "HEAD";
+  // Deno.serve aborts req.signal once a response is returned: follow it only until headers.
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort();
+  req.signal.addEventListener("abort", onAbort);
   try {
     const res = await fetch(target, {
       method: req.method,
       headers,
       body: hasBody ? req.body : undefined,
-      signal: req.signal,
+      signal: ctl.signal,
       redirect: "manual",
       ...(hasBody ? { duplex: "half" } : {}),
     } as RequestInit);
     const out = new Headers();
     for (const [k, v] of res.headers) if (!HOP.includes(k.toLowerCase())) out.set(k, v);
+    req.signal.removeEventListener("abort", onAbort);
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out });
   } catch (err) {
     if (req.signal.aborted) return problem(499, "client closed request");

@@ -78,6 +78,22 @@ function launcherImage(opts: PodOptions): string {
   return opts.launcherImage ?? "busybox:1.37";
 }
 
+/** Host names the gateway accepts: loopback, the pod IP and the Service's DNS names. */
+export function allowedHosts(server: MCPServer): string[] {
+  const svc = serviceName(server.metadata.name!);
+  const ns = server.metadata.namespace ?? "default";
+  return [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    "$(POD_IP)",
+    svc,
+    `${svc}.${ns}`,
+    `${svc}.${ns}.svc`,
+    `${svc}.${ns}.svc.cluster.local`,
+  ];
+}
+
 function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
   const t = server.spec.transport ?? { type: "stdio" };
   const args = ["nmcp-gateway"];
@@ -87,7 +103,7 @@ function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
     const flag = t.type === "sse" ? "--sse" : "--http";
     args.push(flag, `http://127.0.0.1:${t.port}${path}`);
   }
-  args.push("--port", String(GATEWAY_PORT));
+  args.push("--port", String(GATEWAY_PORT), `--allowed-hosts=${allowedHosts(server).join(",")}`);
   if (opts.gatewayLogLevel) args.push("--log-level", opts.gatewayLogLevel);
   return args;
 }
@@ -103,6 +119,7 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
     image: opts.gatewayImage,
     restartPolicy: "Always",
     command: gatewayArgs(server, opts),
+    env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
     ports: [{ name: "mcp", containerPort: GATEWAY_PORT, protocol: "TCP" }],
     readinessProbe: probe("/readyz", 1),
     livenessProbe: { ...probe("/healthz", 10), failureThreshold: 3 },

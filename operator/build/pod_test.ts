@@ -29,7 +29,17 @@ Deno.test("buildPod() wires a stdio server through the launcher and the gateway 
     "mkdir -p /nmcp/bin && cp /bin/busybox /nmcp/bin/busybox",
   ]);
   assert.equal(gateway.restartPolicy, "Always");
-  assert.deepEqual(gateway.command, ["nmcp-gateway", "--fifo", "/nmcp", "--port", "8080"]);
+  assert.deepEqual(gateway.command?.slice(0, 5), [
+    "nmcp-gateway",
+    "--fifo",
+    "/nmcp",
+    "--port",
+    "8080",
+  ]);
+  assert.match(
+    gateway.command![5],
+    /^--allowed-hosts=localhost,127\.0\.0\.1,\[::1\],\$\(POD_IP\),mcp-everything,/,
+  );
   assert.deepEqual(gateway.ports, [{ name: "mcp", containerPort: 8080, protocol: "TCP" }]);
   assert.deepEqual(gateway.readinessProbe?.httpGet, { path: "/readyz", port: 8080 });
   const mcp = pod.spec.containers[0];
@@ -64,7 +74,7 @@ Deno.test("buildPod() proxies HTTP servers without launcher or FIFOs", () => {
   });
   const pod = buildPod(s, { gatewayImage: "gw" });
   assert.equal(pod.spec.initContainers!.length, 1);
-  assert.deepEqual(pod.spec.initContainers![0].command, [
+  assert.deepEqual(pod.spec.initContainers![0].command?.slice(0, 5), [
     "nmcp-gateway",
     "--http",
     "http://127.0.0.1:3001/mcp",

@@ -128,13 +128,17 @@ export class Controller {
     }
   }
 
+  #now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
+
   #observe(server: MCPServer): ObservedServer {
     const c = this.deps.cache;
     const ns = server.metadata.namespace!;
     const poolKey = poolKeyOf(server);
-    const allow = this.deps.settings.imageAllowlist ?? [];
+    const opts = { allowlist: this.deps.settings.imageAllowlist ?? [], now: this.#now().getTime() };
     const poolMembers = c.serversIn(poolKey).map((s) =>
-      memberOf(s, c.podsOf(s), this.deps.activity.get(`${ns}/${s.metadata.name}`), allow)
+      memberOf(s, c.podsOf(s), this.deps.activity.get(`${ns}/${s.metadata.name}`), opts)
     );
     return {
       pods: c.podsOf(server),
@@ -154,7 +158,7 @@ export class Controller {
       return undefined;
     }
     const observed = this.#observe(server);
-    const now = (d.now ?? (() => new Date()))();
+    const now = this.#now();
     let plan = planServer(server, observed, now, d.settings);
     if (plan.needsEntrypoint) {
       observed.entrypoint = await d.resolveEntrypoint(server);
@@ -185,9 +189,9 @@ export class Controller {
     const d = this.deps;
     const [ns] = key.split("/");
     const servers = d.cache.serversIn(key);
-    const allow = d.settings.imageAllowlist ?? [];
+    const opts = { allowlist: d.settings.imageAllowlist ?? [], now: this.#now().getTime() };
     const members = servers.map((s) =>
-      memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), allow)
+      memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), opts)
     );
     const pool: MCPPool = d.cache.pools.store.get(key) ?? {
       apiVersion: "nmcp.nwrx.io/v1",

@@ -7,22 +7,27 @@ import type { PoolMember } from "./pool.ts";
 import { isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
 
-/** Derives a server's pool membership facts. */
+/** A Ready server without sessions counts as idle (for maxIdle) after this much quiet. */
+export const IDLE_GRACE_MS = 30_000;
+
+/** Derives a server's pool membership facts at time `now` (ms). */
 export function memberOf(
   server: MCPServer,
   pods: Pod[],
   activity: Activity | undefined,
-  allowlist: string[],
+  opts: { allowlist: string[]; now: number },
 ): PoolMember {
   const hasPod = pods.length > 0;
   const sessions = activity?.openSessions ?? server.status?.currentConnections ?? 0;
-  const idle = hasPod && server.status?.phase === "Ready" && sessions === 0;
+  const last = lastActiveAt(server, activity?.lastRequestAt);
+  const idle = hasPod && server.status?.phase === "Ready" && sessions === 0 &&
+    opts.now - last >= IDLE_GRACE_MS;
   return {
     name: server.metadata.name!,
     requestedAt: requestedAt(server),
     wanted: isWanted(server),
     hasPod,
-    ...(idle ? { idleSince: lastActiveAt(server, activity?.lastRequestAt) } : {}),
-    ...(validateServer(server, allowlist) ? { blocked: true } : {}),
+    ...(idle ? { idleSince: last } : {}),
+    ...(validateServer(server, opts.allowlist) ? { blocked: true } : {}),
   };
 }

@@ -213,7 +213,7 @@ function start(ctx: Ctx, outdated: Pod[]): Outcome {
   };
 }
 
-function idleCheck(ctx: Ctx): Outcome | number | undefined {
+function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
   const { server, observed, now } = ctx;
   const decision = poolDecision(observed.pool, observed.poolMembers);
   if (decision.evict.has(server.metadata.name!)) {
@@ -227,7 +227,7 @@ function idleCheck(ctx: Ctx): Outcome | number | undefined {
   if (timeout === 0) return undefined;
   const sessions = observed.activity?.openSessions ?? server.status?.currentConnections ?? 0;
   if (sessions > 0) return undefined;
-  const last = lastActiveAt(server, observed.activity?.lastRequestAt);
+  const last = Math.max(lastActiveAt(server, observed.activity?.lastRequestAt), startedAt);
   const left = last + timeout - now;
   if (left <= 0) {
     return stopNow(
@@ -340,10 +340,11 @@ function decide(ctx: Ctx): Outcome {
     }
     return start(ctx, outdated);
   }
-  const idle = current.metadata.deletionTimestamp ? undefined : idleCheck(ctx);
-  if (idle !== undefined && typeof idle !== "number") return idle;
   const out = running(ctx, current, outdated);
-  if (typeof idle === "number" && out.phase === "Ready") out.requeueAfter = idle;
+  if (out.phase !== "Ready") return out;
+  const idle = idleCheck(ctx, Date.parse(out.status?.startedAt ?? "") || ctx.now);
+  if (typeof idle === "object") return idle;
+  if (typeof idle === "number") out.requeueAfter = idle;
   return out;
 }
 
