@@ -3,9 +3,10 @@ import { createLogger, type Logger } from "../lib/log.ts";
 import { type Activity, type ActivityCounters, buildActivity } from "./activity.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { defaultAllowedHosts, guard, type SecurityOptions } from "./security/mod.ts";
-import { Hub } from "./session/hub.ts";
+import type { Hub } from "./session/hub.ts";
+import { HubPool } from "./session/hub_pool.ts";
 import { SessionTable } from "./session/table.ts";
-import type { ClientSession, TransportContext } from "./transports/context.ts";
+import { type ClientSession, rpcError, type TransportContext } from "./transports/context.ts";
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
@@ -61,6 +62,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+const MCP_PATHS = new Set(["/mcp", "/sse", "/message"]);
+
 function makeUpstream(spec: UpstreamSpec, log: Logger, restart: boolean): Upstream {
   switch (spec.kind) {
     case "stdio":
@@ -74,167 +77,161 @@ function makeUpstream(spec: UpstreamSpec, log: Logger, restart: boolean): Upstre
   }
 }
 
-/** Creates a gateway: starts the upstream and returns the HTTP handler. */
-export function createGateway(options: GatewayOptions): Gateway {
-  const log = options.log ?? createLogger({ component: "gateway" });
-  const now = options.now ?? Date.now;
-  const metrics = new GatewayMetrics();
-  const perSession = options.perSession === true && options.upstream.kind === "stdio";
-  const newHub = (restart: boolean) =>
-    new Hub({
-      upstream: options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
+class GatewayServer implements Gateway {
+  readonly metrics = new GatewayMetrics();
+  readonly hub: Hub | null;
+  #pool: HubPool;
+  #log: Logger;
+  #now: () => number;
+  #sessions = new SessionTable<ClientSession>();
+  #counters: ActivityCounters = { currentConnections: 0, totalRequests: 0, lastRequestAt: null };
+  #security: SecurityOptions;
+  #maxBody: number;
+  #ctx: TransportContext;
+  #sweep: ReturnType<typeof setInterval>;
+  #ready = { at: -Infinity, ok: false };
+  #draining = false;
+  #closed: Promise<void> | null = null;
+
+  constructor(options: GatewayOptions) {
+    const log = this.#log = options.log ?? createLogger({ component: "gateway" });
+    this.#now = options.now ?? Date.now;
+    this.#pool = new HubPool({
+      perSession: options.perSession === true && options.upstream.kind === "stdio",
+      makeUpstream: (restart) =>
+        options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,
-      onRestart: () => metrics.countRestart(),
-      onBytes: (n) => metrics.addBytes("upstream_in", n),
+      onRestart: () => this.metrics.countRestart(),
+      onBytes: (n) => this.metrics.addBytes("upstream_in", n),
     });
-  const shared = perSession ? null : newHub(true);
-  shared?.start();
-  const perSessionHubs = new Set<Hub>();
-  const sessions = new SessionTable<ClientSession>();
-  const counters: ActivityCounters = {
-    currentConnections: 0,
-    totalRequests: 0,
-    lastRequestAt: null,
-  };
-  const security: SecurityOptions = {
-    allowedOrigins: options.allowedOrigins ?? null,
-    allowedHosts: options.allowedHosts ?? defaultAllowedHosts(Deno.env.get("POD_IP")),
-    token: options.token ?? null,
-  };
-  const maxBody = options.maxBody ?? 4 * 1024 * 1024;
-  let draining = false;
+    this.hub = this.#pool.shared;
+    this.#security = {
+      allowedOrigins: options.allowedOrigins ?? null,
+      allowedHosts: options.allowedHosts ?? defaultAllowedHosts(Deno.env.get("POD_IP")),
+      token: options.token ?? null,
+    };
+    this.#maxBody = options.maxBody ?? 4 * 1024 * 1024;
+    this.#ctx = {
+      log,
+      sessions: this.#sessions,
+      maxSessions: options.maxSessions ?? 1000,
+      now: this.#now,
+      countMethod: (m) => this.metrics.countMethod(m),
+      sharedHub: () => this.hub,
+      acquireHub: () => this.#pool.acquire(),
+      releaseHub: (hub) => this.#pool.release(hub),
+    };
+    this.metrics.openSessions = () => this.#sessions.size;
+    const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
+    this.#sweep = setInterval(
+      () => this.#expire(idleMs),
+      Math.max(100, Math.min(idleMs / 2, 30_000)),
+    );
+    Deno.unrefTimer(this.#sweep as unknown as number);
+  }
 
-  const ctx: TransportContext = {
-    log,
-    sessions,
-    maxSessions: options.maxSessions ?? 1000,
-    now,
-    countMethod: (m) => metrics.countMethod(m),
-    sharedHub: () => shared,
-    acquireHub: async () => {
-      if (shared) return await shared.whenReady(10_000) ? shared : null;
-      const hub = newHub(false);
-      perSessionHubs.add(hub);
-      hub.start();
-      if (await hub.whenReady(30_000)) return hub;
-      ctx.releaseHub(hub);
-      return null;
-    },
-    releaseHub: (hub) => {
-      if (hub === shared || !perSessionHubs.delete(hub)) return;
-      hub.close().catch(() => {});
-    },
-  };
-
-  const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
-  const sweep = setInterval(() => {
-    for (const id of sessions.expired(now(), idleMs)) sessions.get(id)?.end("Session idle timeout");
-  }, Math.max(100, Math.min(idleMs / 2, 30_000)));
-  Deno.unrefTimer(sweep);
-
-  let readyCache = { at: 0, ok: false };
-  const readyz = async (): Promise<Response> => {
-    let ok = perSession;
-    if (shared) {
-      if (now() - readyCache.at > 1000) readyCache = { at: now(), ok: await shared.ping(2000) };
-      ok = readyCache.ok && shared.state === "ready";
+  #expire(idleMs: number): void {
+    for (const id of this.#sessions.expired(this.#now(), idleMs)) {
+      this.#sessions.get(id)?.end("Session idle timeout");
     }
-    return new Response(ok ? "ready\n" : "not ready\n", { status: ok ? 200 : 503 });
+  }
+
+  /** Serves one HTTP request; never throws. */
+  handler = async (req: Request): Promise<Response> => {
+    const started = performance.now();
+    const path = new URL(req.url).pathname;
+    this.#counters.currentConnections++;
+    let res: Response;
+    try {
+      res = await this.#route(req, path);
+    } catch (err) {
+      this.#log.error("Cannot handle request", { path, error: String(err) });
+      res = rpcError(500, -32603, "Internal error");
+    } finally {
+      this.#counters.currentConnections--;
+    }
+    const p = MCP_PATHS.has(path) ? path : "other";
+    this.metrics.countHttp(req.method, p, res.status);
+    this.metrics.observe(p, (performance.now() - started) / 1000);
+    return res;
   };
 
-  metrics.openSessions = () => sessions.size;
-  const metricsResponse = async () => {
-    const { text, contentType } = await metrics.render();
-    return new Response(text, { headers: { "content-type": contentType } });
-  };
-
-  const route = async (req: Request, path: string): Promise<Response> => {
+  async #route(req: Request, path: string): Promise<Response> {
     switch (path) {
       case "/healthz":
         return new Response("ok\n");
       case "/readyz":
-        return await readyz();
-      case "/metrics":
-        return await metricsResponse();
+        return await this.#readyz();
+      case "/metrics": {
+        const { text, contentType } = await this.metrics.render();
+        return new Response(text, { headers: { "content-type": contentType } });
+      }
       case "/activity":
-        return Response.json(activity());
+        return Response.json(this.activity());
     }
-    if (path !== "/mcp" && path !== "/sse" && path !== "/message") {
-      return new Response("not found\n", { status: 404 });
-    }
-    const denied = guard(req, security);
+    if (!MCP_PATHS.has(path)) return new Response("not found\n", { status: 404 });
+    const denied = guard(req, this.#security);
     if (denied) return denied;
-    if (draining) return new Response("draining\n", { status: 503 });
-    counters.totalRequests++;
-    counters.lastRequestAt = now();
+    if (this.#draining) return new Response("draining\n", { status: 503 });
+    this.#counters.totalRequests++;
+    this.#counters.lastRequestAt = this.#now();
     const len = Number(req.headers.get("content-length") ?? 0);
-    if (len > 0) metrics.addBytes("client_in", len);
-    if (path === "/mcp") return await handleMcp(req, ctx, maxBody);
-    if (path === "/sse") return await handleSseOpen(req, ctx);
-    return await handleSseMessage(req, ctx, maxBody);
-  };
+    if (len > 0) this.metrics.addBytes("client_in", len);
+    if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody);
+    if (path === "/sse") return await handleSseOpen(req, this.#ctx);
+    return await handleSseMessage(req, this.#ctx, this.#maxBody);
+  }
 
-  const handler = async (req: Request): Promise<Response> => {
-    const started = performance.now();
-    const path = new URL(req.url).pathname;
-    counters.currentConnections++;
-    let res: Response;
-    try {
-      res = await route(req, path);
-    } catch (err) {
-      log.error("Cannot handle request", { path, error: String(err) });
-      res = new Response(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: null,
-          error: { code: -32603, message: "Internal error" },
-        }),
-        {
-          status: 500,
-          headers: { "content-type": "application/json" },
-        },
-      );
-    } finally {
-      counters.currentConnections--;
+  /** 200 only when the upstream is initialized and answered a ping in the last second. */
+  async #readyz(): Promise<Response> {
+    let ok = this.hub === null; // per-session: processes start on demand
+    if (this.hub) {
+      if (this.#now() - this.#ready.at > 1000) {
+        this.#ready = { at: this.#now(), ok: await this.hub.ping(2000) };
+      }
+      ok = this.#ready.ok && this.hub.state === "ready";
     }
-    const p = path === "/mcp" || path === "/sse" || path === "/message" ? path : "other";
-    metrics.countHttp(req.method, p, res.status);
-    metrics.observe(p, (performance.now() - started) / 1000);
-    return res;
-  };
+    return new Response(ok ? "ready\n" : "not ready\n", { status: ok ? 200 : 503 });
+  }
 
-  const activity = (): Activity => {
+  /** The activity report the operator polls. */
+  activity(): Activity {
     let streaming = 0;
-    for (const s of sessions.values()) if (s.busy()) streaming++;
-    const hubState = shared
-      ? { state: shared.state, restarts: shared.restarts }
+    for (const s of this.#sessions.values()) if (s.busy()) streaming++;
+    const hub = this.hub;
+    const upstream = hub
+      ? { state: hub.state, restarts: hub.restarts }
       : { state: "per-session", restarts: 0 };
-    return buildActivity(
-      { ...counters, currentConnections: counters.currentConnections + streaming },
-      sessions.size,
-      hubState,
-      shared?.initResult ?? null,
-    );
-  };
+    const counters = {
+      ...this.#counters,
+      currentConnections: this.#counters.currentConnections + streaming,
+    };
+    return buildActivity(counters, this.#sessions.size, upstream, hub?.initResult ?? null);
+  }
 
-  let closed: Promise<void> | null = null;
-  const close = () =>
-    closed ??= (async () => {
-      clearInterval(sweep);
-      for (const s of [...sessions.values()]) s.end("Gateway shutting down");
-      await Promise.all([shared?.close(), ...[...perSessionHubs].map((h) => h.close())]);
-      perSessionHubs.clear();
-    })();
+  whenReady(ms: number): Promise<boolean> {
+    return this.hub ? this.hub.whenReady(ms) : Promise.resolve(true);
+  }
 
-  const drain = async (timeoutMs: number) => {
-    draining = true;
-    const until = now() + timeoutMs;
-    while (counters.currentConnections > 0 && now() < until) {
+  async drain(timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    const until = this.#now() + timeoutMs;
+    while (this.#counters.currentConnections > 0 && this.#now() < until) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    await close();
-  };
+    await this.close();
+  }
 
-  const whenReady = (ms: number) => shared ? shared.whenReady(ms) : Promise.resolve(true);
-  return { handler, activity, whenReady, hub: shared, metrics, drain, close };
+  close(): Promise<void> {
+    return this.#closed ??= (async () => {
+      clearInterval(this.#sweep);
+      for (const s of [...this.#sessions.values()]) s.end("Gateway shutting down");
+      await this.#pool.close();
+    })();
+  }
+}
+
+/** Creates a gateway: starts the upstream and returns the HTTP handler. */
+export function createGateway(options: GatewayOptions): Gateway {
+  return new GatewayServer(options);
 }
