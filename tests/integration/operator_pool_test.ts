@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import {
+  everything,
+  getServer,
+  type OperatorEnv,
+  startOperatorEnv,
+  until,
+} from "./operator_env.ts";
+
+const annotate = (e: OperatorEnv, name: string, key: string) =>
+  e.k([
+    "annotate",
+    "--overwrite",
+    "mcpserver",
+    name,
+    `nmcp.nwrx.io/${key}=${new Date().toISOString()}`,
+  ]);
+
+const phaseOf = async (e: OperatorEnv, name: string) => (await getServer(e, name))?.status?.phase;
+
+async function events(e: OperatorEnv, name: string) {
+  const out = JSON.parse(await e.k(["get", "events", "-o", "json"])) as {
+    items: {
+      involvedObject: { name: string; kind: string };
+      reason: string;
+      type: string;
+      message: string;
+      count: number;
+    }[];
+  };
+  return out.items.filter((ev) => ev.involvedObject.name === name);
+}
+
+Deno.test({
+  name: "operator pools, failures and cascading deletion against the harness",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const e = await startOperatorEnv();
+    try {
+      await e.startOperator(["--no-leader-elect", "--ready-timeout=20"]);
+
+      await t.step("a pool of maxActive 2 queues the third request until one stops", async () => {
+        await e.k(
+          ["apply", "--validate=false", "-f", "-"],
+          JSON.stringify({
+            apiVersion: "nmcp.nwrx.io/v1",
+            kind: "MCPPool",
+            metadata: { name: "small", namespace: "default" },
+            spec: { maxActive: 2 },
+          }),
+        );
+        for (const n of ["p1", "p2", "p3"]) {
+          await e.k(["apply", "--validate=false", "-f", "-"], everything(n, { pool: "small" }));
+        }
+        for (const n of ["p1", "p2", "p3"]) {
+          await annotate(e, n, "requested-at");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await until(
+          "p1 and p2 Ready",
+          30_000,
+          async () =>
+            (await phaseOf(e, "p1")) === "Ready" && (await phaseOf(e, "p2")) === "Ready"
+              ? true
+              : undefined,
+        );
+        const p3 = await getServer(e, "p3");
+        assert.equal(p3?.status?.phase, "Requested");
+        const queued = p3?.status?.conditions?.find((c) => c.type === "Queued");
+        assert.equal(queued?.status, "True");
+        assert.match(queued!.message, /pool "small"/);
+        const pool = JSON.parse(await e.k(["get", "mcppool", "small", "-o", "json"]));
+        assert.deepEqual([pool.status.active, pool.status.pending], [2, 1]);
+        await annotate(e, "p1", "stop-requested-at");
+        await until(
+          "p3 Ready after p1 stopped",
+          30_000,
+          async () => (await phaseOf(e, "p3")) === "Ready" ? true : undefined,
+        );
+        assert.equal(await phaseOf(e, "p1"), "Idle");
+      });
+
+      await t.step("deleting a server cascades to its pod and service", async () => {
+        const pods = () => e.k(["get", "pods", "-l", "nmcp.nwrx.io/server=p2", "-o", "name"]);
+        assert.notEqual((await pods()).trim(), "");
+        await e.k(["delete", "mcpserver", "p2"]);
+        await until("p2's pod and service gone", 20_000, async () => {
+          const svc = await e.k(["get", "services", "-l", "nmcp.nwrx.io/server=p2", "-o", "name"]);
+          return (await pods()).trim() === "" && svc.trim() === "" ? true : undefined;
+        });
+      });
+
+      await t.step(
+        "an image that cannot be pulled fails with a condition and an event",
+        async () => {
+          await e.k(
+            ["apply", "--validate=false", "-f", "-"],
+            everything("badimg", { image: "example.invalid/nope:1" }),
+          );
+          await annotate(e, "badimg", "requested-at");
+          const s = await until("badimg Failed", 30_000, async () => {
+            const s = await getServer(e, "badimg");
+            return s?.status?.phase === "Failed" ? s : undefined;
+          });
+          const c = s.status?.conditions?.find((c) => c.type === "Configured");
+          assert.equal(c?.status, "False");
+          assert.equal(c?.reason, "ImagePullFailed");
+          const evs = await until("warning event", 10_000, async () => {
+            const evs = await events(e, "badimg");
+            return evs.some((ev) => ev.type === "Warning") ? evs : undefined;
+          });
+          assert.ok(evs.some((ev) => ev.reason === "ImagePullFailed" && ev.count >= 1));
+        },
+      );
+
+      await t.step(
+        "a stdio server without a resolvable entrypoint fails as not configured",
+        async () => {
+          await e.k(
+            ["apply", "--validate=false", "-f", "-"],
+            everything("nocmd", {
+              image: "127.0.0.1:9/none:1",
+              command: undefined,
+              args: undefined,
+            }),
+          );
+          await annotate(e, "nocmd", "requested-at");
+          const s = await until("nocmd Failed", 20_000, async () => {
+            const s = await getServer(e, "nocmd");
+            return s?.status?.phase === "Failed" ? s : undefined;
+          });
+          const c = s.status?.conditions?.find((c) => c.type === "Configured");
+          assert.equal(c?.reason, "EntrypointUnknown");
+          assert.match(c!.message, /Cannot read entrypoint of image "127\.0\.0\.1:9\/none:1"/);
+          const evs = await until("warning event", 10_000, async () => {
+            const evs = await events(e, "nocmd");
+            return evs.length > 0 ? evs : undefined;
+          });
+          assert.equal(evs[0].type, "Warning");
+        },
+      );
+    } finally {
+      await e.close();
+    }
+  },
+});
