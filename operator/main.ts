@@ -35,6 +35,12 @@ const program = new Command("nmcp-operator")
   .option("--lease-name <name>", "Lease name", "nmcp-operator")
   .option("--lease-namespace <ns>", "Lease namespace", "nmcp-system")
   .option(
+    "--lease-duration <seconds>",
+    "Lease duration (renew deadline 2/3, retry 2/15 of it)",
+    seconds,
+    15,
+  )
+  .option(
     "--image-allowlist <globs>",
     "allowed image globs, comma separated (repeatable)",
     list,
@@ -57,6 +63,7 @@ const op = await startOperator({
   leaderElect: o.leaderElect !== false,
   leaseName: o.leaseName,
   leaseNamespace: o.leaseNamespace,
+  leaseDurationSeconds: o.leaseDuration,
   imageAllowlist: o.imageAllowlist,
   readyTimeout: o.readyTimeout,
   workers: o.workers,

@@ -25,6 +25,8 @@ export interface OperatorOptions {
   leaderElect?: boolean;
   leaseName?: string;
   leaseNamespace?: string;
+  /** Lease duration in seconds (renew deadline 2/3 and retry period 2/15 of it). Default 15. */
+  leaseDurationSeconds?: number;
   identity?: string;
   imageAllowlist?: string[];
   /** Seconds before a not-ready pod makes its server Degraded. Default 120. */
@@ -152,6 +154,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   await cache.start();
   log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
   let elector: LeaderElector | undefined;
+  const lease = opts.leaseDurationSeconds ?? 15;
   if (opts.leaderElect === false) parts.begin();
   else {
     elector = new LeaderElector({
@@ -160,6 +163,9 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
       identity,
       namespace: opts.leaseNamespace ?? "nmcp-system",
       name: opts.leaseName ?? "nmcp-operator",
+      leaseDurationSeconds: Math.ceil(lease),
+      renewDeadlineMs: lease * 1000 * 2 / 3,
+      retryPeriodMs: lease * 1000 * 2 / 15,
       onStartedLeading: () => {
         metrics.isLeader.set(1);
         parts.begin();
