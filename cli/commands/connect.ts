@@ -3,13 +3,11 @@
 import type { Context } from "../context.ts";
 import { clientConfig } from "../connect/client_config.ts";
 import { followServer } from "../connect/follow.ts";
+import { gatewayOf } from "../connect/gateway.ts";
 import { openTunnel } from "../connect/tunnel.ts";
 import { waitReady } from "../connect/wait_ready.ts";
 import { startPatch } from "../requests.ts";
 import { SERVER } from "../resources.ts";
-
-/** The gateway sidecar's MCP port (containerPort 8080, named `mcp`). */
-export const GATEWAY_PORT = 8080;
 
 /** Options of `connect`. */
 export interface ConnectOptions {
@@ -44,10 +42,11 @@ export async function run(
     timeoutMs: number(opts.timeout, "--timeout", 120) * 1000,
     progress,
   });
+  const gatewayPort = gatewayOf(await session.kube.getPod(ns, podName)).port;
   const tunnel = await openTunnel(session.kube.kc, {
     namespace: ns,
     podName,
-    remotePort: GATEWAY_PORT,
+    remotePort: gatewayPort,
     localPort: number(opts.port, "--port", 0),
     onError: (err) => progress(`Cannot forward to pod "${tunnel.podName}": ${errorText(err)}\n`),
   });
@@ -70,7 +69,7 @@ export async function run(
     } else {
       ctx.io.out(clientConfig(name, url, ns));
       progress(
-        `Forwarding 127.0.0.1:${tunnel.port} -> ${podName}:${GATEWAY_PORT}. Ctrl-C to stop.\n`,
+        `Forwarding 127.0.0.1:${tunnel.port} -> ${podName}:${gatewayPort}. Ctrl-C to stop.\n`,
       );
       await untilSignal();
     }

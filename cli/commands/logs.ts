@@ -5,6 +5,7 @@ import { Log } from "@kubernetes/client-node";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
 import { SERVER } from "../resources.ts";
+import { containerNames, gatewayOf } from "../connect/gateway.ts";
 
 /** Options of `logs`. */
 export interface LogsOptions {
@@ -34,6 +35,14 @@ export async function run(
         `start it with kubectl nmcp start ${name})`,
     );
   }
+  const podObj = await session.kube.getPod(ns, pod);
+  const container = opts.gateway ? gatewayOf(podObj).container : "mcp";
+  if (!containerNames(podObj).includes(container)) {
+    throw new Error(
+      `Cannot read logs of MCPServer "${name}": pod ${pod} has no container "${container}" ` +
+        `(it has ${containerNames(podObj).join(", ")})`,
+    );
+  }
   const decoder = new TextDecoder();
   const finished = new Promise<void>((resolve, reject) => {
     const sink = new Writable({
@@ -44,7 +53,7 @@ export async function run(
     });
     sink.on("finish", resolve);
     sink.on("error", reject);
-    new Log(session.kube.kc).log(ns, pod, opts.gateway ? "gateway" : "mcp", sink, {
+    new Log(session.kube.kc).log(ns, pod, container, sink, {
       follow: opts.follow === true,
       tailLines: opts.tail === undefined ? undefined : Number(opts.tail),
       previous: opts.previous === true,
