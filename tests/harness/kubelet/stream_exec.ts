@@ -33,7 +33,19 @@ export function upgradeChannels(
   if (!protocol) {
     return statusResponse(400, "BadRequest", "no supported subprotocol (want v5.channel.k8s.io)");
   }
-  const up = Deno.upgradeWebSocket(req, { protocol });
+  return upgradeWith(req, protocol);
+}
+
+/**
+ * Upgrades with `protocol` already chosen. Deno's own negotiation splits the offer on ", "
+ * only, and client-node's `ws` sends "a,b,c"; so the header is set here.
+ */
+export function upgradeWith(
+  req: Request,
+  protocol: string,
+): { socket: WebSocket; response: Response } {
+  const up = Deno.upgradeWebSocket(req);
+  up.response.headers.set("sec-websocket-protocol", protocol);
   up.socket.binaryType = "arraybuffer";
   return up;
 }
@@ -75,6 +87,14 @@ export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined)
     stdout: "piped",
     stderr: "piped",
   });
+  // Listen at once: a client may send stdin as soon as the socket opens.
+  const writer = child && q.get("stdin") === "true" ? child.stdin.getWriter() : undefined;
+  socket.addEventListener("message", (ev) => {
+    if (!(ev.data instanceof ArrayBuffer)) return;
+    const { channel, data } = decodeChannel(new Uint8Array(ev.data));
+    if (channel === Channel.stdin && data.length > 0) writer?.write(data).catch(() => {});
+    if (channel === Channel.close && data[0] === Channel.stdin) writer?.close().catch(() => {});
+  });
   (async () => {
     await opened(socket);
     if (!child) {
@@ -82,13 +102,6 @@ export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined)
       finish(socket, failureStatus(500, "InternalError", msg));
       return;
     }
-    const writer = q.get("stdin") === "true" ? child.stdin.getWriter() : undefined;
-    socket.addEventListener("message", (ev) => {
-      if (!(ev.data instanceof ArrayBuffer)) return;
-      const { channel, data } = decodeChannel(new Uint8Array(ev.data));
-      if (channel === Channel.stdin && data.length > 0) writer?.write(data).catch(() => {});
-      if (channel === Channel.close && data[0] === Channel.stdin) writer?.close().catch(() => {});
-    });
     let done = false;
     socket.addEventListener("close", () => {
       if (done) return;
@@ -120,6 +133,11 @@ export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefine
   if (up instanceof Response) return up;
   const { socket, response } = up;
   const proc = picked.runner?.process;
+  socket.addEventListener("message", (ev) => {
+    if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
+    const { channel, data } = decodeChannel(new Uint8Array(ev.data));
+    if (channel === Channel.stdin && data.length > 0) proc?.writeStdin(data);
+  });
   (async () => {
     await opened(socket);
     if (!proc?.running) {
@@ -130,11 +148,6 @@ export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefine
     const off = proc.onOutput((stream, bytes) => {
       if (stream === "stdout" && q.get("stdout") !== "false") send(socket, 1, bytes);
       if (stream === "stderr" && q.get("stderr") !== "false") send(socket, 2, bytes);
-    });
-    socket.addEventListener("message", (ev) => {
-      if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
-      const { channel, data } = decodeChannel(new Uint8Array(ev.data));
-      if (channel === Channel.stdin && data.length > 0) proc.writeStdin(data);
     });
     const closed = new Promise<void>((r) => socket.addEventListener("close", () => r()));
     const ended = await Promise.race([proc.exited.then(() => true), closed.then(() => false)]);

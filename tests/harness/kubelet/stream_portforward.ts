@@ -17,6 +17,7 @@ import {
   SPDY_PORTFORWARD_PROTOCOL,
   statusResponse,
 } from "./channel.ts";
+import { upgradeWith } from "./stream_exec.ts";
 import {
   encodeData,
   FLAG_FIN,
@@ -220,10 +221,7 @@ export function servePortForward(req: Request, podIP: string | undefined): Respo
   if (!podIP) return statusResponse(400, "BadRequest", "pod is not running on the node");
   const offered = req.headers.get("sec-websocket-protocol");
   if (chooseProtocol(offered, [SPDY_PORTFORWARD_PROTOCOL])) {
-    const { socket, response } = Deno.upgradeWebSocket(req, {
-      protocol: SPDY_PORTFORWARD_PROTOCOL,
-    });
-    socket.binaryType = "arraybuffer";
+    const { socket, response } = upgradeWith(req, SPDY_PORTFORWARD_PROTOCOL);
     new SpdyPortForward(socket, podIP);
     return response;
   }
@@ -232,8 +230,7 @@ export function servePortForward(req: Request, podIP: string | undefined): Respo
   if (!protocol || !Number.isInteger(port) || port <= 0) {
     return statusResponse(400, "BadRequest", "port-forward needs ?ports=P or SPDY/3.1 framing");
   }
-  const { socket, response } = Deno.upgradeWebSocket(req, { protocol });
-  socket.binaryType = "arraybuffer";
+  const { socket, response } = upgradeWith(req, protocol);
   channelForward(socket, podIP, port);
   return response;
 }

@@ -1,0 +1,348 @@
+import assert from "node:assert/strict";
+import { PassThrough, Writable } from "node:stream";
+import * as k8s from "@kubernetes/client-node";
+import { stringify } from "yaml";
+import { anyTag, type Cluster, startCluster } from "./mod.ts";
+
+/** An HTTP server image: answers "hello from <pod>" on 0.0.0.0:8080 (the pod IP via netshim). */
+const HTTP_IMAGE = anyTag("test/hello-http", {
+  executables: {
+    "hello-http": {
+      script:
+        `exec '${Deno.execPath()}' eval --no-config 'await new Promise((r) => setTimeout(r, ` +
+        `Number(Deno.env.get("DELAY_MS") ?? 0))); Deno.serve({ hostname: "0.0.0.0", port: 8080, ` +
+        `onListen() { console.log("listening") } }, () => new Response("hello from " + ` +
+        `Deno.env.get("HOSTNAME")))'`,
+    },
+  },
+  entrypoint: ["hello-http"],
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
+  const t0 = performance.now();
+  const cluster = await startCluster({
+    images: HTTP_IMAGE,
+    backoffBaseMs: 300,
+    podIpPrefix: "127.0.4",
+  });
+  console.log(`startCluster: ${Math.round(performance.now() - t0)} ms`);
+  const home = await Deno.makeTempDir({ prefix: "harness-kubectl-home-" });
+  const env = { ...cluster.env(), HOME: home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+  const kubectl: Kubectl = {
+    env,
+    async run(args, stdin) {
+      const child = new Deno.Command("kubectl", {
+        args,
+        env,
+        clearEnv: true,
+        stdin: stdin === undefined ? "null" : "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      if (stdin !== undefined) {
+        const w = child.stdin.getWriter();
+        await w.write(new TextEncoder().encode(stdin));
+        await w.close();
+      }
+      const out = await child.output();
+      const dec = new TextDecoder();
+      return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    },
+  };
+  try {
+    await f(cluster, kubectl);
+  } finally {
+    await cluster.stop();
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+interface Kubectl {
+  env: Record<string, string>;
+  run(args: string[], stdin?: string): Promise<Run>;
+}
+
+async function ok(k: Kubectl, args: string[], stdin?: string): Promise<string> {
+  const r = await k.run(args, stdin);
+  assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await f();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+function groupAlive(pid: number): boolean {
+  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-g", String(pid)], stdout: "piped" })
+    .outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n").some((s) =>
+    s.trim() && !s.startsWith("Z")
+  );
+}
+
+/** Reads lines from a stream until `pred` matches one; returns all text read. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  pred: (text: string) => boolean,
+  ms = 15000,
+): Promise<string> {
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (!pred(text)) {
+    if (Date.now() > deadline) throw new Error(`Timed out; read so far: ${text}`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`Stream ended; read so far: ${text}`);
+    text += value;
+  }
+  return text;
+}
+
+const SIDECAR_POD = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "mcp" },
+  spec: {
+    terminationGracePeriodSeconds: 5,
+    volumes: [{ name: "nmcp", emptyDir: {} }],
+    initContainers: [
+      {
+        name: "setup",
+        image: "busybox:1.37",
+        command: ["sh", "-c", "echo from-init > /nmcp/init"],
+        volumeMounts: [{ name: "nmcp", mountPath: "/nmcp" }],
+      },
+      {
+        name: "gateway",
+        image: "busybox:1.37",
+        restartPolicy: "Always",
+        command: [
+          "sh",
+          "-c",
+          "echo from-sidecar > /nmcp/side; i=0; while true; do " +
+          "i=$((i+1)); echo tick $i; sleep 0.2; done",
+        ],
+        startupProbe: { exec: { command: ["cat", "/nmcp/side"] }, periodSeconds: 1 },
+        volumeMounts: [{ name: "nmcp", mountPath: "/nmcp" }],
+      },
+    ],
+    containers: [{
+      name: "server",
+      image: "busybox:1.37",
+      command: ["sh", "-c", "cat /nmcp/init /nmcp/side; echo node=$NODE; exec sleep 3600"],
+      env: [{ name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+      volumeMounts: [{ name: "nmcp", mountPath: "/nmcp", readOnly: true }],
+    }],
+  },
+};
+
+Deno.test("kubectl: init, native sidecar and main share an emptyDir; logs; delete stops all", async () => {
+  await withCluster(async (cluster, k) => {
+    await ok(k, ["apply", "-f", "-"], stringify(SIDECAR_POD));
+    await ok(k, ["wait", "--for=condition=Ready", "pod/mcp", "--timeout=30s"]);
+    const wide = await ok(k, ["get", "pod", "mcp", "-o", "wide"]);
+    assert.match(wide, /mcp\s+2\/2\s+Running\s+0\s+\S+\s+127\.0\.4\.\d+\s+harness-node/);
+    assert.equal(
+      await ok(k, ["logs", "mcp", "-c", "server"]),
+      "from-init\nfrom-sidecar\nnode=harness-node\n",
+    );
+    const defaulted = await k.run(["logs", "mcp"]);
+    assert.equal(defaulted.stdout, "from-init\nfrom-sidecar\nnode=harness-node\n");
+    assert.match(defaulted.stderr, /Defaulted container "server"/);
+    const follow = new Deno.Command("kubectl", {
+      args: ["logs", "-f", "mcp", "-c", "gateway", "--tail=1"],
+      env: k.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = follow.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const followed = await readUntil(reader, (t) => t.split("\n").length >= 4);
+    follow.kill("SIGTERM");
+    await reader.cancel();
+    await follow.status;
+    const ticks = followed.trim().split("\n").map((l) => Number(l.replace("tick ", "")));
+    assert.ok(ticks.every((n, i) => i === 0 || n === ticks[i - 1] + 1), followed);
+    const json = JSON.parse(await ok(k, ["get", "pod", "mcp", "-o", "json"]));
+    const worker = cluster.kubelet.worker(json.metadata.uid)!;
+    const pids = ["gateway", "server"].map((c) => worker.container(c)!.process!.pid);
+    assert.deepEqual(pids.map(groupAlive), [true, true]);
+    await ok(k, ["delete", "pod", "mcp", "--wait=true", "--timeout=20s"]);
+    assert.deepEqual(pids.map(groupAlive), [false, false]);
+    assert.equal((await ok(k, ["get", "pods", "-o", "name"])).trim(), "");
+  });
+});
+
+const HTTP_POD = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "web" },
+  spec: {
+    containers: [{
+      name: "web",
+      image: "test/hello-http:1",
+      env: [{ name: "DELAY_MS", value: "1200" }],
+      ports: [{ name: "http", containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 1 },
+    }],
+  },
+};
+
+Deno.test("kubectl: readiness gates Ready; exec with stdin and exit code; port-forward; crash loop", async () => {
+  await withCluster(async (_cluster, k) => {
+    await ok(k, ["apply", "-f", "-"], stringify(HTTP_POD));
+    await ok(k, ["run", "crash", "--image=busybox", "--", "sh", "-c", "echo boom $(date); exit 2"]);
+    const notReady = await until("web running", async () => {
+      const pod = JSON.parse(await ok(k, ["get", "pod", "web", "-o", "json"]));
+      return pod.status?.containerStatuses?.[0]?.state?.running && pod;
+    });
+    assert.equal(
+      notReady.status.conditions.find((c: { type: string }) => c.type === "Ready").status,
+      "False",
+    );
+    await ok(k, ["wait", "--for=condition=Ready", "pod/web", "--timeout=30s"]);
+
+    const exec = await k.run([
+      "exec",
+      "-i",
+      "web",
+      "--",
+      "sh",
+      "-c",
+      "cat; echo pod=$HOSTNAME; exit 3",
+    ], "in\n");
+    assert.equal(exec.code, 3);
+    assert.equal(exec.stdout, "in\npod=web\n");
+    assert.match(exec.stderr, /command terminated with exit code 3/);
+
+    const pf = new Deno.Command("kubectl", {
+      args: ["port-forward", "pod/web", ":8080"],
+      env: k.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = pf.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      const line = await readUntil(reader, (t) => /127\.0\.0\.1:\d+/.test(t));
+      const port = /127\.0\.0\.1:(\d+)/.exec(line)![1];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(await res.text(), "hello from web");
+      }
+    } finally {
+      pf.kill("SIGTERM");
+      await reader.cancel();
+      await pf.stderr.cancel();
+      await pf.status;
+    }
+
+    const crash = await until("crash loop back-off", async () => {
+      const pod = JSON.parse(await ok(k, ["get", "pod", "crash", "-o", "json"]));
+      const s = pod.status?.containerStatuses?.[0];
+      return s?.restartCount >= 1 && s.state?.waiting?.reason === "CrashLoopBackOff" && s;
+    });
+    assert.equal(crash.lastState.terminated.exitCode, 2);
+    const table = await ok(k, ["get", "pod", "crash"]);
+    assert.match(table, /crash\s+0\/1\s+CrashLoopBackOff\s+[1-9]/);
+    assert.match(await ok(k, ["logs", "crash", "--previous"]), /^boom /);
+  });
+});
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: Uint8Array[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(new Uint8Array(chunk));
+      cb();
+    },
+  });
+  return {
+    stream,
+    text: () => new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c]))),
+  };
+}
+
+Deno.test("client-node: Exec and PortForward against pods of the harness kubelet", async () => {
+  await withCluster(async (cluster, k) => {
+    await ok(
+      k,
+      ["apply", "-f", "-"],
+      stringify({
+        ...HTTP_POD,
+        spec: { containers: [{ ...HTTP_POD.spec.containers[0], env: [] }] },
+      }),
+    );
+    await ok(k, ["wait", "--for=condition=Ready", "pod/web", "--timeout=30s"]);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfigPath);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const sleeper = (name: string) => ({ name, image: "busybox", command: ["sleep", "60"] });
+    await core.createNamespacedPod({
+      namespace: "default",
+      body: { metadata: { name: "two" }, spec: { containers: [sleeper("a"), sleeper("b")] } },
+    });
+    const noName = await core.readNamespacedPodLog({ namespace: "default", name: "two" }).then(
+      () => undefined,
+      (e) => e as k8s.ApiException<string>,
+    );
+    assert.equal(noName?.code, 400);
+    assert.match(
+      JSON.parse(noName!.body).message,
+      /a container name must be specified for pod two, choose one of: \[a b\]/,
+    );
+
+    const out = sink(), err = sink();
+    const stdin = new PassThrough();
+    const status = Promise.withResolvers<k8s.V1Status>();
+    const ws = await new k8s.Exec(kc).exec(
+      "default",
+      "web",
+      "web",
+      ["sh", "-c", "read x; echo got $x; echo oops >&2; exit 4"],
+      out.stream,
+      err.stream,
+      stdin,
+      false,
+      (s) => status.resolve(s),
+    );
+    stdin.end("line\n");
+    const st = await status.promise;
+    ws.close();
+    assert.equal(st.status, "Failure");
+    assert.equal(st.details?.causes?.[0].message, "4");
+    assert.equal(out.text(), "got line\n");
+    assert.equal(err.text(), "oops\n");
+
+    const pfOut = sink();
+    const input = new PassThrough();
+    const pws = await new k8s.PortForward(kc).portForward(
+      "default",
+      "web",
+      [8080],
+      pfOut.stream,
+      null,
+      input,
+    ) as unknown as WebSocket & { close(): void };
+    input.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    await until(
+      "forwarded response",
+      () => Promise.resolve(pfOut.text().includes("hello from web")),
+      10000,
+    );
+    assert.match(pfOut.text(), /^HTTP\/1\.1 200 OK/);
+    input.end();
+    pws.close();
+  });
+});
