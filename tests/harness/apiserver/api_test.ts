@@ -292,3 +292,95 @@ Deno.test("HTTP: pods/binding schedules a pod once; nodes are served", async () 
     await s.stop();
   }
 });
+
+Deno.test("HTTP: limit/continue pages a list; Warn reports pruned unknown fields in a Warning header", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const h = { authorization: `Bearer ${s.token}`, "content-type": "application/json" };
+    const cm = s.api.registry.find("", "v1", "configmaps")!;
+    for (const n of ["a", "b", "c"]) s.api.create(cm, "default", { metadata: { name: n } });
+    const first =
+      await (await fetch(`${s.url}/api/v1/namespaces/default/configmaps?limit=2`, { headers: h }))
+        .json();
+    assert.deepEqual(first.items.map((i: Obj) => meta(i).name), ["a", "b"]);
+    assert.equal(first.metadata.remainingItemCount, 1);
+    const next = await (await fetch(
+      `${s.url}/api/v1/namespaces/default/configmaps?limit=2&continue=${
+        encodeURIComponent(first.metadata.continue)
+      }`,
+      { headers: h },
+    )).json();
+    assert.deepEqual(next.items.map((i: Obj) => meta(i).name), ["c"]);
+    assert.equal(next.metadata.continue, undefined);
+
+    const yaml = await import("yaml");
+    const crd = yaml.parse(
+      await Deno.readTextFile(
+        new URL("../../../crds/nmcp.nwrx.io_mcpservers.yaml", import.meta.url),
+      ),
+    );
+    s.api.create(
+      s.api.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!,
+      undefined,
+      crd,
+    );
+    const res = await fetch(
+      `${s.url}/apis/nmcp.nwrx.io/v1/namespaces/default/mcpservers?fieldValidation=Warn`,
+      {
+        method: "POST",
+        headers: h,
+        body: JSON.stringify({
+          apiVersion: "nmcp.nwrx.io/v1",
+          kind: "MCPServer",
+          metadata: { name: "w" },
+          spec: { image: "i", extra: 1 },
+        }),
+      },
+    );
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("warning"), '299 - "unknown field \\"spec.extra\\""');
+    assert.equal((await res.json()).spec.extra, undefined);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("CR status subresource: create drops status, main updates keep it, /status changes only status", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const yaml = await import("yaml");
+    const crd = yaml.parse(
+      await Deno.readTextFile(
+        new URL("../../../crds/nmcp.nwrx.io_mcpservers.yaml", import.meta.url),
+      ),
+    );
+    s.api.create(
+      s.api.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!,
+      undefined,
+      crd,
+    );
+    const rt = s.api.registry.find("nmcp.nwrx.io", "v1", "mcpservers")!;
+    assert.ok(rt.status);
+    const made = s.api.create(rt, "default", {
+      metadata: { name: "m" },
+      spec: { image: "i" },
+      status: { phase: "Ready" },
+    }).obj;
+    assert.equal(made.status, undefined);
+    const st = s.api.patch(rt, "default", "m", "application/merge-patch+json", {
+      spec: { image: "j" },
+      status: { phase: "Idle" },
+    }, {
+      subresource: "status",
+    }).obj as { spec: { image: string }; status: { phase: string } };
+    assert.deepEqual([st.spec.image, st.status.phase, meta(st).generation], ["i", "Idle", 1]);
+    const main = s.api.patch(rt, "default", "m", "application/merge-patch+json", {
+      spec: { image: "k" },
+      status: { phase: "Failed" },
+    })
+      .obj as { spec: { image: string }; status: { phase: string } };
+    assert.deepEqual([main.spec.image, main.status.phase, meta(main).generation], ["k", "Idle", 2]);
+  } finally {
+    await s.stop();
+  }
+});

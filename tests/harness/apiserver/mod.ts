@@ -11,6 +11,7 @@
  * @module
  */
 
+import { createLogger, type LogLevel } from "../../../lib/log.ts";
 import type { PodStreamHandler } from "../contract.ts";
 import { Api } from "./api.ts";
 import { Controllers } from "./controllers.ts";
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   namespace?: string;
   /** Port on 127.0.0.1. Default 0 (ephemeral). */
   port?: number;
+  /** Lowest level of the server's own log lines (stderr). Default `warn`. */
+  logLevel?: LogLevel;
 }
 
 /** A running API server. */
@@ -73,7 +76,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const store = new Store({ file });
   await store.load();
   const api = new Api(store, new Registry());
+  const log = createLogger({ component: "harness-apiserver" }, { level: opts.logLevel ?? "warn" });
   const controllers = new Controllers(api);
+  controllers.onError = (job, e) => log.warn("controller job failed", { job, error: String(e) });
   seed(api);
   const hub = new WatchHub();
   const token = randomToken();

@@ -6,6 +6,7 @@
  */
 
 import { parse as parseYaml } from "yaml";
+import type { Logger } from "../../../lib/log.ts";
 import type { PodStreamHandler, PodStreamSubresource, StoredPod } from "../contract.ts";
 import { parseFieldValidation } from "./admit.ts";
 import { Api, type WriteOptions } from "./api.ts";
@@ -31,6 +32,8 @@ import { parseTimeout, type WatchHub, watchResponse } from "./watch.ts";
 
 /** What the handler needs. */
 export interface HandlerDeps {
+  /** Where internal errors (500) and controller failures are reported. */
+  log?: Logger;
   api: Api;
   hub: WatchHub;
   token: string;
@@ -301,7 +304,15 @@ export function createHandler(deps: HandlerDeps): (req: Request) => Promise<Resp
       if (!p) throw notFoundPath();
       return await resource(deps, req, url, p);
     } catch (e) {
-      return errorResponse(toApiError(e));
+      const err = toApiError(e);
+      if (err.code >= 500 && err.code !== 503) {
+        deps.log?.warn("request failed", {
+          method: req.method,
+          path: url.pathname,
+          error: String(e),
+        });
+      }
+      return errorResponse(err);
     }
   };
 }
