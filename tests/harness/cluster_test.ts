@@ -346,3 +346,45 @@ Deno.test("client-node: Exec and PortForward against pods of the harness kubelet
     pws.close();
   });
 });
+
+Deno.test("client-node: Attach speaks MCP over the stdin of an mcp/everything container", async () => {
+  await withCluster(async (cluster, k) => {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "everything" },
+      spec: { containers: [{ name: "mcp", image: "mcp/everything:latest", stdin: true }] },
+    };
+    await ok(k, ["apply", "-f", "-"], stringify(pod));
+    await ok(k, ["wait", "--for=condition=Ready", "pod/everything", "--timeout=30s"]);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfigPath);
+    const out = sink();
+    const stdin = new PassThrough();
+    const ws = await new k8s.Attach(kc).attach(
+      "default",
+      "everything",
+      "mcp",
+      out.stream,
+      null,
+      stdin,
+      false,
+    );
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "harness-test", version: "1" },
+      },
+    };
+    stdin.write(JSON.stringify(init) + "\n");
+    await until("initialize result", () => Promise.resolve(out.text().includes('"id":1')), 20000);
+    const reply = JSON.parse(out.text().split("\n")[0]);
+    assert.equal(reply.result.protocolVersion, "2025-06-18");
+    stdin.end();
+    ws.close();
+  });
+});
