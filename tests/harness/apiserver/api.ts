@@ -19,7 +19,7 @@ import {
 } from "./resources.ts";
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
 import { metaOf, Store } from "./store.ts";
-import { alreadyExists, ApiError, badRequest, conflict, notFound } from "./status.ts";
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./status.ts";
 import { prepareCreate, prepareUpdate, type StrategyContext } from "./strategy.ts";
 
 /** Options of a write. */
@@ -269,6 +269,13 @@ export class Api {
     }
     const old = this.get(rt, ns, name);
     const om = meta(old);
+    if (rt.crd && (bm.resourceVersion === undefined || bm.resourceVersion === "")) {
+      throw invalid(rt, name, [{
+        reason: "FieldValueInvalid",
+        message: "Invalid value: 0x0: must be specified for an update",
+        field: "metadata.resourceVersion",
+      }]);
+    }
     if (
       bm.resourceVersion !== undefined && bm.resourceVersion !== "" &&
       bm.resourceVersion !== om.resourceVersion

@@ -187,17 +187,29 @@ export function validateBuiltin(rt: ResourceType, obj: Obj): StatusCause[] {
 
 const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
 
-/** Throws the 400 Kubernetes gives for a body its Go types cannot decode (Lease MicroTime). */
+/** MicroTime fields (dotted paths) of built-in kinds. */
+const MICRO_FIELDS: Record<string, string[]> = {
+  Lease: ["spec.acquireTime", "spec.renewTime"],
+  Event: ["eventTime", "series.lastObservedTime"],
+};
+
+function at(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const p of path.split(".")) cur = isObj(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+/** Throws the 400 Kubernetes gives for a MicroTime without exactly 6 fractional digits. */
 export function checkDecodable(rt: ResourceType, obj: Obj): void {
-  if (rt.kind !== "Lease" || !isObj(obj.spec)) return;
-  for (const f of ["acquireTime", "renewTime"]) {
-    const v = obj.spec[f];
+  if (rt.crd) return;
+  for (const f of MICRO_FIELDS[rt.kind] ?? []) {
+    const v = at(obj, f);
     if (v === undefined || v === null) continue;
     if (typeof v !== "string" || !MICRO.test(v)) {
       throw new ApiError(
         400,
         "BadRequest",
-        `Lease in version "v1" cannot be handled as a Lease: parsing time ${
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: parsing time ${
           JSON.stringify(v)
         } as "2006-01-02T15:04:05.000000Z07:00": cannot parse as ".000000"`,
       );
