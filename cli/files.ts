@@ -1,5 +1,6 @@
 /** Reads objects from `-f` arguments: files, directories (*.yaml, *.yml, *.json) and `-`. */
 
+import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "./kube/client.ts";
 
 const EXTENSIONS = [".yaml", ".yml", ".json"];
@@ -22,8 +23,7 @@ async function filesOf(path: string): Promise<string[]> {
 }
 
 /** Parses YAML/JSON text (one or more documents; `List` kinds are flattened). */
-export async function parseDocuments(text: string, source: string): Promise<KubeObject[]> {
-  const { parseAllDocuments } = await import("yaml");
+export function parseDocuments(text: string, source: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
@@ -49,11 +49,11 @@ export async function readObjects(
   const out: KubeObject[] = [];
   for (const path of paths) {
     if (path === "-") {
-      out.push(...await parseDocuments(await stdin(), "stdin"));
+      out.push(...parseDocuments(await stdin(), "stdin"));
       continue;
     }
     for (const file of await filesOf(path)) {
-      out.push(...await parseDocuments(await Deno.readTextFile(file), file));
+      out.push(...parseDocuments(await Deno.readTextFile(file), file));
     }
   }
   if (out.length === 0) throw new Error(`Cannot apply "${paths.join(",")}": no objects passed`);

@@ -26,12 +26,12 @@ Deno.test("readObjects() reads files, directories and stdin, flattening Lists", 
   }
 });
 
-Deno.test("parseDocuments() rejects documents without kind and bad YAML", async () => {
-  await assert.rejects(
-    parseDocuments("metadata: {}\n", "f.yaml"),
+Deno.test("parseDocuments() rejects documents without kind and bad YAML", () => {
+  assert.throws(
+    () => parseDocuments("metadata: {}\n", "f.yaml"),
     /apiVersion and kind are required/,
   );
-  await assert.rejects(parseDocuments("a: [\n", "f.yaml"), /Cannot parse file "f.yaml"/);
+  assert.throws(() => parseDocuments("a: [\n", "f.yaml"), /Cannot parse file "f.yaml"/);
 });
 
 Deno.test("placeObjects() fills the namespace and refuses a conflicting -n", () => {

@@ -15,12 +15,8 @@ async function fetchNames(source: string, flags: KubeFlags): Promise<string[]> {
   ]);
   const loaded = loadConfig(flags);
   if (source === "contexts") return loaded.kc.getContexts().map((c) => c.name);
-  if (source === "namespaces") {
-    const { CoreV1Api } = await import("@kubernetes/client-node");
-    const list = await loaded.kc.makeApiClient(CoreV1Api).listNamespace();
-    return list.items.map((n) => n.metadata?.name ?? "");
-  }
   const kube = createKube(loaded.kc);
+  if (source === "namespaces") return await kube.namespaces();
   const kind = source === "pools" ? POOL : SERVER;
   const list = await kube.list(kind, loaded.defaultNamespace);
   return list.items.map((o) => o.metadata.name ?? "");

@@ -62,6 +62,8 @@ export interface Kube {
   /** Deletes any object; false when it was already absent. */
   removeObject(obj: KubeObject): Promise<boolean>;
   getPod(namespace: string, name: string): Promise<V1Pod>;
+  /** Names of all namespaces. */
+  namespaces(): Promise<string[]>;
   events(namespace: string, name: string, uid?: string): Promise<KubeObject[]>;
   /** Watches a path from a resourceVersion; returns a stop function. */
   watch<T>(
@@ -143,6 +145,10 @@ export function createKube(kc: KubeConfig): Kube {
     },
     async getPod(namespace: string, name: string) {
       return await core.readNamespacedPod({ namespace, name });
+    },
+    async namespaces() {
+      const list = await core.listNamespace();
+      return list.items.map((n) => n.metadata?.name ?? "");
     },
     async events(namespace: string, name: string, uid?: string) {
       const fieldSelector = uid

@@ -39,6 +39,6 @@ export async function formatObjects(
   if (format === "name") return items.map((o) => nameOf(o) + "\n").join("");
   const doc = asDocument(items.map(withoutManagedFields), single);
   if (format === "json") return JSON.stringify(doc, null, 4) + "\n";
-  const { stringify } = await import("yaml");
-  return stringify(doc);
+  const { toYaml } = await import("./yaml.ts");
+  return toYaml(doc);
 }
