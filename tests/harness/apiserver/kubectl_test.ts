@@ -279,7 +279,7 @@ data: {}
   }
 });
 
-Deno.test("kubectl get -w streams Table rows for changes and describe shows the object", async () => {
+Deno.test("kubectl get -w streams Table rows; describe, -A, graceful delete and wait --for=delete", async () => {
   const c = await startTestCluster();
   try {
     await c.kubectl(
@@ -302,6 +302,25 @@ spec:
     assert.equal(d.code, 0, d.stderr);
     assert.match(d.stdout, /Name:\s+p1/);
     assert.match(d.stdout, /tier=web/);
+    const all = await c.kubectl(["get", "pods", "-A"]);
+    assert.match(all.stdout, /^NAMESPACE\s+NAME\s+READY/);
+    assert.match(all.stdout, /default\s+p1\s+0\/1/);
+    const api = c.server.api;
+    const pods = api.registry.find("", "v1", "pods")!;
+    const live = api.get(pods, "default", "p1");
+    api.update(pods, "default", "p1", {
+      ...live,
+      spec: { ...(live.spec as object), nodeName: "n1" },
+    });
+    const del = await c.kubectl(["delete", "pod", "p1", "--wait=false"]);
+    assert.equal(del.code, 0, del.stderr);
+    const term = await c.kubectl(["get", "pod", "p1", "--no-headers"]);
+    assert.match(term.stdout, /p1\s+0\/1\s+Terminating/);
+    const waiting = c.kubectl(["wait", "--for=delete", "pod/p1", "--timeout=5s"]);
+    await new Promise((r) => setTimeout(r, 500));
+    api.delete(pods, "default", "p1", { gracePeriodSeconds: 0 });
+    const w2 = await waiting;
+    assert.equal(w2.code, 0, w2.stderr);
   } finally {
     await c.close();
   }
