@@ -15,3 +15,4 @@ export {
   type SupergatewayMode,
   waitHealthy,
 } from "./launch.ts";
+export { samplePeak, treeUsage } from "./proc.ts";

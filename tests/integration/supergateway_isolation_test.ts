@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { gatewayPresent, type Running, startGateway, startSupergateway } from "../../bench/mod.ts";
+import {
+  gatewayPresent,
+  type Running,
+  samplePeak,
+  startGateway,
+  startSupergateway,
+} from "../../bench/mod.ts";
 
 const SESSIONS = 100;
 const CALLS_PER_SESSION = 3;
@@ -85,11 +91,16 @@ async function measure(gw: Running): Promise<Tally> {
   const all = new Set(Array.from({ length: SESSIONS }, (_, i) => payloadsOf(i, run)).flat());
   const t: Tally = { ok: 0, misrouted: 0, missing: 0, connectFailures: 0 };
   const started = performance.now();
+  const sampler = samplePeak(gw.pid);
   await Promise.all(
     Array.from({ length: SESSIONS }, (_, i) => oneSession(`${gw.base}/mcp`, i, run, all, t)),
   );
+  const peak = sampler.stop();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`  ${SESSIONS} sessions x ${CALLS_PER_SESSION} calls in ${seconds} s:`, t);
+  console.log(
+    `  peak process tree: ${peak.processes} processes, ${peak.rssMiB} MiB RSS (gateway + upstreams)`,
+  );
   assert.equal(
     t.ok + t.misrouted + t.missing,
     SESSIONS * CALLS_PER_SESSION,
