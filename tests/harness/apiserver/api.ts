@@ -8,8 +8,8 @@
 import { admit, type FieldValidation } from "./admit.ts";
 import { serverSideApply } from "./apply.ts";
 import { recordUpdate } from "./managed_fields.ts";
-import { deepEqual, meta, randomSuffix, rfc3339, specChanged } from "./objects.ts";
-import { clone, isObj, jsonPatch, mergePatch, type Obj, strategicMerge } from "./patch.ts";
+import { deepEqual, meta, randomSuffix, rfc3339 } from "./objects.ts";
+import { clone, isObj, type Obj } from "./patch.ts";
 import {
   apiVersionOf,
   Registry,
@@ -21,6 +21,16 @@ import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from
 import { metaOf, Store } from "./store.ts";
 import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./status.ts";
 import { prepareCreate, prepareUpdate, type StrategyContext } from "./strategy.ts";
+import {
+  applyPatch,
+  checkPreconditions,
+  type DeleteOptions,
+  isGraceful,
+  mergeForUpdate,
+  planDelete,
+} from "./write_rules.ts";
+
+export type { DeleteOptions };
 
 /** Options of a write. */
 export interface WriteOptions {
@@ -36,14 +46,6 @@ export interface WriteResult {
   obj: Obj;
   warnings: string[];
   created: boolean;
-}
-
-/** Options of a delete (the DeleteOptions body and query). */
-export interface DeleteOptions {
-  propagationPolicy?: string;
-  gracePeriodSeconds?: number;
-  dryRun?: boolean;
-  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 /** Selectors and paging of a list. */
@@ -216,41 +218,6 @@ export class Api {
     return { obj: this.present(rt, stored), warnings, created: true };
   }
 
-  #merge(rt: ResourceType, old: Obj, body: Obj, o: WriteOptions): Obj {
-    const om = meta(old);
-    let next: Obj;
-    if (o.subresource === "status") {
-      next = clone(old);
-      next.status = clone(body.status);
-      if (next.status === undefined) delete next.status;
-    } else {
-      next = clone(body);
-      if (rt.status) {
-        if (old.status === undefined) delete next.status;
-        else next.status = clone(old.status);
-      }
-    }
-    next.apiVersion = apiVersionOf(rt);
-    next.kind = rt.kind;
-    const nm = meta(next);
-    for (
-      const f of [
-        "name",
-        "namespace",
-        "uid",
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-      ]
-    ) {
-      if (om[f] === undefined) delete nm[f];
-      else nm[f] = om[f];
-    }
-    nm.generation = specChanged(old, next) ? Number(om.generation ?? 1) + 1 : om.generation;
-    if (nm.generation === undefined) delete nm.generation;
-    return next;
-  }
-
   /** Replaces an object (PUT), or its status with `subresource: "status"`. */
   update(
     rt: ResourceType,
@@ -282,7 +249,7 @@ export class Api {
     ) {
       throw conflict(rt, name);
     }
-    const next = this.#merge(rt, old, body, o);
+    const next = mergeForUpdate(rt, old, body, o.subresource);
     prepareUpdate(rt, next, this.#ctx());
     const warnings = admit(rt, next, old, o.fieldValidation ?? "Warn");
     const nm = meta(next);
@@ -310,7 +277,7 @@ export class Api {
     if (o.dryRun) return { obj: this.present(rt, next), warnings, created: false };
     if (
       nm.deletionTimestamp && ((nm.finalizers as string[] | undefined) ?? []).length === 0 &&
-      !this.#graceful(rt, next)
+      !isGraceful(rt, next)
     ) {
       const gone = this.store.remove(storageKey(rt), next) ?? next;
       this.#afterRemove(rt, gone);
@@ -330,26 +297,10 @@ export class Api {
     body: unknown,
     o: WriteOptions = {},
   ): WriteResult {
-    const type = contentType.split(";")[0].trim();
-    if (type === "application/apply-patch+yaml") return this.#apply(rt, ns, name, body, o);
-    const old = this.get(rt, ns, name);
-    let next: unknown;
-    if (type === "application/json-patch+json") next = jsonPatch(old, body);
-    else if (type === "application/merge-patch+json") next = mergePatch(old, body);
-    else if (type === "application/strategic-merge-patch+json" && !rt.crd) {
-      next = strategicMerge(old, body);
-    } else {
-      throw new ApiError(
-        415,
-        "UnsupportedMediaType",
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${
-          rt.crd ? "" : ", application/strategic-merge-patch+json"
-        }`,
-      );
+    if (contentType.split(";")[0].trim() === "application/apply-patch+yaml") {
+      return this.#apply(rt, ns, name, body, o);
     }
-    if (!isObj(next)) throw badRequest("the patch did not produce an object");
-    const nm = meta(next);
-    if (nm.resourceVersion === undefined) nm.resourceVersion = meta(old).resourceVersion;
+    const next = applyPatch(rt, this.get(rt, ns, name), contentType, body);
     return this.update(rt, ns, name, next, o);
   }
 
@@ -387,73 +338,21 @@ export class Api {
     if (am.resourceVersion !== undefined && am.resourceVersion !== metaOf(live).resourceVersion) {
       throw conflict(rt, name);
     }
-    const base = this.present(rt, live);
-    const merged = o.subresource === "status"
-      ? serverSideApply(base, { ...applied, status: applied.status }, opts)
-      : serverSideApply(base, applied, opts);
+    const merged = serverSideApply(this.present(rt, live), applied, opts);
     meta(merged).resourceVersion = metaOf(live).resourceVersion;
-    const managed = meta(merged).managedFields;
-    const res = this.update(rt, ns, name, merged, o, true);
-    if (o.dryRun || deepEqual(meta(res.obj).managedFields, managed)) return res;
-    return res;
+    return this.update(rt, ns, name, merged, o, true);
   }
 
-  #graceful(rt: ResourceType, o: Obj): boolean {
-    if (rt.crd || rt.kind !== "Pod" || rt.group !== "") return false;
-    const spec = (o.spec ?? {}) as Obj;
-    const phase = (o.status as Obj | undefined)?.phase;
-    return Boolean(spec.nodeName) && phase !== "Succeeded" && phase !== "Failed";
-  }
-
-  /** Deletes an object: graceful for running pods, deferred by finalizers, else at once. */
+  /** Deletes an object: graceful for bound pods, deferred by finalizers, else at once. */
   delete(rt: ResourceType, ns: string | undefined, name: string, o: DeleteOptions = {}): Obj {
     const old = this.get(rt, ns, name);
-    const om = meta(old);
-    const pre = o.preconditions ?? {};
-    if (pre.uid && pre.uid !== om.uid) {
-      throw conflict(
-        rt,
-        name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${om.uid}`,
-      );
-    }
-    if (pre.resourceVersion && pre.resourceVersion !== om.resourceVersion) {
-      throw conflict(
-        rt,
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${om.resourceVersion}`,
-      );
-    }
-    const next = clone(old);
-    const nm = meta(next);
-    const finalizers = [...((nm.finalizers as string[] | undefined) ?? [])];
-    const policy = o.propagationPolicy;
-    if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) {
-      finalizers.push("foregroundDeletion");
-    }
-    if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
-    if (rt.kind === "Namespace" && !rt.crd) {
-      const status = (next.status ?? {}) as Obj;
-      next.status = { ...status, phase: "Terminating" };
-    }
-    const grace = this.#graceful(rt, old)
-      ? o.gracePeriodSeconds ?? Number((old.spec as Obj).terminationGracePeriodSeconds ?? 30)
-      : 0;
-    const deferred = finalizers.length > 0 || grace > 0 || (rt.kind === "Namespace" && !rt.crd);
-    if (!deferred) {
-      if (o.dryRun) return this.present(rt, old);
-      const gone = this.store.remove(storageKey(rt), old) ?? old;
-      this.#afterRemove(rt, gone);
-      return this.present(rt, gone);
-    }
-    if (finalizers.length) nm.finalizers = finalizers;
-    if (!nm.deletionTimestamp) {
-      nm.deletionTimestamp = rfc3339(new Date(this.now().getTime() + grace * 1000));
-      nm.deletionGracePeriodSeconds = grace;
-    }
-    if (o.dryRun || deepEqual(old, next)) return this.present(rt, old);
-    const stored = this.store.put(storageKey(rt), next);
-    return this.present(rt, stored);
+    checkPreconditions(rt, old, o);
+    const plan = planDelete(rt, old, o, this.now());
+    if (o.dryRun || (!plan.remove && !plan.changed)) return this.present(rt, old);
+    if (!plan.remove) return this.present(rt, this.store.put(storageKey(rt), plan.next));
+    const gone = this.store.remove(storageKey(rt), old) ?? old;
+    this.#afterRemove(rt, gone);
+    return this.present(rt, gone);
   }
 
   /** Removes an object at once, finalizers and grace aside (the namespace controller, GC). */
