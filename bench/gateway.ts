@@ -16,9 +16,11 @@ import {
   gatewayPresent,
   type Running,
   startGateway,
+  startListening,
   startSupergateway,
 } from "./launch.ts";
 import { type CellResult, runCell } from "./load.ts";
+import { samplePeak } from "./proc.ts";
 
 /** Options of {@linkcode benchGateway}. */
 export interface GatewayBenchOptions {
@@ -30,7 +32,7 @@ export interface GatewayBenchOptions {
 
 /** One measured cell. */
 export interface Row extends CellResult {
-  target: "direct" | "nmcp" | "supergateway";
+  target: "direct" | "ceiling" | "nmcp" | "supergateway";
   transport: "stdio" | "streamable" | "sse" | "stateless";
   concurrency: number;
 }
@@ -43,6 +45,8 @@ export interface GatewayBenchReport {
   rows: Row[];
   /** Our gateway's VmRSS (MiB) after start and after the load (idle both times). */
   rssMiB?: { idle: number; afterLoad: number };
+  /** Peak RSS (MiB) and process count of each server's process tree over its cells. */
+  peaks: Record<string, { processes: number; rssMiB: number }>;
   ratios: Record<string, number>;
 }
 
@@ -93,12 +97,28 @@ async function benchDirect(opts: GatewayBenchOptions): Promise<Row[]> {
   }
 }
 
-async function benchOurs(opts: GatewayBenchOptions) {
+type Peaks = GatewayBenchReport["peaks"];
+
+async function benchCeiling(opts: GatewayBenchOptions, peaks: Peaks): Promise<Row[]> {
+  const srv = await startListening(denoScript("bench/ceiling_server.ts"), "ceiling_server.ts");
+  try {
+    const sampler = samplePeak(srv.pid);
+    const rows = await cells("ceiling", ["streamable"], srv.base, opts);
+    peaks.ceiling = sampler.stop();
+    return rows;
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks) {
   const gw: Running = await startGateway(ECHO);
   try {
     await sleep(1000);
     const idle = await rssMiB(gw.pid);
+    const sampler = samplePeak(gw.pid);
     const rows = await cells("nmcp", ["streamable", "sse", "stateless"], gw.base, opts);
+    peaks.nmcp = sampler.stop();
     await sleep(1000);
     return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid) } };
   } finally {
@@ -106,14 +126,15 @@ async function benchOurs(opts: GatewayBenchOptions) {
   }
 }
 
-async function benchSupergateway(opts: GatewayBenchOptions): Promise<Row[]> {
+async function benchSupergateway(opts: GatewayBenchOptions, peaks: Peaks): Promise<Row[]> {
   const rows: Row[] = [];
   for (const mode of ["stateful", "sse"] as const) {
     const sg = await startSupergateway(ECHO, mode);
     try {
-      rows.push(
-        ...await cells("supergateway", [mode === "sse" ? "sse" : "streamable"], sg.base, opts),
-      );
+      const sampler = samplePeak(sg.pid);
+      const transport = mode === "sse" ? "sse" : "streamable";
+      rows.push(...await cells("supergateway", [transport], sg.base, opts));
+      peaks[`supergateway_${mode}`] = sampler.stop();
     } finally {
       await sg.stop();
     }
@@ -134,6 +155,10 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
         out[`${tr}_x_supergateway_c${c}`] = round(ours.rps / theirs.rps);
       }
     }
+    const ceiling = find("ceiling", "streamable", c), oursHttp = find("nmcp", "streamable", c);
+    if (ceiling && oursHttp && ceiling.rps > 0) {
+      out[`streamable_of_ceiling_c${c}`] = round(oursHttp.rps / ceiling.rps);
+    }
     const direct = find("direct", "stdio", c);
     for (const tr of ["streamable", "stateless", "sse"] as const) {
       const ours = find("nmcp", tr, c);
@@ -145,20 +170,23 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
 
 /** Runs every cell and returns the report. */
 export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBenchReport> {
+  const peaks: Peaks = {};
   const rows = await benchDirect(opts);
+  rows.push(...await benchCeiling(opts, peaks));
   let rss: GatewayBenchReport["rssMiB"];
   if (gatewayPresent()) {
-    const ours = await benchOurs(opts);
+    const ours = await benchOurs(opts, peaks);
     rows.push(...ours.rows);
     rss = ours.rss;
   }
-  rows.push(...await benchSupergateway(opts));
+  rows.push(...await benchSupergateway(opts, peaks));
   return {
     date: new Date().toISOString(),
     cpus: navigator.hardwareConcurrency,
     durationMs: opts.durationMs,
     rows,
     rssMiB: rss,
+    peaks,
     ratios: ratios(rows, opts.concurrencies),
   };
 }
@@ -179,6 +207,9 @@ export function renderTable(report: GatewayBenchReport): string {
   const line = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const lines = [line(head), ...body.map(line), ""];
   for (const [k, v] of Object.entries(report.ratios)) lines.push(`${k}: ${v}`);
+  for (const [k, v] of Object.entries(report.peaks)) {
+    lines.push(`peak ${k}: ${v.processes} processes, ${v.rssMiB} MiB RSS`);
+  }
   if (report.rssMiB) {
     lines.push(
       `nmcp idle RSS: ${report.rssMiB.idle} MiB (after load: ${report.rssMiB.afterLoad} MiB)`,

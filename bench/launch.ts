@@ -84,7 +84,7 @@ function stopper(child: Deno.ChildProcess, drains: Promise<unknown>[]): () => Pr
  * Starts our gateway: `deno run -A gateway/main.ts --host 127.0.0.1 --port 0 --stdio -- CMD…`,
  * waiting for its `nmcp-gateway listening on URL` line.
  */
-export async function startGateway(
+export function startGateway(
   upstream: string[],
   opts: StartOptions & { extraArgs?: string[] } = {},
 ): Promise<Running> {
@@ -99,6 +99,15 @@ export async function startGateway(
     "--",
     ...upstream,
   );
+  return startListening(argv, "gateway/main.ts", opts);
+}
+
+/** Starts `argv` and waits for a `… listening on http://…` line on its stdout. */
+export async function startListening(
+  argv: string[],
+  name: string,
+  opts: StartOptions = {},
+): Promise<Running> {
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
     cwd: REPO_ROOT,
@@ -113,7 +122,7 @@ export async function startGateway(
   const stop = stopper(child, [err.done, drain]);
   const base = await readListening(first, opts.timeoutMs ?? 30_000).catch(async (e) => {
     await stop();
-    throw new Error(`Cannot start gateway "gateway/main.ts": ${e.message}\n${err.tail()}`);
+    throw new Error(`Cannot start "${name}": ${e.message}\n${err.tail()}`);
   });
   return { base, pid: child.pid, stderrTail: err.tail, stop };
 }
@@ -130,7 +139,7 @@ async function readListening(lines: ReadableStream<string>, timeoutMs: number): 
       const { value, done } = await Promise.race([reader.read(), timeout]);
       if (done) throw new Error("exited before listening");
       buffered += value;
-      const m = buffered.match(/nmcp-gateway listening on (http:\/\/\S+)/);
+      const m = buffered.match(/listening on (http:\/\/\S+)/);
       if (m) return m[1].replace(/\/$/, "");
     }
   } finally {
