@@ -22,7 +22,8 @@ async function runOne(name: string, args: string[]): Promise<number> {
   return await mod.run(args);
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the benchmark named by `argv[0]` (default `all`) with the remaining arguments. */
+export async function main(argv: string[]): Promise<number> {
   const [which = "all", ...rest] = argv;
   if (which === "all") {
     let code = 0;

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { ratios, renderTable, type Row } from "./gateway.ts";
+
+const row = (
+  target: Row["target"],
+  transport: Row["transport"],
+  rps: number,
+  p50Ms: number,
+): Row => ({
+  target,
+  transport,
+  concurrency: 1,
+  requests: rps,
+  errors: 0,
+  rps,
+  p50Ms,
+  p99Ms: p50Ms * 2,
+});
+
+Deno.test("ratios() compares throughput with supergateway and p50 with direct stdio", () => {
+  const rows = [
+    row("direct", "stdio", 4000, 0.2),
+    row("ceiling", "streamable", 3000, 0.3),
+    row("nmcp", "streamable", 1500, 0.5),
+    row("supergateway", "streamable", 500, 2),
+  ];
+  assert.deepEqual(ratios(rows, [1]), {
+    streamable_x_supergateway_c1: 3,
+    streamable_of_ceiling_c1: 0.5,
+    streamable_p50_overhead_ms_c1: 0.3,
+  });
+});
+
+Deno.test("renderTable() prints upper-case headers, one line per row and the ratios", () => {
+  const text = renderTable({
+    date: "2026-01-01T00:00:00.000Z",
+    cpus: 2,
+    durationMs: 1000,
+    rows: [row("direct", "stdio", 4000, 0.2)],
+    peaks: {},
+    ratios: { x: 1 },
+  });
+  const lines = text.split("\n");
+  assert.match(lines[0], /^TARGET\s+TRANSPORT\s+SESSIONS\s+REQ\/S/);
+  assert.match(lines[1], /^direct\s+stdio\s+1\s+4000\s+0\.200/);
+  assert.ok(lines.includes("x: 1"));
+  assert.ok(text.includes("not present"));
+});
