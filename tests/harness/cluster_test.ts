@@ -192,7 +192,7 @@ const HTTP_POD = {
     containers: [{
       name: "web",
       image: "test/hello-http:1",
-      env: [{ name: "DELAY_MS", value: "1200" }],
+      env: [{ name: "DELAY_MS", value: "2500" }],
       ports: [{ name: "http", containerPort: 8080 }],
       readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 1 },
     }],
@@ -254,8 +254,10 @@ Deno.test("kubectl: readiness gates Ready; exec with stdin and exit code; port-f
       return s?.restartCount >= 1 && s.state?.waiting?.reason === "CrashLoopBackOff" && s;
     });
     assert.equal(crash.lastState.terminated.exitCode, 2);
-    const table = await ok(k, ["get", "pod", "crash"]);
-    assert.match(table, /crash\s+0\/1\s+CrashLoopBackOff\s+[1-9]/);
+    await until("CrashLoopBackOff in the table", async () => {
+      const table = await ok(k, ["get", "pod", "crash"]);
+      return /crash\s+0\/1\s+CrashLoopBackOff\s+[1-9]/.test(table);
+    });
     assert.match(await ok(k, ["logs", "crash", "--previous"]), /^boom /);
   });
 });

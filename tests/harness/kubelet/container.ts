@@ -298,7 +298,16 @@ export class ContainerRunner {
     if (!proc?.running || !spec) return undefined;
     const t = this.#deps.tools;
     const child = new Deno.Command(t.setsid, {
-      args: [t.nsenter, "-t", String(proc.pid), "-m", `--wd=${spec.workingDir}`, "--", ...argv],
+      args: [
+        ...t.deathSig,
+        t.nsenter,
+        "-t",
+        String(proc.pid),
+        "-m",
+        `--wd=${spec.workingDir}`,
+        "--",
+        ...argv,
+      ],
       env: spec.env,
       clearEnv: true,
       stdin: io.stdin ? "piped" : "null",

@@ -111,7 +111,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
   });
 });
 
-Deno.test("kubelet shows CrashLoopBackOff, previous logs, probe-gated readiness and ErrImagePull", async () => {
+Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, liveness restarts, ErrImagePull", async () => {
   await withCluster(async (api) => {
     api.createPod({
       metadata: { name: "crash" },
@@ -135,6 +135,17 @@ Deno.test("kubelet shows CrashLoopBackOff, previous logs, probe-gated readiness 
           ...sh("sleep 1; touch /nmcp-kt-w/ready; exec sleep 60"),
           volumeMounts: [{ name: "w", mountPath: "/nmcp-kt-w" }],
           readinessProbe: { exec: { command: ["cat", "/nmcp-kt-w/ready"] }, periodSeconds: 1 },
+        }],
+      },
+    });
+    api.createPod({
+      metadata: { name: "live" },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{
+          name: "c",
+          ...sh("exec sleep 60"),
+          livenessProbe: { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 1 },
         }],
       },
     });
@@ -166,6 +177,11 @@ Deno.test("kubelet shows CrashLoopBackOff, previous logs, probe-gated readiness 
     const n = Number(/^run (\d+)\n$/.exec(current)?.[1]);
     assert.ok(n >= 2, current);
     assert.equal(previous, `run ${n - 1}\n`);
+    const live = await until("liveness restart", () => {
+      const s = api.get("default", "live")?.status?.containerStatuses?.[0];
+      return s && s.restartCount >= 1 && s;
+    });
+    assert.equal(live.lastState.terminated?.exitCode, 128 + 15);
     const pull = await until("image pull back-off", () => {
       const s = api.get("default", "nope")?.status?.containerStatuses?.[0];
       return s?.state.waiting?.reason === "ImagePullBackOff" && s;

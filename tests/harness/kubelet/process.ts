@@ -15,6 +15,8 @@ export interface HostTools {
   unshare: string;
   nsenter: string;
   sh: string;
+  /** `setpriv --pdeathsig KILL`: a container's main process dies if the kubelet's does. */
+  deathSig: string[];
 }
 
 /** Finds setsid, unshare, nsenter and sh on the host (not in an image's PATH). */
@@ -31,6 +33,7 @@ export async function findHostTools(): Promise<HostTools> {
     unshare: await find("unshare"),
     nsenter: await find("nsenter"),
     sh: await find("sh"),
+    deathSig: await find("setpriv").then((p) => [p, "--pdeathsig", "KILL"], () => []),
   };
 }
 
