@@ -145,6 +145,7 @@ export class PodWorker {
     }
     try {
       const mounts = containerMounts(c, this.#volumes);
+      for (const m of mounts) await Deno.mkdir(m.source, { recursive: true }).catch(() => {});
       const fullEnv = { ...env.env, ...this.#deps.podEnv(this.podIP) };
       return {
         ok: true,
