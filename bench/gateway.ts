@@ -28,6 +28,8 @@ export interface GatewayBenchOptions {
   durationMs: number;
   /** Concurrent sessions per cell. Default [1, 16]. */
   concurrencies: number[];
+  /** Repetitions of the whole run; cells report the median. Default 1. */
+  rounds?: number;
 }
 
 /** One measured cell. */
@@ -42,6 +44,7 @@ export interface GatewayBenchReport {
   date: string;
   cpus: number;
   durationMs: number;
+  rounds: number;
   rows: Row[];
   /** Our gateway's VmRSS (MiB) after start and after the load (idle both times). */
   rssMiB?: { idle: number; afterLoad: number };
@@ -168,9 +171,30 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
   return out;
 }
 
-/** Runs every cell and returns the report. */
-export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBenchReport> {
-  const peaks: Peaks = {};
+/** Median of `values` (mean of the middle two for an even count); 0 when empty. */
+export function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return 0;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** Folds the rows of several rounds into one row per cell: medians, summed counts (pure). */
+export function mergeRounds(rounds: Row[][]): Row[] {
+  const key = (r: Row) => `${r.target}/${r.transport}/${r.concurrency}`;
+  const cells = new Map<string, Row[]>();
+  for (const r of rounds.flat()) cells.set(key(r), [...(cells.get(key(r)) ?? []), r]);
+  return [...cells.values()].map((rs) => ({
+    ...rs[0],
+    requests: rs.reduce((n, r) => n + r.requests, 0),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    rps: median(rs.map((r) => r.rps)),
+    p50Ms: median(rs.map((r) => r.p50Ms)),
+    p99Ms: median(rs.map((r) => r.p99Ms)),
+  }));
+}
+
+async function oneRound(opts: GatewayBenchOptions, peaks: Peaks) {
   const rows = await benchDirect(opts);
   rows.push(...await benchCeiling(opts, peaks));
   let rss: GatewayBenchReport["rssMiB"];
@@ -180,10 +204,25 @@ export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBe
     rss = ours.rss;
   }
   rows.push(...await benchSupergateway(opts, peaks));
+  return { rows, rss };
+}
+
+/** Runs every cell (`rounds` times, medians reported) and returns the report. */
+export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBenchReport> {
+  const peaks: Peaks = {};
+  const rounds: Row[][] = [];
+  let rss: GatewayBenchReport["rssMiB"];
+  for (let i = 0; i < (opts.rounds ?? 1); i++) {
+    const round = await oneRound(opts, peaks);
+    rounds.push(round.rows);
+    rss ??= round.rss;
+  }
+  const rows = mergeRounds(rounds);
   return {
     date: new Date().toISOString(),
     cpus: navigator.hardwareConcurrency,
     durationMs: opts.durationMs,
+    rounds: rounds.length,
     rows,
     rssMiB: rss,
     peaks,
@@ -206,6 +245,9 @@ export function renderTable(report: GatewayBenchReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const lines = [line(head), ...body.map(line), ""];
+  lines.push(
+    `${report.rounds} round(s) x ${report.durationMs} ms per cell (medians), ${report.cpus} CPUs`,
+  );
   for (const [k, v] of Object.entries(report.ratios)) lines.push(`${k}: ${v}`);
   for (const [k, v] of Object.entries(report.peaks)) {
     lines.push(`peak ${k}: ${v.processes} processes, ${v.rssMiB} MiB RSS`);
@@ -218,22 +260,24 @@ export function renderTable(report: GatewayBenchReport): string {
   return lines.join("\n");
 }
 
-/** CLI entry: `bench gateway [--duration-ms 3000] [--concurrency 1,16]`. */
+/** CLI entry: `bench gateway [--duration-ms 3000] [--concurrency 1,16] [--rounds 1]`. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       "duration-ms": { type: "string", default: "3000" },
       concurrency: { type: "string", default: "1,16" },
+      rounds: { type: "string", default: "1" },
     },
   });
   const durationMs = Number(values["duration-ms"]);
   const concurrencies = values.concurrency.split(",").map(Number);
-  if (!(durationMs > 0) || concurrencies.some((c) => !(c >= 1))) {
-    console.error(`Cannot run bench "gateway": bad --duration-ms or --concurrency`);
+  const rounds = Number(values.rounds);
+  if (!(durationMs > 0) || !(rounds >= 1) || concurrencies.some((c) => !(c >= 1))) {
+    console.error(`Cannot run bench "gateway": bad --duration-ms, --rounds or --concurrency`);
     return 2;
   }
-  const report = await benchGateway({ durationMs, concurrencies });
+  const report = await benchGateway({ durationMs, concurrencies, rounds });
   console.log(renderTable(report));
   console.log(JSON.stringify({ bench: "gateway", ...report }));
   return report.rows.some((r) => r.errors > 0 && r.target !== "supergateway") ? 1 : 0;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ratios, renderTable, type Row } from "./gateway.ts";
+import { median, mergeRounds, ratios, renderTable, type Row } from "./gateway.ts";
 
 const row = (
   target: Row["target"],
@@ -36,6 +36,7 @@ Deno.test("renderTable() prints upper-case headers, one line per row and the rat
     date: "2026-01-01T00:00:00.000Z",
     cpus: 2,
     durationMs: 1000,
+    rounds: 1,
     rows: [row("direct", "stdio", 4000, 0.2)],
     peaks: {},
     ratios: { x: 1 },
@@ -45,4 +46,15 @@ Deno.test("renderTable() prints upper-case headers, one line per row and the rat
   assert.match(lines[1], /^direct\s+stdio\s+1\s+4000\s+0\.200/);
   assert.ok(lines.includes("x: 1"));
   assert.ok(text.includes("not present"));
+});
+
+Deno.test("mergeRounds() reports medians per cell and sums counts", () => {
+  const a = row("nmcp", "streamable", 100, 1), b = row("nmcp", "streamable", 300, 3);
+  const c = row("nmcp", "streamable", 200, 2);
+  const [m] = mergeRounds([[a], [b], [c]]);
+  assert.equal(m.rps, 200);
+  assert.equal(m.p50Ms, 2);
+  assert.equal(m.requests, 600);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), 0);
 });
