@@ -5,8 +5,9 @@
  * @module
  */
 
+import { immutableCauses, metadataCauses } from "./meta_validation.ts";
 import { meta, nameCauses } from "./objects.ts";
-import { isObj, type Obj } from "./patch.ts";
+import type { Obj } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
 import { applyDefaults, prune, rootCauses } from "./schema.ts";
 import { checkDecodable, validateBuiltin } from "./strategy.ts";
@@ -76,15 +77,8 @@ export function admit(
         : [requiredCause("metadata.name", "name or generateName is required")]),
     );
   }
-  for (const k of ["labels", "annotations"]) {
-    if (m[k] !== undefined && !isObj(m[k])) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        message: "Invalid value: must be a map",
-        field: `metadata.${k}`,
-      });
-    }
-  }
+  causes.push(...metadataCauses(m));
+  if (old) causes.push(...immutableCauses(rt, old, obj));
   causes.push(...finalizerCauses(obj, old));
   const schema = rt.crd?.schema;
   if (schema) {

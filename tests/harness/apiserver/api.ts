@@ -250,7 +250,7 @@ export class Api {
       throw conflict(rt, name);
     }
     const next = mergeForUpdate(rt, old, body, o.subresource);
-    prepareUpdate(rt, next, this.#ctx());
+    prepareUpdate(rt, next, old, this.#ctx());
     const warnings = admit(rt, next, old, o.fieldValidation ?? "Warn");
     const nm = meta(next);
     nm.resourceVersion = om.resourceVersion;

@@ -384,3 +384,49 @@ Deno.test("CR status subresource: create drops status, main updates keep it, /st
     await s.stop();
   }
 });
+
+Deno.test("deployments/scale reads and writes spec.replicas; pod specs are immutable", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const h = {
+      authorization: `Bearer ${s.token}`,
+      "content-type": "application/merge-patch+json",
+    };
+    const deploy = s.api.registry.find("apps", "v1", "deployments")!;
+    const tpl = {
+      metadata: { labels: { a: "b" } },
+      spec: { containers: [{ name: "c", image: "i" }] },
+    };
+    s.api.create(deploy, "default", {
+      metadata: { name: "d" },
+      spec: { selector: { matchLabels: { a: "b" } }, template: tpl },
+    });
+    const url = `${s.url}/apis/apps/v1/namespaces/default/deployments/d/scale`;
+    const got = await (await fetch(url, { headers: h })).json();
+    assert.deepEqual([got.kind, got.spec.replicas, got.status.selector], ["Scale", 1, "a=b"]);
+    const res = await fetch(url, {
+      method: "PATCH",
+      headers: h,
+      body: JSON.stringify({ spec: { replicas: 3 } }),
+    });
+    assert.equal((await res.json()).spec.replicas, 3);
+    assert.equal((s.api.get(deploy, "default", "d").spec as { replicas: number }).replicas, 3);
+    await waitFor(() => s.api.store.list("/pods", "default").length === 3, 3000, "3 pods");
+    const pods = s.api.registry.find("", "v1", "pods")!;
+    const pod = s.api.store.list("/pods", "default")[0];
+    const name = meta(pod).name;
+    assert.throws(
+      () =>
+        s.api.patch(pods, "default", name, "application/merge-patch+json", {
+          spec: { restartPolicy: "Never" },
+        }),
+      /is invalid: spec: Forbidden: pod updates may not change fields other than/,
+    );
+    const img = s.api.patch(pods, "default", name, "application/json-patch+json", [
+      { op: "replace", path: "/spec/containers/0/image", value: "j" },
+    ]).obj as { spec: { containers: { image: string }[] } };
+    assert.equal(img.spec.containers[0].image, "j");
+  } finally {
+    await s.stop();
+  }
+});

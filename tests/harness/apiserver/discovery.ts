@@ -30,11 +30,25 @@ const STREAMING: [string, string, string[]][] = [
   ["portforward", "PodPortForwardOptions", ["create", "get"]],
 ];
 
-function subresources(rt: ResourceType): { name: string; kind: string; verbs: string[] }[] {
-  const out: { name: string; kind: string; verbs: string[] }[] = [];
+/** A subresource as discovery lists it (group/version only when not the parent's). */
+interface Sub {
+  name: string;
+  kind: string;
+  verbs: string[];
+  group?: string;
+  version?: string;
+}
+
+function subresources(rt: ResourceType): Sub[] {
+  const out: Sub[] = [];
   if (rt.status) out.push({ name: "status", kind: rt.kind, verbs: ["get", "patch", "update"] });
   if (!rt.crd && rt.group === "" && rt.plural === "pods") {
+    out.push({ name: "binding", kind: "Binding", verbs: ["create"] });
     out.push(...STREAMING.map(([name, kind, verbs]) => ({ name, kind, verbs })));
+  }
+  if (!rt.crd && rt.kind === "Deployment") {
+    const verbs = ["get", "patch", "update"];
+    out.push({ name: "scale", kind: "Scale", verbs, group: "autoscaling", version: "v1" });
   }
   return out;
 }
@@ -57,6 +71,7 @@ export function resourceList(reg: Registry, group: string, version: string): Obj
     resources.push(r);
     for (const s of subresources(t)) {
       resources.push({
+        ...(s.group ? { group: s.group, version: s.version } : {}),
         name: `${t.plural}/${s.name}`,
         singularName: "",
         namespaced: t.namespaced,
@@ -115,7 +130,7 @@ function discoveryResource(t: ResourceType): Obj {
   if (subs.length) {
     r.subresources = subs.map((s) => ({
       subresource: s.name,
-      responseKind: { group: t.group, version: t.version, kind: s.kind },
+      responseKind: { group: s.group ?? t.group, version: s.version ?? t.version, kind: s.kind },
       verbs: s.verbs,
     }));
   }

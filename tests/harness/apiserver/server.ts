@@ -11,6 +11,7 @@ import type { PodStreamHandler, PodStreamSubresource, StoredPod } from "../contr
 import { parseFieldValidation } from "./admit.ts";
 import { Api, type WriteOptions } from "./api.ts";
 import { bindPod } from "./binding.ts";
+import { handleScale } from "./scale.ts";
 import {
   aggregated,
   AGGREGATED_CONTENT_TYPE,
@@ -264,6 +265,11 @@ async function resource(
   if (sub === "binding" && req.method === "POST" && !rt.crd && rt.plural === "pods" && p.name) {
     const r = bindPod(deps.api, rt, ns, p.name, await readBody(req));
     return json(r, 201);
+  }
+  if (sub === "scale" && !rt.crd && rt.kind === "Deployment" && p.name) {
+    const body = req.method === "GET" ? undefined : await readBody(req);
+    const contentType = req.headers.get("content-type") ?? "";
+    return json(handleScale(deps.api, rt, ns, p.name, { method: req.method, contentType, body }));
   }
   if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
   const m = req.method;

@@ -45,15 +45,12 @@ function defaultPod(pod: Obj): void {
   spec.priority ??= 0;
   defaultContainers(arr(spec.containers));
   defaultContainers(arr(spec.initContainers));
-  pod.status = { phase: "Pending", qosClass: "BestEffort" };
 }
 
-function defaultService(svc: Obj, ctx: StrategyContext): void {
+function defaultService(svc: Obj, clusterIp: () => string): void {
   const spec = isObj(svc.spec) ? svc.spec : (svc.spec = {});
   spec.type ??= "ClusterIP";
-  if (spec.clusterIP === undefined || spec.clusterIP === "") {
-    spec.clusterIP = ctx.allocateClusterIp();
-  }
+  if (spec.clusterIP === undefined || spec.clusterIP === "") spec.clusterIP = clusterIp();
   spec.clusterIPs ??= [spec.clusterIP];
   spec.sessionAffinity ??= "None";
   spec.ipFamilies ??= ["IPv4"];
@@ -63,7 +60,6 @@ function defaultService(svc: Obj, ctx: StrategyContext): void {
     p.protocol ??= "TCP";
     p.targetPort ??= p.port;
   }
-  svc.status = { loadBalancer: {} };
 }
 
 function defaultDeployment(d: Obj): void {
@@ -85,17 +81,18 @@ function defaultDeployment(d: Obj): void {
     ps.schedulerName ??= "default-scheduler";
     defaultContainers(arr(ps.containers));
   }
-  d.status = {};
 }
 
-function crdStatus(crd: Obj, now: Date): Obj {
+function crdStatus(crd: Obj, now: Date, old?: Obj): Obj {
   const spec = (crd.spec ?? {}) as Obj;
   const t = rfc3339(now);
   const stored = arr(spec.versions).filter((v) => v.storage).map((v) => String(v.name));
+  const prev = (type: string) =>
+    arr((old?.status as Obj | undefined)?.conditions).find((c) => c.type === type);
   const cond = (type: string, reason: string, message: string) => ({
     type,
     status: "True",
-    lastTransitionTime: t,
+    lastTransitionTime: prev(type)?.lastTransitionTime ?? t,
     reason,
     message,
   });
@@ -114,11 +111,17 @@ export function prepareCreate(rt: ResourceType, obj: Obj, ctx: StrategyContext):
   if (rt.crd) return;
   switch (rt.kind) {
     case "Pod":
-      return defaultPod(obj);
+      defaultPod(obj);
+      obj.status = { phase: "Pending", qosClass: "BestEffort" };
+      return;
     case "Service":
-      return defaultService(obj, ctx);
+      defaultService(obj, ctx.allocateClusterIp);
+      obj.status = { loadBalancer: {} };
+      return;
     case "Deployment":
-      return defaultDeployment(obj);
+      defaultDeployment(obj);
+      obj.status = {};
+      return;
     case "Namespace": {
       const m = meta(obj);
       m.labels = { ...(m.labels as Obj ?? {}), "kubernetes.io/metadata.name": m.name };
@@ -132,9 +135,20 @@ export function prepareCreate(rt: ResourceType, obj: Obj, ctx: StrategyContext):
   }
 }
 
-/** Recomputes the status the server owns after an update (CRD conditions). */
-export function prepareUpdate(rt: ResourceType, obj: Obj, ctx: StrategyContext): void {
-  if (!rt.crd && rt.kind === "CustomResourceDefinition") obj.status = crdStatus(obj, ctx.now);
+/** Defaults an updated built-in object as Kubernetes does on every write (mutates `obj`). */
+export function prepareUpdate(rt: ResourceType, obj: Obj, old: Obj, ctx: StrategyContext): void {
+  if (rt.crd) return;
+  switch (rt.kind) {
+    case "Pod":
+      return defaultPod(obj);
+    case "Service":
+      return defaultService(obj, () => String(((old.spec ?? {}) as Obj).clusterIP ?? ""));
+    case "Deployment":
+      return defaultDeployment(obj);
+    case "CustomResourceDefinition":
+      obj.status = crdStatus(obj, ctx.now, old);
+      return;
+  }
 }
 
 function containerCauses(list: Obj[], field: string): StatusCause[] {
