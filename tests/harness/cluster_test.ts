@@ -248,6 +248,27 @@ Deno.test("kubectl: readiness gates Ready; exec with stdin and exit code; port-f
       await pf.status;
     }
 
+    const refused = new Deno.Command("kubectl", {
+      args: ["port-forward", "pod/web", ":9"],
+      env: k.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const rOut = refused.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const rErr = refused.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      const line = await readUntil(rOut, (t) => /127\.0\.0\.1:\d+/.test(t));
+      const port = /127\.0\.0\.1:(\d+)/.exec(line)![1];
+      await fetch(`http://127.0.0.1:${port}/`).then((r) => r.body?.cancel(), () => {});
+      await readUntil(rErr, (t) => /error forwarding port 9 to pod/.test(t));
+    } finally {
+      refused.kill("SIGTERM");
+      await rOut.cancel();
+      await rErr.cancel();
+      await refused.status;
+    }
+
     const crash = await until("crash loop back-off", async () => {
       const pod = JSON.parse(await ok(k, ["get", "pod", "crash", "-o", "json"]));
       const s = pod.status?.containerStatuses?.[0];
