@@ -19,6 +19,7 @@ export {
   type KubeObject,
   type ManifestOptions,
   MCP_SERVICE_ACCOUNT,
+  OPERATOR_V8_FLAGS,
   operatorManifests,
 } from "./build/manifests.ts";
 export type { Container, Entrypoint, Pod, Service } from "./build/types.ts";
@@ -33,3 +34,11 @@ export { isStopRequested, isWanted } from "./reconcile/request.ts";
 export { REASONS } from "./reconcile/reasons.ts";
 export type { Activity } from "./reconcile/activity.ts";
 export { type OperatorOptions, type RunningOperator, startOperator } from "./operator.ts";
+export {
+  createKubeClient,
+  type KubeClient,
+  KubeError,
+  resourcePath,
+  RESOURCES,
+} from "./kube/client.ts";
+export { type ClusterAccess, loadClusterAccess } from "./kube/config.ts";

@@ -7,7 +7,8 @@ import { MCP_SERVICE_ACCOUNT } from "./build/manifests.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
 import { EventRecorder } from "./events.ts";
-import { createKubeClient, loadKubeConfig } from "./kube/client.ts";
+import { createKubeClient } from "./kube/client.ts";
+import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
 import { createMetrics } from "./metrics.ts";
 import { createResolver } from "./registry/resolver.ts";
@@ -104,8 +105,7 @@ function activityTargets(cache: Cache) {
 /** Starts the operator. */
 export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
-  const kc = loadKubeConfig(opts);
-  const client = await createKubeClient(kc);
+  const client = createKubeClient(await loadClusterAccess(opts));
   const cache = new Cache(client, { namespace: opts.namespace, log });
   const identity = opts.identity ?? Deno.env.get("POD_NAME") ??
     `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`;

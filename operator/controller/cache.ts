@@ -4,7 +4,7 @@ import { LABELS, MANAGED_BY, type MCPPool, type MCPServer } from "../../lib/api/
 import type { Logger } from "../../lib/log.ts";
 import type { Pod, Service } from "../build/types.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
-import { Informer, type KubeObj } from "../kube/informer.ts";
+import { Informer, type KubeObj, stripMetadata } from "../kube/informer.ts";
 
 /** Options of {@linkcode createCache}. */
 export interface CacheOptions {
@@ -35,6 +35,7 @@ export class Cache {
         path,
         labelSelector,
         idleTimeoutMs: opts.idleTimeoutMs,
+        transform: stripMetadata,
         log: opts.log.with({ informer: path }),
       });
     this.servers = mk(resourcePath(RESOURCES.servers, ns));

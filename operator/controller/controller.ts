@@ -9,6 +9,7 @@ import { type KubeClient, RESOURCES } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import type { Activity } from "../reconcile/activity.ts";
 import { memberOf } from "../reconcile/member.ts";
+import { isWanted } from "../reconcile/request.ts";
 import { planPool } from "../reconcile/pool.ts";
 import { type ObservedServer, planServer, type ServerSettings } from "../reconcile/server.ts";
 import { createPod, createService, deletePod, patchStatus, statusPatch } from "./apply.ts";
@@ -136,14 +137,21 @@ export class Controller {
     const c = this.deps.cache;
     const ns = server.metadata.namespace!;
     const poolKey = poolKeyOf(server);
+    const pool = c.pools.store.get(poolKey) ?? null;
+    const pods = c.podsOf(server);
+    const limited = pool?.spec.maxActive !== undefined || pool?.spec.maxIdle !== undefined;
+    // Pool members matter only for a limited pool and a server that wants or holds a slot.
+    const needMembers = limited && (isWanted(server) || pods.length > 0);
     const opts = { allowlist: this.deps.settings.imageAllowlist ?? [], now: this.#now().getTime() };
-    const poolMembers = c.serversIn(poolKey).map((s) =>
-      memberOf(s, c.podsOf(s), this.deps.activity.get(`${ns}/${s.metadata.name}`), opts)
-    );
+    const poolMembers = !needMembers
+      ? []
+      : c.serversIn(poolKey).map((s) =>
+        memberOf(s, c.podsOf(s), this.deps.activity.get(`${ns}/${s.metadata.name}`), opts)
+      );
     return {
-      pods: c.podsOf(server),
+      pods,
       service: c.services.store.get(`${ns}/${serviceName(server.metadata.name!)}`) ?? null,
-      pool: c.pools.store.get(poolKey) ?? null,
+      pool,
       poolMembers,
       activity: this.deps.activity.get(`${ns}/${server.metadata.name}`) ?? null,
     };
@@ -188,6 +196,8 @@ export class Controller {
   async reconcilePool(key: string): Promise<number | undefined> {
     const d = this.deps;
     const [ns] = key.split("/");
+    // Without a pool object there are no limits: nothing to admit, evict or count.
+    if (!d.cache.pools.store.has(key)) return undefined;
     const servers = d.cache.serversIn(key);
     const opts = { allowlist: d.settings.imageAllowlist ?? [], now: this.#now().getTime() };
     const members = servers.map((s) =>

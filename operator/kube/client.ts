@@ -1,6 +1,6 @@
 /** A small Kubernetes REST client on Deno's fetch, configured from a kubeconfig by client-node. */
 
-import { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "./config.ts";
 
 /** A Kubernetes API error (non-2xx answer), carrying the HTTP code and the Status reason. */
 export class KubeError extends Error {
@@ -29,33 +29,6 @@ export interface KubeClient {
   close(): void;
 }
 
-/** Where to find the kubeconfig. */
-export interface KubeConfigOptions {
-  kubeconfig?: string;
-  context?: string;
-}
-
-/** Loads a kubeconfig (file, KUBECONFIG, ~/.kube/config or in-cluster) via client-node. */
-export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
-  if (opts.context) kc.setCurrentContext(opts.context);
-  if (!kc.getCurrentCluster()) {
-    throw new TypeError(`Cannot load kubeconfig "${opts.kubeconfig ?? "default"}": no cluster`);
-  }
-  return kc;
-}
-
-interface Tls {
-  ca?: unknown;
-  cert?: unknown;
-  key?: unknown;
-  headers?: Record<string, string>;
-}
-
-const str = (v: unknown) => v === undefined || v === null ? undefined : String(v);
-
 function toQuery(q: RequestOptions["query"]): string {
   if (!q) return "";
   const p = new URLSearchParams();
@@ -78,28 +51,16 @@ async function failure(res: Response, method: string, path: string): Promise<Kub
   }
 }
 
-/** Creates a client for the kubeconfig's current context (bearer tokens re-read every 60 s). */
-export async function createKubeClient(kc: KubeConfig): Promise<KubeClient> {
-  const server = kc.getCurrentCluster()!.server.replace(/\/$/, "");
-  const first: Tls = {};
-  await kc.applyToHTTPSOptions(first as never);
+/** Creates a client for a cluster (headers re-read before each request; tokens may rotate). */
+export function createKubeClient(access: ClusterAccess): KubeClient {
+  const server = access.server.replace(/\/$/, "");
   const http = Deno.createHttpClient({
-    caCerts: first.ca ? [str(first.ca)!] : undefined,
-    cert: str(first.cert),
-    key: str(first.key),
+    caCerts: access.caPem ? [access.caPem] : undefined,
+    cert: access.certPem,
+    key: access.keyPem,
     poolIdleTimeout: 90_000,
   } as Deno.CreateHttpClientOptions);
-  let headers = first.headers ?? {};
-  let headersAt = Date.now();
-  const auth = async () => {
-    if (Date.now() - headersAt > 60_000) {
-      const o: Tls = {};
-      await kc.applyToHTTPSOptions(o as never);
-      headers = o.headers ?? {};
-      headersAt = Date.now();
-    }
-    return headers;
-  };
+  const auth = access.headers;
   const send = async (method: string, path: string, opts: RequestOptions = {}) => {
     const h: Record<string, string> = { ...await auth(), accept: "application/json" };
     if (opts.body !== undefined) h["content-type"] = opts.contentType ?? "application/json";

@@ -28,9 +28,18 @@ export interface InformerOptions {
   labelSelector?: string;
   /** Restart a watch that received nothing (not even a newline) for this long. Default 5 min. */
   idleTimeoutMs?: number;
+  /** Changes each received object before it is cached (e.g. dropping managedFields). */
+  transform?: (obj: KubeObj) => void;
   /** Server-side watch timeout in seconds. Default 290. */
   watchTimeoutSeconds?: number;
   log: Logger;
+}
+
+/** Drops what the operator never reads (managedFields, last-applied) to save memory. */
+export function stripMetadata(obj: KubeObj): void {
+  const m = obj.metadata as KubeObj["metadata"] & { managedFields?: unknown };
+  delete m.managedFields;
+  if (m.annotations) delete m.annotations["kubectl.kubernetes.io/last-applied-configuration"];
 }
 
 /** The namespace/name key of an object. */
@@ -78,6 +87,7 @@ export class Informer<T extends KubeObj> {
 
   /** Puts an object just written into the cache (a later watch event overwrites it). */
   upsert(obj: T): void {
+    this.opts.transform?.(obj);
     const key = keyOf(obj);
     const old = this.store.get(key);
     this.store.set(key, obj);
@@ -136,7 +146,10 @@ export class Informer<T extends KubeObj> {
           signal: this.#abort.signal,
         },
       );
-      for (const item of list.items ?? []) seen.set(keyOf(item), item);
+      for (const item of list.items ?? []) {
+        this.opts.transform?.(item);
+        seen.set(keyOf(item), item);
+      }
       cont = list.metadata?.continue || undefined;
       rv = list.metadata?.resourceVersion ?? "";
     } while (cont);
@@ -158,6 +171,7 @@ export class Informer<T extends KubeObj> {
   #apply(type: string, obj: T): void {
     if (obj.metadata?.resourceVersion) this.#rv = obj.metadata.resourceVersion;
     if (type === "BOOKMARK") return;
+    this.opts.transform?.(obj);
     const key = keyOf(obj);
     const old = this.store.get(key);
     if (type === "DELETED") {

@@ -215,8 +215,10 @@ function start(ctx: Ctx, outdated: Pod[]): Outcome {
 
 function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
   const { server, observed, now } = ctx;
-  const decision = poolDecision(observed.pool, observed.poolMembers);
-  if (decision.evict.has(server.metadata.name!)) {
+  const limited = observed.pool?.spec.maxIdle !== undefined;
+  if (
+    limited && poolDecision(observed.pool, observed.poolMembers).evict.has(server.metadata.name!)
+  ) {
     return stopNow(
       ctx,
       REASONS.poolMaxIdle,
@@ -332,9 +334,10 @@ function decide(ctx: Ctx): Outcome {
   );
   const outdated = ctx.livePods.filter((p) => p !== current);
   if (!current) {
-    const d = poolDecision(observed.pool, observed.poolMembers);
+    const limited = observed.pool?.spec.maxActive !== undefined;
+    const d = limited ? poolDecision(observed.pool, observed.poolMembers) : undefined;
     const hasPod = observed.pods.length > 0;
-    if (!hasPod && !d.admitted.has(server.metadata.name!)) {
+    if (d && !hasPod && !d.admitted.has(server.metadata.name!)) {
       const pos = d.queued.indexOf(server.metadata.name!);
       return queued(ctx, Math.max(0, pos));
     }
@@ -398,13 +401,15 @@ export function planServer(
     server.metadata.generation,
   );
   const failedEarly = out.phase === "Failed" && !observed.service;
+  // The Service exists from the first start on (idle servers that never ran need none).
+  const wantService = !failedEarly && (!!observed.service || !!out.pod || up);
   if (failedEarly) delete status.endpoint;
   else status.endpoint = serviceEndpoint(server.metadata.name!, server.metadata.namespace!);
   const events = out.event && prev.phase !== out.phase ? [out.event] : [];
   return {
     pod: out.pod,
     deletePods: out.deletePods ?? [],
-    service: failedEarly ? undefined : buildService(server),
+    service: wantService ? buildService(server) : undefined,
     status,
     events,
     requeueAfter: out.requeueAfter,

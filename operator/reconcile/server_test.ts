@@ -70,7 +70,7 @@ Deno.test("planServer() keeps a never-requested server Idle with no pod", () => 
   assert.equal(plan.status.phase, "Idle");
   assert.equal(plan.pod, null);
   assert.equal(plan.status.endpoint, "http://mcp-s.ns.svc:80/mcp");
-  assert.equal(plan.service?.metadata.name, "mcp-s");
+  assert.equal(plan.service, undefined, "no Service before the first start");
   assert.equal(cond(plan.status, "Configured")?.status, "True");
   assert.equal(plan.status.observedGeneration, 2);
   assert.deepEqual(plan.events, []);
@@ -83,6 +83,7 @@ Deno.test("planServer() creates the pod of a requested server and says Starting"
   assert.equal(plan.pod?.kind, "Pod");
   assert.equal(plan.status.podName, plan.pod?.metadata.name);
   assert.equal(plan.status.requestedAt, T(-1));
+  assert.equal(plan.service?.metadata.name, "mcp-s");
   assert.deepEqual(plan.events.map((e) => e.reason), ["Starting"]);
 });
 
