@@ -3,7 +3,7 @@
 import type { Context } from "../context.ts";
 import { clientConfig } from "../connect/client_config.ts";
 import { followServer } from "../connect/follow.ts";
-import { gatewayOf } from "../connect/gateway.ts";
+import { gatewayOf, type PodSpecLike } from "../connect/gateway.ts";
 import { openTunnel } from "../connect/tunnel.ts";
 import { waitReady } from "../connect/wait_ready.ts";
 import { startPatch } from "../requests.ts";
@@ -42,7 +42,7 @@ export async function run(
     timeoutMs: number(opts.timeout, "--timeout", 120) * 1000,
     progress,
   });
-  const gatewayPort = gatewayOf(await session.kube.getPod(ns, podName)).port;
+  const gatewayPort = gatewayOf(await session.kube.getPod<PodSpecLike>(ns, podName)).port;
   const tunnel = await openTunnel(session.kube.kc, {
     namespace: ns,
     podName,

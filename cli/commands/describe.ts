@@ -2,7 +2,7 @@
 
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
-import { describePool, describeServer } from "../output/describe_view.ts";
+import { describePool, describeServer, type PodLike } from "../output/describe_view.ts";
 import { parseTargets, SERVER } from "../resources.ts";
 
 /** Runs `describe`. */
@@ -22,7 +22,7 @@ export async function run(
     if (kind === SERVER) {
       const server = obj as MCPServer;
       const pod = server.status?.podName
-        ? await session.kube.getPod(ns, server.status.podName).catch(() => undefined)
+        ? await session.kube.getPod<PodLike>(ns, server.status.podName).catch(() => undefined)
         : undefined;
       parts.push(describeServer(server, { pod, events, now: ctx.now() }));
     } else {

@@ -5,7 +5,7 @@ import { Log } from "@kubernetes/client-node";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
 import { SERVER } from "../resources.ts";
-import { containerNames, gatewayOf } from "../connect/gateway.ts";
+import { containerNames, gatewayOf, type PodSpecLike } from "../connect/gateway.ts";
 
 /** Options of `logs`. */
 export interface LogsOptions {
@@ -35,7 +35,7 @@ export async function run(
         `start it with kubectl nmcp start ${name})`,
     );
   }
-  const podObj = await session.kube.getPod(ns, pod);
+  const podObj = await session.kube.getPod<PodSpecLike>(ns, pod);
   const container = opts.gateway ? gatewayOf(podObj).container : "mcp";
   if (!containerNames(podObj).includes(container)) {
     throw new Error(

@@ -1,12 +1,12 @@
 /**
  * A local TCP listener on 127.0.0.1 whose connections are forwarded to a pod port through the
- * API server (client-node's PortForward: one WebSocket per TCP connection). The target pod can
+ * API server (one port-forward WebSocket per TCP connection). The target pod can
  * be changed while it runs; new connections then go to the new pod.
  */
 
-import { type KubeConfig, PortForward } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { createServer, type Server, type Socket } from "node:net";
-import { PortForwardDialer } from "./ws_handler.ts";
+import { forwardSocket } from "./port_forward.ts";
 
 /** A running tunnel. */
 export interface Tunnel {
@@ -45,7 +45,6 @@ function listen(server: Server, port: number): Promise<number> {
 
 /** Opens a tunnel from 127.0.0.1:localPort to `podName:remotePort`. */
 export async function openTunnel(kc: KubeConfig, opts: TunnelOptions): Promise<Tunnel> {
-  const forward = new PortForward(kc, true, new PortForwardDialer(kc));
   let podName = opts.podName;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -53,14 +52,9 @@ export async function openTunnel(kc: KubeConfig, opts: TunnelOptions): Promise<T
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     socket.pause();
-    forward.portForward(opts.namespace, podName, [opts.remotePort], socket, null, socket)
-      .then((ws) => {
-        const conn = typeof ws === "function" ? ws() : ws;
-        conn?.on("close", () => socket.end());
-        conn?.on("error", () => socket.destroy());
-        socket.on("close", () => conn?.close());
-        socket.resume();
-      })
+    const target = { namespace: opts.namespace, podName, port: opts.remotePort };
+    forwardSocket(kc, target, socket, (err) => opts.onError?.(err))
+      .then(() => socket.resume())
       .catch((err) => {
         opts.onError?.(err);
         socket.destroy();

@@ -1,17 +1,8 @@
-/** The plugin's Kubernetes client: client-node under a small interface the commands use. */
+/** The plugin's Kubernetes client: a small interface over REST calls and client-node's Watch. */
 
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Pod,
-  Watch,
-} from "@kubernetes/client-node";
+import { type KubeConfig, Watch } from "@kubernetes/client-node";
 import type { ResourceKind } from "../resources.ts";
+import { ApiError, objectPath, request, resolveResource } from "./rest.ts";
 
 /** Field manager of every write the plugin makes. */
 export const FIELD_MANAGER = "kubectl-nmcp";
@@ -23,6 +14,7 @@ export type KubeObject = {
   metadata: {
     name?: string;
     namespace?: string;
+    uid?: string;
     resourceVersion?: string;
     creationTimestamp?: string;
     labels?: Record<string, string>;
@@ -61,7 +53,7 @@ export interface Kube {
   apply(obj: KubeObject, force?: boolean): Promise<KubeObject>;
   /** Deletes any object; false when it was already absent. */
   removeObject(obj: KubeObject): Promise<boolean>;
-  getPod(namespace: string, name: string): Promise<V1Pod>;
+  getPod<T = KubeObject>(namespace: string, name: string): Promise<T>;
   /** Names of all namespaces. */
   namespaces(): Promise<string[]>;
   events(namespace: string, name: string, uid?: string): Promise<KubeObject[]>;
@@ -83,79 +75,69 @@ export function collectionPath(kind: ResourceKind, namespace: string | undefined
 
 /** Creates a {@linkcode Kube} over a loaded kubeconfig. */
 export function createKube(kc: KubeConfig): Kube {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const base = (kind: ResourceKind) => ({
-    group: kind.group,
-    version: kind.version,
-    plural: kind.plural,
-  });
+  const one = (kind: ResourceKind, ns: string, name: string) =>
+    `${collectionPath(kind, ns)}/${name}`;
   return {
     kc,
     async list<T>(kind: ResourceKind, namespace: string | undefined, labelSelector?: string) {
-      const res = namespace
-        ? await custom.listNamespacedCustomObject({ ...base(kind), namespace, labelSelector })
-        : await custom.listClusterCustomObject({ ...base(kind), labelSelector });
-      const list = res as { items?: T[]; metadata?: { resourceVersion?: string } };
+      const list = await request<{ items?: T[]; metadata?: { resourceVersion?: string } }>(
+        kc,
+        "GET",
+        collectionPath(kind, namespace),
+        { query: { labelSelector } },
+      );
       return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
     },
-    async get<T>(kind: ResourceKind, namespace: string, name: string) {
-      return await custom.getNamespacedCustomObject({ ...base(kind), namespace, name }) as T;
-    },
-    async mergePatch<T>(kind: ResourceKind, namespace: string, name: string, patch: unknown) {
-      return await custom.patchNamespacedCustomObject(
-        { ...base(kind), namespace, name, body: patch, fieldManager: FIELD_MANAGER },
-        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-      ) as T;
-    },
-    async remove(kind: ResourceKind, namespace: string, name: string) {
-      await custom.deleteNamespacedCustomObject({
-        ...base(kind),
-        namespace,
-        name,
-        propagationPolicy: "Background",
+    get: <T>(kind: ResourceKind, ns: string, name: string) =>
+      request<T>(kc, "GET", one(kind, ns, name)),
+    mergePatch: <T>(kind: ResourceKind, ns: string, name: string, patch: unknown) =>
+      request<T>(kc, "PATCH", one(kind, ns, name), {
+        body: patch,
+        contentType: "application/merge-patch+json",
+        query: { fieldManager: FIELD_MANAGER },
+      }),
+    async remove(kind: ResourceKind, ns: string, name: string) {
+      await request(kc, "DELETE", one(kind, ns, name), {
+        body: { propagationPolicy: "Background" },
       });
     },
     async apply(obj: KubeObject, force = false) {
-      return await objects.patch(
-        obj as unknown as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        force,
-        PatchStrategy.ServerSideApply,
-      ) as KubeObject;
+      const res = await resolveResource(kc, obj.apiVersion, obj.kind);
+      const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
+      return await request<KubeObject>(kc, "PATCH", path, {
+        body: obj,
+        contentType: "application/apply-patch+yaml",
+        query: { fieldManager: FIELD_MANAGER, force: String(force) },
+      });
     },
     async removeObject(obj: KubeObject) {
+      const res = await resolveResource(kc, obj.apiVersion, obj.kind);
+      const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
       try {
-        await objects.delete(
-          obj as unknown as KubernetesObject,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          "Background",
-        );
+        await request(kc, "DELETE", path, { body: { propagationPolicy: "Background" } });
         return true;
       } catch (err) {
-        if ((err as { code?: number }).code === 404) return false;
+        if (err instanceof ApiError && err.code === 404) return false;
         throw err;
       }
     },
-    async getPod(namespace: string, name: string) {
-      return await core.readNamespacedPod({ namespace, name });
-    },
+    getPod: <T>(ns: string, name: string) =>
+      request<T>(kc, "GET", `/api/v1/namespaces/${ns}/pods/${name}`),
     async namespaces() {
-      const list = await core.listNamespace();
-      return list.items.map((n) => n.metadata?.name ?? "");
+      const list = await request<{ items: KubeObject[] }>(kc, "GET", "/api/v1/namespaces");
+      return list.items.map((n) => n.metadata.name ?? "");
     },
     async events(namespace: string, name: string, uid?: string) {
       const fieldSelector = uid
         ? `involvedObject.name=${name},involvedObject.uid=${uid}`
         : `involvedObject.name=${name}`;
-      const list = await core.listNamespacedEvent({ namespace, fieldSelector });
-      return list.items as unknown as KubeObject[];
+      const list = await request<{ items: KubeObject[] }>(
+        kc,
+        "GET",
+        `/api/v1/namespaces/${namespace}/events`,
+        { query: { fieldSelector } },
+      );
+      return list.items;
     },
     async watch<T>(
       path: string,
