@@ -63,6 +63,10 @@ Deno.test("handler: initialize, call, DELETE, then 404 for the ended session", a
     id: 5,
     result: { content: [{ type: "text", text: '{"m":1}' }] },
   });
+  const ping = await gw.handler(
+    post({ jsonrpc: "2.0", id: "p", method: "ping" }, { "mcp-session-id": sid }),
+  );
+  assert.deepEqual(await ping.json(), { jsonrpc: "2.0", id: "p", result: {} });
   const note = await gw.handler(
     post({ jsonrpc: "2.0", method: "notifications/initialized" }, { "mcp-session-id": sid }),
   );

@@ -33,6 +33,11 @@ const LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "aler
 const INTERNAL = "";
 const RELATED_KEYS = ["io.modelcontextprotocol/related-request-id", "relatedRequestId"];
 
+/** An answer the gateway gives itself, delivered like the upstream's answer would be. */
+function localReply(sid: string, id: Id, result: unknown): Action {
+  return { to: "session", sid, msg: { jsonrpc: "2.0", id, result }, related: id };
+}
+
 /** Per-session routing state over a single upstream connection. */
 export class Router {
   #nextId = 1;
@@ -60,7 +65,7 @@ export class Router {
     if (msg.id === undefined) return this.#clientNotification(s, msg);
     switch (msg.method) {
       case "ping":
-        return [{ to: "session", sid, msg: { jsonrpc: "2.0", id: msg.id, result: {} } }];
+        return [localReply(sid, msg.id as Id, {})];
       case "resources/subscribe":
       case "resources/unsubscribe":
         return this.#subscription(sid, msg);
@@ -114,14 +119,14 @@ export class Router {
     if (firstIn || lastOut) {
       return [{ to: "upstream", msg: this.#rewriteRequest(sid, this.#sessions.get(sid)!, msg) }];
     }
-    return [{ to: "session", sid, msg: { jsonrpc: "2.0", id: msg.id, result: {} } }];
+    return [localReply(sid, msg.id as Id, {})];
   }
 
   #setLevel(sid: string, s: SessionState, msg: Message): Action[] {
     const level = LEVELS.indexOf(String(msg.params?.level));
     if (level < 0) {
       const err = errorResponse(msg.id, ErrorCode.InvalidParams, "Invalid log level");
-      return [{ to: "session", sid, msg: err }];
+      return [{ to: "session", sid, msg: err, related: msg.id as Id }];
     }
     s.level = level;
     let min = level;

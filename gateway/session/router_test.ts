@@ -122,6 +122,7 @@ Deno.test("Router sends list_changed to all and resource updates only to subscri
     to: "session",
     sid: "B",
     msg: { jsonrpc: "2.0", id: 1, result: {} },
+    related: 1,
   }]);
   const upd = {
     jsonrpc: "2.0" as const,
@@ -182,5 +183,6 @@ Deno.test("Router answers ping locally", () => {
     to: "session",
     sid: "A",
     msg: { jsonrpc: "2.0", id: 4, result: {} },
+    related: 4,
   }]);
 });
