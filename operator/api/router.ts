@@ -10,6 +10,7 @@ import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { reachable, waitReachable } from "./ready.ts";
+import { prefixEndpointEvent } from "./sse_prefix.ts";
 
 /** What the router needs. */
 export interface RouterDeps {
@@ -77,12 +78,12 @@ export function createRouter(deps: RouterDeps): (req: Request) => Promise<Respon
     if ("failed" in target) {
       return problem(502, `Cannot start MCPServer "${key}": ${target.failed}`);
     }
-    return await proxy(
-      req,
-      `${target.url}${route.rest}${url.search}`,
-      `/servers/${route.ns}/${route.name}`,
-      deps.log,
-    );
+    const prefix = `/servers/${route.ns}/${route.name}`;
+    const res = await proxy(req, `${target.url}${route.rest}${url.search}`, prefix, deps.log);
+    const sse = res.headers.get("content-type")?.startsWith("text/event-stream");
+    if (route.rest !== "/sse" || !sse || !res.body) return res;
+    const body = res.body.pipeThrough(prefixEndpointEvent(prefix));
+    return new Response(body, { status: res.status, headers: res.headers });
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { everything, getServer, startOperatorEnv, until } from "./operator_env.ts";
 
 Deno.test({
@@ -34,6 +35,19 @@ Deno.test({
       assert.equal(running?.status?.phase, "Ready");
       await transport.terminateSession();
       await client.close();
+
+      const legacy = new Client({ name: "legacy", version: "1" });
+      const sse = new SSEClientTransport(new URL(`${op.url}/servers/default/ev/sse`));
+      await legacy.connect(sse);
+      const viaSse = await legacy.callTool({ name: "echo", arguments: { message: "over sse" } });
+      assert.match(JSON.stringify(viaSse.content), /over sse/);
+      await legacy.close();
+
+      const api = await (await fetch(`${op.url}/api/v1/servers/default/ev`)).json();
+      assert.equal(api.phase, "Ready");
+      assert.equal(api.isRunning, true);
+      const list = await (await fetch(`${op.url}/api/v1/servers`)).json();
+      assert.deepEqual(list.items.map((s: { name: string }) => s.name), ["ev"]);
 
       await until("stopped after idleTimeout", 30_000, async () => {
         const s = await getServer(e, "ev");
