@@ -56,6 +56,12 @@ export class ContainerRunner {
   #wake?: () => void;
   #probes: ProbeLoop[] = [];
   #instance = 0;
+  /** False for a regular init container: it is never ready, it only completes. */
+  #long = true;
+  #graceMs = 30_000;
+  /** Process groups of exec sessions: they die with the container, as in its PID namespace. */
+  #execGroups = new Set<number>();
+  #lastSpec?: Omit<ProcessSpec, "logPath" | "stdin">;
 
   constructor(spec: Container, deps: RunnerDeps) {
     this.spec = spec;
@@ -186,8 +192,6 @@ export class ContainerRunner {
     return exit;
   }
 
-  #long = true;
-
   /** Marks a regular init container (never ready, only completes). */
   markInit(): void {
     this.#long = false;
@@ -234,8 +238,6 @@ export class ContainerRunner {
     }, true);
   }
 
-  #graceMs = 30_000;
-
   /** Sets the grace period used when a liveness or startup probe kills the container. */
   setGrace(ms: number): void {
     this.#graceMs = ms;
@@ -276,9 +278,6 @@ export class ContainerRunner {
     }
   }
 
-  /** Process groups of exec sessions: they die with the container, as in its PID namespace. */
-  #execGroups = new Set<number>();
-
   #killExecs() {
     for (const pgid of this.#execGroups) {
       try {
@@ -317,8 +316,6 @@ export class ContainerRunner {
     this.#execGroups.add(child.pid);
     return child;
   }
-
-  #lastSpec?: Omit<ProcessSpec, "logPath" | "stdin">;
 
   /** Stops supervising and the running instance (SIGTERM, SIGKILL after `graceMs`). */
   async stop(graceMs: number): Promise<void> {

@@ -13,7 +13,7 @@ import { buildNetshim, netshimEnv } from "../netshim/mod.ts";
 import { type ApiConfig, ApiError, KubeApi, type WatchEvent } from "./api.ts";
 import { ImageStore } from "./image_store.ts";
 import { IpPool } from "./ip_pool.ts";
-import { PodWorker } from "./pod_worker.ts";
+import { PodWorker, type PodWorkerDeps } from "./pod_worker.ts";
 import { findHostTools } from "./process.ts";
 import { createStreamHandler } from "./stream.ts";
 import type { Pod } from "./types.ts";
@@ -71,13 +71,109 @@ export interface Kubelet {
   stop(): Promise<void>;
 }
 
+/** Watches pods and runs this node's through pod workers. */
+class ProcessKubelet implements Kubelet {
+  readonly nodeName: string;
+  readonly streamHandler: PodStreamHandler;
+  #api: KubeApi;
+  #deps: PodWorkerDeps;
+  #workers = new Map<string, PodWorker>();
+  #binding = new Set<string>();
+  #ac = new AbortController();
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(api: KubeApi, deps: PodWorkerDeps) {
+    this.nodeName = deps.nodeName;
+    this.#api = api;
+    this.#deps = deps;
+    this.streamHandler = createStreamHandler((uid) => this.#workers.get(uid));
+  }
+
+  worker(uid: string): PodWorker | undefined {
+    return this.#workers.get(uid);
+  }
+
+  start(): void {
+    this.#running = this.#loop();
+  }
+
+  #bind(pod: Pod) {
+    const uid = pod.metadata.uid;
+    if (pod.metadata.deletionTimestamp || this.#binding.has(uid)) return;
+    this.#binding.add(uid);
+    this.#api.bind(pod, this.nodeName).catch((e) => {
+      this.#binding.delete(uid);
+      this.#deps.log.warn("Cannot bind pod", { pod: pod.metadata.name, error: String(e) });
+    });
+  }
+
+  #handle(type: WatchEvent["type"], pod: Pod) {
+    const uid = pod.metadata.uid;
+    const worker = this.#workers.get(uid);
+    if (type === "DELETED") {
+      if (!worker) return;
+      this.#workers.delete(uid);
+      worker.terminate(0, false).catch(() => {});
+      return;
+    }
+    if (!pod.spec.nodeName) return this.#bind(pod);
+    if (pod.spec.nodeName !== this.nodeName) return;
+    if (worker) return worker.update(pod);
+    if (pod.metadata.deletionTimestamp) {
+      this.#api.deletePodNow(pod).catch(() => {});
+      return;
+    }
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return;
+    const w = new PodWorker(pod, this.#deps);
+    this.#workers.set(uid, w);
+    w.start();
+  }
+
+  async #relist(): Promise<string> {
+    const list = await this.#api.listPods();
+    const seen = new Set(list.items.map((p) => p.metadata.uid));
+    for (const [uid, w] of this.#workers) if (!seen.has(uid)) this.#handle("DELETED", w.pod);
+    for (const p of list.items) this.#handle("MODIFIED", p);
+    return list.resourceVersion;
+  }
+
+  async #loop(): Promise<void> {
+    let rv: string | undefined;
+    const signal = this.#ac.signal;
+    while (!signal.aborted) {
+      try {
+        rv ??= await this.#relist();
+        await this.#api.watchPods(rv, (e) => {
+          if (e.type === "ERROR") {
+            if (e.object.code === 410) rv = undefined;
+            return;
+          }
+          if (e.object.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
+          if (e.type !== "BOOKMARK") this.#handle(e.type, e.object);
+        }, signal);
+      } catch (e) {
+        if (signal.aborted) break;
+        if (e instanceof ApiError && e.code === 410) rv = undefined;
+        else this.#deps.log.warn("pod watch failed; retrying", { error: String(e) });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#ac.abort();
+    await this.#running;
+    await Promise.all([...this.#workers.values()].map((w) => w.terminate(0, false)));
+    this.#workers.clear();
+    this.#api.close();
+  }
+}
+
 /** Starts a kubelet against the API server in `opts.api`. */
 export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const log = opts.log ?? createLogger({ component: "harness-kubelet" }, { level: "warn" });
-  const nodeName = opts.nodeName ?? "harness-node";
-  const hostIP = "127.0.0.1";
   const api = new KubeApi(opts.api);
-  const tools = await findHostTools();
   let shim: string | undefined;
   if (opts.netshim ?? true) {
     shim = await buildNetshim().catch((e) => {
@@ -85,103 +181,25 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       return undefined;
     });
   }
-  const images = new ImageStore(
-    [...(opts.images ?? []), ...defaultImages()],
-    `${opts.dataDir}/images`,
-  );
-  const workers = new Map<string, PodWorker>();
-  const deps = {
+  const deps: PodWorkerDeps = {
     api,
-    tools,
-    images,
+    tools: await findHostTools(),
+    images: new ImageStore(
+      [...(opts.images ?? []), ...defaultImages()],
+      `${opts.dataDir}/images`,
+    ),
     ipPool: new IpPool(opts.podIpPrefix),
     dataDir: opts.dataDir,
-    hostIP,
-    nodeName,
+    hostIP: "127.0.0.1",
+    nodeName: opts.nodeName ?? "harness-node",
     backoffBaseMs: opts.backoffBaseMs ?? 1000,
     backoffMaxMs: opts.backoffMaxMs ?? 300_000,
     podEnv: (ip: string): Record<string, string> => (shim ? netshimEnv(shim, ip) : {}),
     baseEnv: opts.baseEnv ?? hostEnv(),
     log,
   };
-  const binding = new Set<string>();
-  const ac = new AbortController();
-
-  const handle = (type: WatchEvent["type"], pod: Pod) => {
-    const uid = pod.metadata.uid;
-    const worker = workers.get(uid);
-    if (type === "DELETED") {
-      if (worker) {
-        workers.delete(uid);
-        worker.terminate(0, false).catch(() => {});
-      }
-      return;
-    }
-    if (!pod.spec.nodeName) {
-      if (pod.metadata.deletionTimestamp || binding.has(uid)) return;
-      binding.add(uid);
-      api.bind(pod, nodeName).catch((e) => {
-        binding.delete(uid);
-        log.warn("Cannot bind pod", { pod: pod.metadata.name, error: String(e) });
-      });
-      return;
-    }
-    if (pod.spec.nodeName !== nodeName) return;
-    if (worker) {
-      worker.update(pod);
-      return;
-    }
-    const finished = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
-    if (pod.metadata.deletionTimestamp) {
-      api.deletePodNow(pod).catch(() => {});
-      return;
-    }
-    if (finished) return;
-    const w = new PodWorker(pod, deps);
-    workers.set(uid, w);
-    w.start();
-  };
-
-  const loop = async () => {
-    let rv: string | undefined;
-    while (!ac.signal.aborted) {
-      try {
-        if (rv === undefined) {
-          const list = await api.listPods();
-          rv = list.resourceVersion;
-          const seen = new Set(list.items.map((p) => p.metadata.uid));
-          for (const [uid, w] of workers) if (!seen.has(uid)) handle("DELETED", w.pod);
-          for (const p of list.items) handle("MODIFIED", p);
-        }
-        await api.watchPods(rv, (e) => {
-          if (e.type === "ERROR") {
-            if (e.object.code === 410) rv = undefined;
-            return;
-          }
-          if (e.object.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
-          if (e.type !== "BOOKMARK") handle(e.type, e.object);
-        }, ac.signal);
-      } catch (e) {
-        if (ac.signal.aborted) break;
-        if (e instanceof ApiError && e.code === 410) rv = undefined;
-        else log.warn("pod watch failed; retrying", { error: String(e) });
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  };
-
-  await api.registerNode(nodeName, hostIP);
-  const running = loop();
-  return {
-    nodeName,
-    streamHandler: createStreamHandler((uid) => workers.get(uid)),
-    worker: (uid) => workers.get(uid),
-    async stop() {
-      ac.abort();
-      await running;
-      await Promise.all([...workers.values()].map((w) => w.terminate(0, false)));
-      workers.clear();
-      api.close();
-    },
-  };
+  await api.registerNode(deps.nodeName, deps.hostIP);
+  const kubelet = new ProcessKubelet(api, deps);
+  kubelet.start();
+  return kubelet;
 }
