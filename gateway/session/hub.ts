@@ -27,6 +27,8 @@ export interface HubOptions {
   onRestart?: () => void;
   /** Bytes received from the upstream. */
   onBytes?: (n: number) => void;
+  /** How long an ambiguous server request waits for its session to become clear. Default 10 s. */
+  deferMs?: number;
   /** Timeout of the gateway's own initialize, in ms. Default 30 s. */
   initTimeoutMs?: number;
 }
@@ -49,6 +51,7 @@ export class Hub {
   #internal = new Map<string, (msg: Message | null) => void>();
   #nextInternal = 1;
   #waiters = new Set<() => void>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -160,11 +163,21 @@ export class Hub {
 
   #dispatch(actions: Action[]): void {
     for (const a of actions) {
-      if (a.to === "upstream") this.#send(a.msg);
+      if (a.to === "deferred") this.#deferTimer(a.msg);
+      else if (a.to === "upstream") this.#send(a.msg);
       else if (!this.#sinks.get(a.sid)?.deliver(a.msg, a.related)) {
         this.#undeliverable(a.sid, a.msg);
       }
     }
+  }
+
+  /** Refuses a deferred server request still ambiguous after `deferMs`. */
+  #deferTimer(msg: Message): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#dispatch(this.#router.refuseDeferred(msg.id as Id));
+    }, this.#opts.deferMs ?? 10_000);
+    this.#timers.add(timer);
   }
 
   /** A server request nobody can receive is refused upstream instead of left hanging. */
@@ -204,6 +217,8 @@ export class Hub {
   /** Ends all sessions and stops the upstream. */
   async close(): Promise<void> {
     this.state = "closed";
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const w of [...this.#waiters]) w();
     for (const done of [...this.#internal.values()]) done(null);
     this.#endSessions("Gateway shutting down");

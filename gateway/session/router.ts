@@ -15,7 +15,8 @@ import {
 /** A message the caller must send: up to the server or down to one session. */
 export type Action =
   | { to: "upstream"; msg: Message }
-  | { to: "session"; sid: string; msg: Message; related?: Id };
+  | { to: "session"; sid: string; msg: Message; related?: Id }
+  | { to: "deferred"; msg: Message };
 
 interface Pending {
   sid: string;
@@ -32,6 +33,26 @@ interface SessionState {
 const LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
 const INTERNAL = "";
 const RELATED_KEYS = ["io.modelcontextprotocol/related-request-id", "relatedRequestId"];
+/** Client methods that do not run server code able to ask the client something back. */
+const CANNOT_CAUSE = new Set([
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "prompts/list",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "logging/setLevel",
+  "tasks/list",
+  "tasks/get",
+]);
+
+type Owner = { sid: string; related?: Id } | "none" | "ambiguous";
+
+/** A JSON-RPC error refusing a server request the gateway cannot route. */
+function refusal(msg: Message, why: string): Action {
+  const text = `Cannot route request "${msg.method}": ${why}`;
+  return { to: "upstream", msg: errorResponse(msg.id, ErrorCode.InternalError, text) };
+}
 
 /** An answer the gateway gives itself, delivered like the upstream's answer would be. */
 function localReply(sid: string, id: Id, result: unknown): Action {
@@ -46,6 +67,7 @@ export class Router {
   #serverReqs = new Map<string, string>();
   #subs = new Map<string, Set<string>>();
   #sessions = new Map<string, SessionState>();
+  #deferred = new Map<string, Message>();
 
   /** Registers a session so it receives broadcasts. */
   addSession(sid: string): void {
@@ -147,9 +169,10 @@ export class Router {
     const p = this.#pending.get(upId);
     if (!p) return [];
     this.#forget(upId, p);
-    if (p.sid === INTERNAL) return [];
+    const retried = this.#deferred.size > 0 ? this.#retryDeferred() : [];
+    if (p.sid === INTERNAL) return retried;
     const out = { ...msg, id: p.clientId };
-    return [{ to: "session", sid: p.sid, msg: out, related: p.clientId }];
+    return [{ to: "session", sid: p.sid, msg: out, related: p.clientId }, ...retried];
   }
 
   #forget(upId: number, p: Pending): void {
@@ -171,6 +194,7 @@ export class Router {
       return [...subs].map((sid) => ({ to: "session" as const, sid, msg }));
     }
     if (method === "notifications/cancelled") {
+      if (this.#deferred.delete(idKey(msg.params?.requestId as Id))) return [];
       const sid = this.#serverReqs.get(idKey(msg.params?.requestId as Id));
       return sid === undefined ? [] : [{ to: "session", sid, msg }];
     }
@@ -187,17 +211,42 @@ export class Router {
     return out;
   }
 
+  /**
+   * Routes a server-to-client request: by related id or progress token in `_meta`, else to the
+   * only session with a call in flight that can ask back. With several such sessions it waits
+   * (deferred) until one is left; the caller refuses it after a timeout.
+   */
   #serverRequest(msg: Message): Action[] {
     const owner = this.#ownerOf(msg);
-    if (owner === undefined) {
-      const text = `Cannot route request "${msg.method}": no single client session caused it`;
-      return [{ to: "upstream", msg: errorResponse(msg.id, ErrorCode.InternalError, text) }];
+    if (owner === "ambiguous") {
+      this.#deferred.set(idKey(msg.id), msg);
+      return [{ to: "deferred", msg }];
     }
+    if (owner === "none") return [refusal(msg, "no client session caused it")];
     this.#serverReqs.set(idKey(msg.id), owner.sid);
     return [{ to: "session", sid: owner.sid, msg, related: owner.related }];
   }
 
-  #ownerOf(msg: Message): { sid: string; related?: Id } | undefined {
+  /** Routes deferred server requests whose owner became clear. */
+  #retryDeferred(): Action[] {
+    const out: Action[] = [];
+    for (const [key, msg] of this.#deferred) {
+      if (this.#ownerOf(msg) === "ambiguous") continue;
+      this.#deferred.delete(key);
+      out.push(...this.#serverRequest(msg));
+    }
+    return out;
+  }
+
+  /** Refuses a deferred server request that is still ambiguous (the caller's timeout). */
+  refuseDeferred(id: Id): Action[] {
+    const msg = this.#deferred.get(idKey(id));
+    if (!msg) return [];
+    this.#deferred.delete(idKey(id));
+    return [refusal(msg, "several client sessions may have caused it")];
+  }
+
+  #ownerOf(msg: Message): Owner {
     const meta = metaOf(msg);
     for (const key of RELATED_KEYS) {
       const p = meta?.[key] === undefined ? undefined : this.#pending.get(Number(meta[key]));
@@ -209,11 +258,11 @@ export class Router {
     if (t) return { sid: t.sid, related: t.clientId };
     let only: Pending | undefined;
     for (const p of this.#pending.values()) {
-      if (p.sid === INTERNAL) continue;
-      if (only && only.sid !== p.sid) return undefined;
+      if (p.sid === INTERNAL || CANNOT_CAUSE.has(p.method)) continue;
+      if (only && only.sid !== p.sid) return "ambiguous";
       if (!only) only = p;
     }
-    return only ? { sid: only.sid, related: only.clientId } : undefined;
+    return only ? { sid: only.sid, related: only.clientId } : "none";
   }
 
   /** Forgets a session: cancels its upstream requests, answers its server requests, unsubscribes. */
@@ -253,6 +302,7 @@ export class Router {
       };
       out.push({ to: "upstream", msg });
     }
+    if (this.#deferred.size > 0) out.push(...this.#retryDeferred());
     return out;
   }
 
@@ -267,6 +317,7 @@ export class Router {
     this.#pending.clear();
     this.#tokens.clear();
     this.#serverReqs.clear();
+    this.#deferred.clear();
     this.#subs.clear();
     for (const s of this.#sessions.values()) s.pending.clear();
     return out;

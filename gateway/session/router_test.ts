@@ -83,7 +83,7 @@ Deno.test("Router maps cancellations to the upstream id and swallows initialized
   assert.deepEqual(r.fromClient("A", { jsonrpc: "2.0", method: "notifications/initialized" }), []);
 });
 
-Deno.test("Router routes a server request to the single in-flight session, else refuses", () => {
+Deno.test("Router routes a server request to the single in-flight session, defers or refuses otherwise", () => {
   const r = twoSessions();
   const m = up(r.fromClient("A", req(1, "tools/call")))[0];
   const sampling = req(99, "sampling/createMessage", {});
@@ -93,10 +93,14 @@ Deno.test("Router routes a server request to the single in-flight session, else 
   assert.deepEqual(r.fromClient("B", { jsonrpc: "2.0", id: 99, result: {} }), []);
   assert.equal(up(r.fromClient("A", { jsonrpc: "2.0", id: 99, result: {} })).length, 1);
   up(r.fromClient("B", req(1, "tools/call")));
-  const refused = r.fromUpstream(req(100, "roots/list"));
+  const roots = req(100, "roots/list");
+  assert.deepEqual(r.fromUpstream(roots), [{ to: "deferred", msg: roots }]);
+  // With nothing in flight there is nobody to ask.
+  const r2 = twoSessions();
+  const refused = r2.fromUpstream(req(101, "roots/list"));
   assert.equal(refused.length, 1);
   assert.equal(refused[0].to, "upstream");
-  assert.equal(refused[0].msg.id, 100);
+  assert.equal(refused[0].msg.id, 101);
   assert.ok(refused[0].msg.error);
   assert.ok(m.id !== undefined);
 });
@@ -185,4 +189,31 @@ Deno.test("Router answers ping locally", () => {
     msg: { jsonrpc: "2.0", id: 4, result: {} },
     related: 4,
   }]);
+});
+
+Deno.test("Router defers a server request while several sessions may have caused it", () => {
+  const r = twoSessions();
+  const a = up(r.fromClient("A", req(1, "tools/call")))[0];
+  up(r.fromClient("B", req(1, "tools/call")));
+  up(r.fromClient("B", req(2, "tools/list")));
+  const elicit = req(50, "elicitation/create", {});
+  assert.deepEqual(r.fromUpstream(elicit), [{ to: "deferred", msg: elicit }]);
+  // A's call ends: B is the only session whose call can ask back, so it gets the request.
+  const out = r.fromUpstream({ jsonrpc: "2.0", id: a.id, result: {} });
+  assert.deepEqual(out.map((x) => [x.to, (x as { sid?: string }).sid, x.msg.id]), [
+    ["session", "A", 1],
+    ["session", "B", 50],
+  ]);
+  assert.deepEqual(r.refuseDeferred(50), []);
+});
+
+Deno.test("Router.refuseDeferred refuses a request that stayed ambiguous", () => {
+  const r = twoSessions();
+  up(r.fromClient("A", req(1, "tools/call")));
+  up(r.fromClient("B", req(1, "prompts/get")));
+  r.fromUpstream(req(51, "sampling/createMessage", {}));
+  const out = r.refuseDeferred(51);
+  assert.equal(out.length, 1);
+  assert.equal(out[0].to, "upstream");
+  assert.equal(out[0].msg.error?.code, -32603);
 });
