@@ -127,6 +127,10 @@ async function busyboxApplets(busybox: string): Promise<string[]> {
 async function writeExecutable(path: string, spec: { script: string } | { link: string }) {
   await Deno.remove(path).catch(() => {});
   if ("link" in spec) {
+    if (!await Deno.stat(spec.link).then(() => true, () => false)) {
+      const hint = spec.link.endsWith("busybox") ? " (apt-get install busybox-static)" : "";
+      throw new Error(`Cannot materialize image executable "${spec.link}": not found${hint}`);
+    }
     await Deno.symlink(spec.link, path);
   } else {
     await Deno.writeTextFile(path, `#!/bin/sh\n${spec.script}\n`, { mode: 0o755 });

@@ -124,7 +124,11 @@ export class ContainerRunner {
     let last: ProcessExit | undefined;
     let pullFailures = 0;
     while (!this.#stopping) {
-      const prep = await this.#deps.prepare();
+      const prep = await this.#deps.prepare().catch((e): Prepared => ({
+        ok: false,
+        reason: "CreateContainerError",
+        message: String(e),
+      }));
       if (this.#stopping) break;
       if (!prep.ok) {
         const pull = prep.reason === "ErrImagePull";
@@ -138,7 +142,15 @@ export class ContainerRunner {
         );
         continue;
       }
-      last = await this.#runInstance(prep.spec);
+      try {
+        last = await this.#runInstance(prep.spec);
+      } catch (e) {
+        this.#set({ waiting: { reason: "RunContainerError", message: String(e) } });
+        await this.#sleep(
+          backoffDelay(this.#restarts, this.#deps.backoffBaseMs, this.#deps.backoffMaxMs),
+        );
+        continue;
+      }
       if (this.#stopping) break;
       const restart = policy === "Always" || (policy === "OnFailure" && last.exitCode !== 0);
       if (!restart) break;

@@ -27,6 +27,7 @@ export class ImageStore {
     if (!img) {
       img = materializeImage(rule.source, `${this.#dir}/${index}`);
       this.#cache.set(index, img);
+      img.catch(() => this.#cache.delete(index)); // retried on the next pull
     }
     return img;
   }

@@ -119,7 +119,12 @@ export class PodWorker {
   }
 
   async #prepare(c: Container): Promise<Prepared> {
-    const image = await this.#deps.images.resolve(c.image);
+    let image;
+    try {
+      image = await this.#deps.images.resolve(c.image);
+    } catch (e) {
+      return { ok: false, reason: "ErrImagePull", message: (e as Error).message };
+    }
     if (!image) {
       return {
         ok: false,
