@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   everything,
   getServer,
@@ -38,7 +40,34 @@ Deno.test({
   async fn(t) {
     const e = await startOperatorEnv();
     try {
-      await e.startOperator(["--no-leader-elect", "--ready-timeout=20"]);
+      const op = await e.startOperator(["--no-leader-elect", "--ready-timeout=20"]);
+
+      await t.step("an HTTP server is proxied by the gateway without launcher", async () => {
+        await e.k(
+          ["apply", "--validate=false", "-f", "-"],
+          everything("web", {
+            args: ["streamableHttp"],
+            env: [{ name: "PORT", value: "3001" }],
+            transport: { type: "streamable-http", port: 3001, path: "/mcp" },
+          }),
+        );
+        const client = new Client({ name: "t", version: "1" });
+        const transport = new StreamableHTTPClientTransport(
+          new URL(`${op.url}/servers/default/web/mcp`),
+        );
+        await client.connect(transport);
+        const r = await client.callTool({ name: "echo", arguments: { message: "via http" } });
+        assert.match(JSON.stringify(r.content), /via http/);
+        await transport.terminateSession().catch(() => {});
+        await client.close();
+        const pod = JSON.parse(
+          await e.k(["get", "pods", "-l", "nmcp.nwrx.io/server=web", "-o", "json"]),
+        ).items[0];
+        assert.deepEqual(pod.spec.initContainers.map((c: { name: string }) => c.name), [
+          "nmcp-gateway",
+        ]);
+        await e.k(["delete", "mcpserver", "web"]);
+      });
 
       await t.step("a pool of maxActive 2 queues the third request until one stops", async () => {
         await e.k(
