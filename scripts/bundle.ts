@@ -12,6 +12,8 @@ export interface BundleTarget {
   /** Output file (single bundle) or directory (code-split). */
   out: string;
   split: boolean;
+  /** deno.json to use (default: discovered from the working directory). */
+  config?: string;
 }
 
 /** The programs and where their bundles go. */
@@ -37,13 +39,15 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-async function bundle(t: BundleTarget): Promise<boolean> {
+/** Bundles one target; false (with a message on stderr) when `deno bundle` fails. */
+export async function bundle(t: BundleTarget): Promise<boolean> {
   if (!await exists(t.entry)) {
     console.error(`skip ${t.entry}: not there yet`);
     return true;
   }
   await Deno.remove(t.out, { recursive: true }).catch(() => {});
   const args = ["bundle", "--platform", "deno", "--quiet"];
+  if (t.config) args.push("--config", t.config);
   args.push(...(t.split ? ["--code-splitting", "--outdir", t.out] : ["-o", t.out]), t.entry);
   const { code } = await new Deno.Command(Deno.execPath(), { args }).spawn().status;
   if (code !== 0) {

@@ -29,6 +29,51 @@ export interface CliEnv {
   close(): Promise<void>;
 }
 
+let bundled: Promise<string> | undefined;
+
+/**
+ * Bundles the plugin once per test process into a temp dir (what `deno task bundle` ships,
+ * so the tests also catch bundling breakage) and returns its main.js. The dir is removed at
+ * process exit.
+ */
+export function pluginBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const { bundle } = await import("../../scripts/bundle.ts");
+    const out = await Deno.makeTempDir({ prefix: "nmcp-bundle-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(out, { recursive: true }));
+    const ok = await bundle({
+      entry: `${ROOT}/cli/main.ts`,
+      out,
+      split: true,
+      config: `${ROOT}/deno.json`,
+    });
+    if (!ok) throw new Error("Cannot bundle cli/main.ts for the tests");
+    return `${out}/main.js`;
+  })();
+  return bundled;
+}
+
+/**
+ * The environment that puts bin/ on PATH for `kubectl nmcp`: running a fresh bundle, or
+ * with `source: true` the TypeScript source (no bundling cost for files that call it rarely).
+ */
+export async function pluginEnv(
+  base: Record<string, string>,
+  opts: { source?: boolean } = {},
+): Promise<Record<string, string>> {
+  const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
+  const run: Record<string, string> = opts.source
+    ? { NMCP_FROM_SOURCE: "1" }
+    : { NMCP_BUNDLE: await pluginBundle() };
+  return {
+    ...base,
+    ...run,
+    PATH: `${ROOT}/bin:${denoDir}:/usr/local/bin:/usr/bin:/bin`,
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+    NO_COLOR: "1",
+  };
+}
+
 /** Starts the harness and a private HOME (kubectl's discovery cache) for one test file. */
 export async function startCliEnv(): Promise<CliEnv> {
   const mod = await import(HARNESS.href) as {
@@ -41,15 +86,7 @@ export async function startCliEnv(): Promise<CliEnv> {
     podIpPrefix: `127.${100 + rand(100)}.${1 + rand(250)}`,
   });
   const home = await Deno.makeTempDir({ prefix: "nmcp-cli-" });
-  const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
-  const env = {
-    ...cluster.env(),
-    HOME: home,
-    PATH: `${ROOT}/bin:${denoDir}:/usr/local/bin:/usr/bin:/bin`,
-    NMCP_FROM_SOURCE: "1",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    NO_COLOR: "1",
-  };
+  const env = await pluginEnv({ ...cluster.env(), HOME: home });
   return {
     cluster,
     env,

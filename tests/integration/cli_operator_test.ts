@@ -8,19 +8,15 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { nmcp, ROOT, sh } from "./_cli_env.ts";
-import { everything, startOperatorEnv } from "./operator_env.ts";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { nmcp, pluginEnv, sh } from "./_cli_env.ts";
+import { everything, getServer, startOperatorEnv, until } from "./operator_env.ts";
 
 Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and calls a tool", async () => {
   const e = await startOperatorEnv();
   try {
     await e.startOperator();
-    const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
-    const env = {
-      ...e.env,
-      PATH: `${ROOT}/bin:${denoDir}:/usr/local/bin:/usr/bin:/bin`,
-      NMCP_FROM_SOURCE: "1",
-    };
+    const env = await pluginEnv(e.env, { source: true });
     const applied = await sh(
       env,
       "kubectl",
@@ -37,7 +33,7 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
       stderr: "pipe",
     });
     const client = new Client({ name: "cli-operator-test", version: "1.0.0" });
-    await client.connect(transport);
+    await client.connect(transport, { timeout: 120_000 });
     try {
       const result = await client.callTool({
         name: "echo",
@@ -53,6 +49,92 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
       await client.close();
     }
   } finally {
+    await e.close();
+  }
+});
+
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  pattern: RegExp,
+  ms: number,
+): Promise<RegExpMatchArray> {
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    let id: ReturnType<typeof setTimeout> | undefined;
+    const timer = new Promise<"timeout">((r) =>
+      id = setTimeout(() => r("timeout"), deadline - Date.now())
+    );
+    const next = await Promise.race([reader.read(), timer]);
+    clearTimeout(id);
+    if (next === "timeout" || next.done) break;
+    text += next.value;
+    const m = text.match(pattern);
+    if (m) return m;
+  }
+  throw new Error(`no ${pattern} within ${ms} ms in: ${text}`);
+}
+
+async function echo(url: string, message: string): Promise<unknown> {
+  const client = new Client({ name: "cli-operator-http", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  try {
+    return (await client.callTool({ name: "echo", arguments: { message } })).content;
+  } finally {
+    await client.close();
+  }
+}
+
+Deno.test("kubectl nmcp connect re-requests the server and keeps tunnelling after the pod is replaced", async () => {
+  const e = await startOperatorEnv();
+  let connect: Deno.ChildProcess | undefined;
+  try {
+    await e.startOperator();
+    const env = await pluginEnv(e.env, { source: true });
+    await sh(env, "kubectl", ["nmcp", "apply", "-f", "-"], everything("ev"));
+    connect = new Deno.Command("kubectl", {
+      args: ["nmcp", "connect", "ev", "--refresh", "1", "--timeout", "60"],
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const out = connect.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const [, url] = await readUntil(
+      out,
+      /MCP endpoint: (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/,
+      60_000,
+    );
+    assert.deepEqual(await echo(url, "one"), [{ type: "text", text: "Echo: one" }]);
+
+    const requestedAt = async () =>
+      (await getServer(e, "ev"))?.metadata.annotations?.["nmcp.nwrx.io/requested-at"] ?? "";
+    const first = await requestedAt();
+    await until("a refreshed requested-at", 10_000, async () => {
+      const now = await requestedAt();
+      return now > first ? now : undefined;
+    });
+
+    const oldPod = String((await getServer(e, "ev"))?.status?.podName);
+    await e.k(["delete", "pod", oldPod, "--wait=false"]);
+    await until("a new Ready pod", 60_000, async () => {
+      const s = await getServer(e, "ev");
+      const pods = await e.k(["get", "pods", "-o", "jsonpath={.items[*].metadata.uid}"]);
+      return s?.status?.phase === "Ready" && pods.trim() !== "" ? true : undefined;
+    });
+    const reply = await until(
+      "an echo through the tunnel to the new pod",
+      60_000,
+      () => echo(url, "two").catch(() => undefined),
+    );
+    assert.deepEqual(reply, [{ type: "text", text: "Echo: two" }]);
+    await out.cancel();
+  } finally {
+    if (connect) {
+      connect.kill("SIGINT");
+      assert.equal((await connect.status).code, 0);
+    }
     await e.close();
   }
 });
