@@ -66,72 +66,92 @@ function typeOf(api: Api, group: string, plural: string): ResourceType {
   return api.registry.find(group, "v1", plural)!;
 }
 
+/** Inputs of {@linkcode deploymentStatus}. */
+export interface StatusInput {
+  name: string;
+  generation: unknown;
+  hash: string;
+  want: number;
+  ready: number;
+  /** The current status (conditions keep their times while unchanged). */
+  old: unknown;
+  now: string;
+}
+
+/** The status a Deployment gets from its ready pod count (pure). */
+export function deploymentStatus(i: StatusInput): Obj {
+  const oldConds = isObj(i.old) && Array.isArray(i.old.conditions) ? i.old.conditions as Obj[] : [];
+  const available = i.ready >= i.want;
+  const progress = available ? "has successfully progressed" : "is progressing";
+  const status: Obj = {
+    observedGeneration: i.generation,
+    replicas: i.want,
+    updatedReplicas: i.want,
+    conditions: [
+      condition(
+        oldConds,
+        "Available",
+        available ? "True" : "False",
+        available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        `Deployment ${available ? "has" : "does not have"} minimum availability.`,
+        i.now,
+      ),
+      condition(
+        oldConds,
+        "Progressing",
+        "True",
+        available ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+        `ReplicaSet "${i.name}-${i.hash}" ${progress}.`,
+        i.now,
+      ),
+    ],
+  };
+  if (i.ready > 0) Object.assign(status, { readyReplicas: i.ready, availableReplicas: i.ready });
+  if (i.ready < i.want) status.unavailableReplicas = i.want - i.ready;
+  return status;
+}
+
+/** Deletes pods of old templates and surplus pods, creates missing ones; returns the kept. */
+function syncPods(api: Api, d: Obj, hash: string, want: number, manager: string): Obj[] {
+  const pt = typeOf(api, "", "pods");
+  const m = metaOf(d);
+  const ns = m.namespace;
+  const live = api.store.list("/pods", ns).filter((p) => {
+    const refs = metaOf(p).ownerReferences;
+    const owned = Array.isArray(refs) && refs.some((r) => isObj(r) && r.uid === m.uid);
+    return owned && !metaOf(p).deletionTimestamp;
+  });
+  const hashOf = (p: Obj) =>
+    ((metaOf(p).labels ?? {}) as Record<string, string>)["pod-template-hash"];
+  const current = live.filter((p) => hashOf(p) === hash);
+  for (const p of live) if (hashOf(p) !== hash) api.delete(pt, ns, metaOf(p).name, {});
+  current.sort((a, b) => Number(podReady(a)) - Number(podReady(b)));
+  const surplus = Math.max(0, current.length - want);
+  for (const p of current.slice(0, surplus)) api.delete(pt, ns, metaOf(p).name, {});
+  for (let i = current.length; i < want; i++) {
+    api.create(pt, ns, newPod(d, hash), { fieldManager: manager });
+  }
+  return current.slice(surplus);
+}
+
 /** Reconciles one Deployment: pods, then status. */
 export function deployment(api: Api, ns: string, name: string, manager: string): void {
-  const dt = typeOf(api, "apps", "deployments");
-  const pt = typeOf(api, "", "pods");
   const d = api.store.get("apps/deployments", ns, name);
   if (!d || metaOf(d).deletionTimestamp) return;
   const spec = (d.spec ?? {}) as Obj;
   const want = Number(spec.replicas ?? 1);
   const hash = templateHash(spec.template);
-  const uid = metaOf(d).uid;
-  const owned = api.store.list("/pods", ns).filter((p) => {
-    const refs = metaOf(p).ownerReferences;
-    return Array.isArray(refs) && refs.some((r) => isObj(r) && r.uid === uid);
+  const kept = syncPods(api, d, hash, want, manager);
+  const status = deploymentStatus({
+    name,
+    generation: metaOf(d).generation,
+    hash,
+    want,
+    ready: kept.filter(podReady).length,
+    old: d.status,
+    now: rfc3339(api.now()),
   });
-  const live = owned.filter((p) => !metaOf(p).deletionTimestamp);
-  const labels = (p: Obj) => (metaOf(p).labels ?? {}) as Record<string, string>;
-  const current = live.filter((p) => labels(p)["pod-template-hash"] === hash);
-  for (const p of live) {
-    if (labels(p)["pod-template-hash"] !== hash) api.delete(pt, ns, metaOf(p).name, {});
-  }
-  current.sort((a, b) => Number(podReady(a)) - Number(podReady(b)));
-  for (const p of current.slice(0, Math.max(0, current.length - want))) {
-    api.delete(pt, ns, metaOf(p).name, {});
-  }
-  for (let i = current.length; i < want; i++) {
-    api.create(pt, ns, newPod(d, hash), { fieldManager: manager });
-  }
-  const kept = current.slice(Math.max(0, current.length - want));
-  const ready = kept.filter(podReady).length;
-  const now = rfc3339(api.now());
-  const old = Array.isArray((d.status as Obj | undefined)?.conditions)
-    ? (d.status as Obj).conditions as Obj[]
-    : [];
-  const available = ready >= want;
-  const status: Obj = {
-    observedGeneration: metaOf(d).generation,
-    replicas: want,
-    updatedReplicas: want,
-    readyReplicas: ready,
-    availableReplicas: ready,
-    conditions: [
-      condition(
-        old,
-        "Available",
-        available ? "True" : "False",
-        available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        available
-          ? "Deployment has minimum availability."
-          : "Deployment does not have minimum availability.",
-        now,
-      ),
-      condition(
-        old,
-        "Progressing",
-        "True",
-        available ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-        `ReplicaSet "${name}-${hash}" ${
-          available ? "has successfully progressed" : "is progressing"
-        }.`,
-        now,
-      ),
-    ],
-  };
-  if (ready < want) status.unavailableReplicas = want - ready;
-  if (status.readyReplicas === 0) delete status.readyReplicas;
-  if (status.availableReplicas === 0) delete status.availableReplicas;
   if (deepEqual(d.status, status)) return;
+  const dt = typeOf(api, "apps", "deployments");
   api.update(dt, ns, name, { ...d, status }, { subresource: "status", fieldManager: manager });
 }

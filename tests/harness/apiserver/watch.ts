@@ -67,25 +67,49 @@ export function translate(
   return undefined;
 }
 
+/** The events a new watch starts with (undefined when `rv` is past the window: 410). */
+export function initialEvents(
+  api: Api,
+  skey: string,
+  ns: string | undefined,
+  keep: (o: Obj) => boolean,
+  rv?: string,
+): { type: string; obj: Obj }[] | undefined {
+  if (!rv || rv === "0") {
+    return api.store.list(skey, ns).filter(keep).map((obj) => ({ type: "ADDED", obj }));
+  }
+  const events = api.store.since(Number(rv));
+  if (events === undefined) return undefined;
+  return events.filter((e) => e.skey === skey).flatMap((e) => translate(e, ns, keep) ?? []);
+}
+
+/** Turns events into lines: objects, or one-row Tables with headers only in the first. */
+function lineMaker(api: Api, rt: ResourceType, table: boolean): (type: string, obj: Obj) => Line {
+  let headersSent = false;
+  return (type, obj) => {
+    const o = api.present(rt, obj);
+    if (!table) return { type, object: o };
+    const meta = { resourceVersion: metaOf(o).resourceVersion };
+    const t = buildTable(rt, [o], api.now(), meta, !headersSent);
+    headersSent = true;
+    return { type, object: t };
+  };
+}
+
+/** The periodic line: a BOOKMARK when allowed, else a bare newline. */
+function keepAlive(api: Api, rt: ResourceType, bookmarks: boolean): Line | string {
+  if (!bookmarks) return "\n";
+  const apiVersion = api.present(rt, { metadata: {} }).apiVersion;
+  const metadata = { resourceVersion: String(api.store.rv) };
+  return { type: "BOOKMARK", object: { kind: rt.kind, apiVersion, metadata } };
+}
+
 /** Starts a watch and returns its streaming response. */
 export function watchResponse(api: Api, hub: WatchHub, rt: ResourceType, p: WatchParams): Response {
   const keep = selectorPredicate(p.labelSelector, p.fieldSelector);
   const skey = storageKey(rt);
   const ns = rt.namespaced ? p.namespace : undefined;
-  let headersSent = false;
-  const toLine = (type: string, obj: Obj): Line => {
-    const o = api.present(rt, obj);
-    if (!p.table) return { type, object: o };
-    const t = buildTable(
-      rt,
-      [o],
-      api.now(),
-      { resourceVersion: metaOf(o).resourceVersion },
-      !headersSent,
-    );
-    headersSent = true;
-    return { type, object: t };
-  };
+  const toLine = lineMaker(api, rt, p.table === true);
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(ctrl) {
@@ -96,37 +120,22 @@ export function watchResponse(api: Api, hub: WatchHub, rt: ResourceType, p: Watc
           cleanup();
         }
       };
-      const rv = p.resourceVersion;
-      if (rv && rv !== "0") {
-        const events = api.store.since(Number(rv));
-        if (events === undefined) {
-          send({ type: "ERROR", object: statusBody(expired(rv, api.store.oldestRv())) });
-          ctrl.close();
-          return;
-        }
-        for (const e of events) {
-          if (e.skey !== skey) continue;
-          const t = translate(e, ns, keep);
-          if (t) send(toLine(t.type, t.obj));
-        }
-      } else {
-        for (const o of api.store.list(skey, ns).filter(keep)) send(toLine("ADDED", o));
+      const first = initialEvents(api, skey, ns, keep, p.resourceVersion);
+      if (first === undefined) {
+        const gone = expired(p.resourceVersion!, api.store.oldestRv());
+        send({ type: "ERROR", object: statusBody(gone) });
+        ctrl.close();
+        return;
       }
+      for (const e of first) send(toLine(e.type, e.obj));
       const unsub = api.store.subscribe((e) => {
-        if (e.skey !== skey) return;
-        const t = translate(e, ns, keep);
+        const t = e.skey === skey ? translate(e, ns, keep) : undefined;
         if (t) send(toLine(t.type, t.obj));
       });
-      const tick = setInterval(() => {
-        if (p.allowWatchBookmarks) {
-          const bm = {
-            kind: rt.kind,
-            apiVersion: api.present(rt, { metadata: {} }).apiVersion,
-            metadata: { resourceVersion: String(api.store.rv) },
-          };
-          send({ type: "BOOKMARK", object: bm as Obj });
-        } else send("\n");
-      }, p.keepAliveMs ?? 10_000);
+      const tick = setInterval(
+        () => send(keepAlive(api, rt, p.allowWatchBookmarks === true)),
+        p.keepAliveMs ?? 10_000,
+      );
       const timer = p.timeoutSeconds && p.timeoutSeconds > 0
         ? setTimeout(() => cleanup(), p.timeoutSeconds * 1000)
         : undefined;
