@@ -199,7 +199,7 @@ const HTTP_POD = {
   },
 };
 
-Deno.test("kubectl: readiness gates Ready; exec with stdin and exit code; port-forward; crash loop", async () => {
+Deno.test("kubectl: readiness gates Ready; exec and run -i (attach); port-forward; crash loop", async () => {
   await withCluster(async (_cluster, k) => {
     await ok(k, ["apply", "-f", "-"], stringify(HTTP_POD));
     await ok(k, ["run", "crash", "--image=busybox", "--", "sh", "-c", "echo boom $(date); exit 2"]);
@@ -225,6 +225,23 @@ Deno.test("kubectl: readiness gates Ready; exec with stdin and exit code; port-f
     assert.equal(exec.code, 3);
     assert.equal(exec.stdout, "in\npod=web\n");
     assert.match(exec.stderr, /command terminated with exit code 3/);
+
+    const attach = await k.run(
+      [
+        "run",
+        "cat",
+        "-i",
+        "--restart=Never",
+        "--image=busybox",
+        "--",
+        "sh",
+        "-c",
+        "while read l; do echo got $l; done",
+      ],
+      "a\nb\n",
+    );
+    assert.equal(attach.code, 0, attach.stderr);
+    assert.match(attach.stdout, /got a\ngot b\n/);
 
     const pf = new Deno.Command("kubectl", {
       args: ["port-forward", "pod/web", ":8080"],

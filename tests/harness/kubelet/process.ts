@@ -140,6 +140,11 @@ export class ContainerProcess {
     await this.#stdin?.write(bytes).catch(() => {});
   }
 
+  /** Closes the container's stdin (the end of a `stdinOnce` attach). */
+  async closeStdin(): Promise<void> {
+    await this.#stdin?.close().catch(() => {});
+  }
+
   /** Whether the container has a stdin pipe. */
   get hasStdin(): boolean {
     return this.#stdin !== undefined;

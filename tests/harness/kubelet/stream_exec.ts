@@ -137,6 +137,8 @@ export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefine
     if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
     const { channel, data } = decodeChannel(new Uint8Array(ev.data));
     if (channel === Channel.stdin && data.length > 0) proc?.writeStdin(data);
+    const once = picked.runner?.spec.stdinOnce ?? false;
+    if (channel === Channel.close && data[0] === Channel.stdin && once) proc?.closeStdin();
   });
   (async () => {
     await opened(socket);

@@ -66,6 +66,7 @@ export interface Container {
   startupProbe?: Probe;
   restartPolicy?: "Always";
   stdin?: boolean;
+  stdinOnce?: boolean;
   tty?: boolean;
 }
 
