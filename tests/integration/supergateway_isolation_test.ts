@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 // @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/sse"
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -19,6 +21,8 @@ import {
 
 const SESSIONS = 100;
 const CALLS_PER_SESSION = 3;
+/** A reply routed to another session never comes; this bounds the wait for it. */
+const CALL_TIMEOUT_MS = 10_000;
 const EVERYTHING = [
   Deno.execPath(),
   "run",
@@ -51,10 +55,26 @@ function payloadsOf(session: number, run: string): string[] {
   return Array.from({ length: CALLS_PER_SESSION }, (_, c) => `${run}-s${session}-c${c}`);
 }
 
-async function oneSession(url: string, i: number, run: string, all: Set<string>, t: Tally) {
+/** Client transport of a run: Streamable HTTP on `/mcp` or legacy HTTP+SSE on `/sse`. */
+type Kind = "streamable" | "sse";
+
+function transportFor(kind: Kind, base: string) {
+  return kind === "sse"
+    ? new SSEClientTransport(new URL(`${base}/sse`))
+    : new StreamableHTTPClientTransport(new URL(`${base}/mcp`));
+}
+
+async function oneSession(
+  kind: Kind,
+  base: string,
+  i: number,
+  run: string,
+  all: Set<string>,
+  t: Tally,
+) {
   const client = new Client({ name: `isolation-${i}`, version: "1.0.0" });
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)), { timeout: 30_000 });
+    await client.connect(transportFor(kind, base), { timeout: 30_000 });
   } catch (e) {
     t.connectFailures++;
     t.missing += CALLS_PER_SESSION;
@@ -69,9 +89,7 @@ async function oneSession(url: string, i: number, run: string, all: Set<string>,
           const r = await client.callTool(
             { name: "echo", arguments: { message: sent } },
             undefined,
-            {
-              timeout: 30_000,
-            },
+            { timeout: CALL_TIMEOUT_MS },
           );
           const block = (r.content as { type: string; text?: string }[])[0];
           got = block?.type === "text" ? block.text : undefined;
@@ -96,18 +114,18 @@ function supergatewaySessions(): number {
   return Number.isFinite(fit) ? Math.max(10, Math.min(SESSIONS, fit)) : SESSIONS;
 }
 
-async function measure(gw: Running, sessions = SESSIONS): Promise<Tally> {
+async function measure(gw: Running, kind: Kind, sessions = SESSIONS): Promise<Tally> {
   const run = crypto.randomUUID().slice(0, 8);
   const all = new Set(Array.from({ length: sessions }, (_, i) => payloadsOf(i, run)).flat());
   const t: Tally = { ok: 0, misrouted: 0, missing: 0, connectFailures: 0 };
   const started = performance.now();
   const sampler = samplePeak(gw.pid);
   await Promise.all(
-    Array.from({ length: sessions }, (_, i) => oneSession(`${gw.base}/mcp`, i, run, all, t)),
+    Array.from({ length: sessions }, (_, i) => oneSession(kind, gw.base, i, run, all, t)),
   );
   const peak = sampler.stop();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`  ${sessions} sessions x ${CALLS_PER_SESSION} calls in ${seconds} s:`, t);
+  console.log(`  ${kind}: ${sessions} sessions x ${CALLS_PER_SESSION} calls in ${seconds} s:`, t);
   console.log(
     `  peak process tree: ${peak.processes} processes, ${peak.rssMiB} MiB RSS (gateway + upstreams)`,
   );
@@ -127,29 +145,25 @@ Deno.test("classify() tells own echo, another session's payload and nothing apar
   assert.equal(classify("a", "Echo: zzz", all), "missing");
 });
 
-Deno.test({
-  name: "isolation: 100 concurrent sessions through our gateway get only their own echoes",
-  ignore: !gatewayPresent(),
-  async fn() {
-    const gw = await startGateway(EVERYTHING);
-    try {
-      const t = await measure(gw);
-      assert.equal(t.misrouted, 0, `misrouted replies: ${t.misrouted}`);
-      assert.equal(t.missing, 0, `missing replies: ${t.missing} (${t.firstError})`);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- gateway stderr ---\n${gw.stderrTail()}`);
-    } finally {
-      await gw.stop();
-    }
-  },
-});
-
-Deno.test("isolation: supergateway 4.0.0 stateful under 100 sessions (fewer if memory is short; recorded only)", async () => {
-  const sg = await startSupergateway(EVERYTHING, "stateful");
+async function ours(kind: Kind): Promise<void> {
+  const gw = await startGateway(EVERYTHING);
   try {
-    const t = await measure(sg, supergatewaySessions());
+    const t = await measure(gw, kind);
+    assert.equal(t.misrouted, 0, `misrouted replies: ${t.misrouted}`);
+    assert.equal(t.missing, 0, `missing replies: ${t.missing} (${t.firstError})`);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- gateway stderr ---\n${gw.stderrTail()}`);
+  } finally {
+    await gw.stop();
+  }
+}
+
+async function theirs(mode: "stateful" | "sse", sessions: number): Promise<void> {
+  const sg = await startSupergateway(EVERYTHING, mode);
+  try {
+    const t = await measure(sg, mode === "sse" ? "sse" : "streamable", sessions);
     console.log(
-      `  supergateway 4.0.0: ${t.ok} ok, ${t.misrouted} misrouted, ${t.missing} missing` +
+      `  supergateway 4.0.0 ${mode}: ${t.ok} ok, ${t.misrouted} misrouted, ${t.missing} missing` +
         (t.firstError ? ` (first error: ${t.firstError})` : ""),
     );
     assert.ok(
@@ -159,4 +173,28 @@ Deno.test("isolation: supergateway 4.0.0 stateful under 100 sessions (fewer if m
   } finally {
     await sg.stop();
   }
+}
+
+Deno.test({
+  name:
+    "isolation: 100 concurrent Streamable HTTP sessions through our gateway get only their own echoes",
+  ignore: !gatewayPresent(),
+  fn: () => ours("streamable"),
 });
+
+Deno.test({
+  name:
+    "isolation: 100 concurrent legacy SSE sessions through our gateway get only their own echoes",
+  ignore: !gatewayPresent(),
+  fn: () => ours("sse"),
+});
+
+Deno.test(
+  "isolation: supergateway 4.0.0 stateful, 100 sessions (fewer if memory is short; recorded only)",
+  () => theirs("stateful", supergatewaySessions()),
+);
+
+Deno.test(
+  "isolation: supergateway 4.0.0 SSE, 100 sessions on its one shared upstream (recorded only)",
+  () => theirs("sse", SESSIONS),
+);
