@@ -21,12 +21,19 @@ async function compile(entry: string, name: string): Promise<boolean> {
   }
   const out = `dist/bin/${name}`;
   const args = ["compile", "-A", "--quiet", "--output", out, entry];
-  const res = await new Deno.Command(Deno.execPath(), { args, stderr: "piped" }).output();
+  const res = await new Deno.Command(Deno.execPath(), {
+    args,
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
   if (res.code === 0) {
     console.error(`compiled ${entry} -> ${out}`);
     return true;
   }
-  const detail = new TextDecoder().decode(res.stderr).trim().split("\n").slice(-3).join(" | ");
+  // The cause chain ("0: Setting up base binary.", "1: error sending request for url …").
+  const lines = new TextDecoder().decode(res.stderr).split("\n");
+  const causes = lines.filter((l) => /^\s+\d+: /.test(l)).map((l) => l.trim()).slice(0, 2);
+  const detail = causes.length > 0 ? causes.join(" ") : lines.find((l) => l.trim()) ?? "";
   console.error(
     `Cannot compile "${entry}": deno compile exited with ${res.code} (it downloads the denort ` +
       `runtime from dl.deno.land; without internet use "deno task bundle" instead): ${detail}`,

@@ -2,6 +2,7 @@
 
 import type { Context } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
+import { describeError } from "../kube/errors.ts";
 import { installObjects } from "../manifests.ts";
 
 /** Options of `install`/`uninstall`. */
@@ -35,13 +36,18 @@ export async function run(
     const doomed = objs.reverse().filter((o) =>
       !(opts.keepCrds && o.kind === "CustomResourceDefinition")
     );
+    let failed = 0;
     for (const o of doomed) {
-      const gone = await session.kube.removeObject(o);
-      ctx.io.out(`${refOf(o)} ${gone ? "deleted" : "already absent"}\n`);
+      try {
+        const gone = await session.kube.removeObject(o);
+        ctx.io.out(`${refOf(o)} ${gone ? "deleted" : "already absent"}\n`);
+      } catch (err) {
+        failed++;
+        ctx.io.err(`error: Cannot delete ${refOf(o)}: ${describeError(err)}\n`);
+      }
     }
-    return 0;
+    return failed > 0 ? 1 : 0;
   }
-  const { describeError } = await import("../kube/errors.ts");
   let failed = 0;
   for (const o of objs) {
     try {

@@ -111,9 +111,9 @@ export function createKube(kc: KubeConfig): Kube {
       });
     },
     async removeObject(obj: KubeObject) {
-      const res = await resolveResource(kc, obj.apiVersion, obj.kind);
-      const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
       try {
+        const res = await resolveResource(kc, obj.apiVersion, obj.kind);
+        const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
         await request(kc, "DELETE", path, { body: { propagationPolicy: "Background" } });
         return true;
       } catch (err) {
