@@ -10,6 +10,7 @@ export {
   type Running,
   shellQuote,
   startGateway,
+  startListening,
   startSupergateway,
   SUPERGATEWAY,
   type SupergatewayMode,
