@@ -28,7 +28,7 @@ export class FakeUpstream implements Upstream {
     if (msg.method === "initialize") {
       return reply({
         protocolVersion: "2025-06-18",
-        capabilities: { tools: {} },
+        capabilities: { tools: { listChanged: true }, resources: { subscribe: true } },
         serverInfo: { name: "fake", version: "1.0.0" },
       });
     }

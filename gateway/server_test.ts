@@ -94,7 +94,7 @@ Deno.test("handler: protocol errors get spec statuses and JSON-RPC codes", async
     [post("{oops", s), 400, -32700],
     [post({ jsonrpc: "2.0", id: 1 }, s), 400, -32600],
     [post([list, list], s), 400, -32600], // batches are not allowed in 2025-06-18
-    [post(list, { ...s, "mcp-protocol-version": "1999-01-01" }), 400, -32600],
+    [post(list, { ...s, "mcp-protocol-version": "1999-01-01" }), 400, -32022],
     [post({ ...list, params: { pad: "x".repeat(300) } }, s), 413, -32600],
   ];
   for (const [req, status, code] of cases) {
@@ -197,16 +197,15 @@ Deno.test("handler: stateless 2026-07-28 discover and call without a session", a
   );
   assert.equal(res.headers.get("mcp-session-id"), null);
   const r = await res.json();
-  assert.deepEqual(r.result, {
-    content: [{ type: "text", text: '{"x":2}' }],
-    resultType: "complete",
-  });
+  assert.deepEqual(r.result.content, [{ type: "text", text: '{"x":2}' }]);
+  assert.equal(r.result.resultType, "complete");
+  assert.equal(r.result._meta["io.modelcontextprotocol/serverInfo"].name, "fake");
   assert.equal(fake.received.at(-1)?.params?._meta, undefined);
   const mismatch = await gw.handler(
     post(call, { ...h, "mcp-method": "tools/call", "mcp-name": "other" }),
   );
   assert.equal(mismatch.status, 400);
-  assert.equal((await mismatch.json()).error.code, -32001);
+  assert.equal((await mismatch.json()).error.code, -32020);
   const get = await gw.handler(
     new Request(BASE, { headers: { host: "localhost", ...h, accept: "text/event-stream" } }),
   );
@@ -354,5 +353,57 @@ Deno.test("handler: a server request for a session without any stream is refused
   assert.equal(refusal?.error?.code, -32603);
   fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: { ok: true } });
   assert.deepEqual((await (await pending).json()).result, { ok: true });
+  await gw.close();
+});
+
+Deno.test("handler: 2026-07-28 subscriptions/listen acknowledges and streams opted-in notifications", async () => {
+  const { gw, fake } = await start();
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+  };
+  const notifications = {
+    toolsListChanged: true,
+    promptsListChanged: true,
+    resourceSubscriptions: ["u"],
+  };
+  const res = await gw.handler(post(
+    {
+      jsonrpc: "2.0",
+      id: "L",
+      method: "subscriptions/listen",
+      params: { notifications, _meta: meta },
+    },
+    { "mcp-protocol-version": "2026-07-28", "mcp-method": "subscriptions/listen" },
+  ));
+  assert.equal(res.headers.get("content-type"), "text/event-stream");
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const ack = JSON.parse(/data: (.*)/.exec((await reader.read()).value ?? "")![1]);
+  assert.equal(ack.method, "notifications/subscriptions/acknowledged");
+  assert.deepEqual(ack.params.notifications, {
+    toolsListChanged: true,
+    resourceSubscriptions: ["u"],
+  });
+  assert.equal(ack.params._meta["io.modelcontextprotocol/subscriptionId"], "L");
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(fake.received.find((m) => m.method === "resources/subscribe")?.params?.uri, "u");
+  for (const method of ["notifications/prompts/list_changed", "notifications/tools/list_changed"]) {
+    fake.events?.message({ jsonrpc: "2.0", method });
+  }
+  fake.events?.message({
+    jsonrpc: "2.0",
+    method: "notifications/resources/updated",
+    params: { uri: "u" },
+  });
+  let text = "";
+  while (!text.includes("resources/updated")) text += (await reader.read()).value ?? "";
+  assert.doesNotMatch(text, /prompts\/list_changed/);
+  assert.match(
+    text,
+    /"method":"notifications\/tools\/list_changed","params":\{"_meta":\{"io.modelcontextprotocol\/subscriptionId":"L"\}\}/,
+  );
+  await reader.cancel();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(fake.received.find((m) => m.method === "resources/unsubscribe")?.params?.uri, "u");
   await gw.close();
 });

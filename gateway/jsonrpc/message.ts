@@ -27,7 +27,12 @@ export const ErrorCode = {
   InvalidParams: -32602,
   InternalError: -32603,
   ConnectionClosed: -32000,
-  HeaderMismatch: -32001,
+  /** 2026-07-28: HTTP headers do not match the body, or are missing. */
+  HeaderMismatch: -32020,
+  /** 2026-07-28: a needed client capability was not declared. */
+  MissingClientCapability: -32021,
+  /** 2026-07-28: the requested protocol version is not supported. */
+  UnsupportedProtocolVersion: -32022,
 } as const;
 
 /** Classifies a parsed JSON value as a JSON-RPC message kind without deep validation. */

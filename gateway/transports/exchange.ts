@@ -25,6 +25,7 @@ export function replyMode(accept: string | null): ReplyMode | null {
 export const SSE_HEADERS = {
   "content-type": "text/event-stream",
   "cache-control": "no-cache",
+  "x-accel-buffering": "no",
 };
 
 /** The pending answer to one POST carrying one request or a batch. */
@@ -38,11 +39,18 @@ export class Exchange {
   #mode: ReplyMode;
   #batch: boolean;
   #headers: Record<string, string>;
+  #status: (body: Message) => number;
   #newStream: () => SseStream;
 
   constructor(
     ids: Id[],
-    opts: { mode: ReplyMode; batch: boolean; headers: Record<string, string> },
+    opts: {
+      mode: ReplyMode;
+      batch: boolean;
+      headers: Record<string, string>;
+      /** HTTP status of a JSON answer (default 200). */
+      status?: (body: Message) => number;
+    },
     newStream: () => SseStream,
   ) {
     this.#ids = ids;
@@ -50,6 +58,7 @@ export class Exchange {
     this.#mode = opts.mode;
     this.#batch = opts.batch;
     this.#headers = opts.headers;
+    this.#status = opts.status ?? (() => 200);
     this.#newStream = newStream;
     this.response = new Promise((r) => this.#resolve = r);
     if (this.#mode === "sse") this.#openStream();
@@ -79,8 +88,9 @@ export class Exchange {
   }
 
   #finishJson(): void {
+    const status = this.#batch ? 200 : this.#status(this.#responses[0]);
     const body = this.#batch ? this.#responses : this.#responses[0];
-    this.#resolve(jsonResponse(body, 200, this.#headers));
+    this.#resolve(jsonResponse(body, status, this.#headers));
   }
 
   #openStream(): SseStream {

@@ -1,8 +1,11 @@
 /**
- * The stateless 2026-07-28 revision on `/mcp`: no initialize and no session; every request
- * carries its protocol version and client capabilities in `_meta`, `Mcp-Method`/`Mcp-Name`
- * headers must match the body, `server/discover` is answered from the cached upstream
- * initialize result, and other requests are translated for the session-based upstream.
+ * The stateless 2026-07-28 revision on `/mcp` (rules from the specification's
+ * `schema/2026-07-28/schema.ts` and `basic/transports/streamable-http.mdx`): no initialize and
+ * no session; every request carries its protocol version and client capabilities in `_meta`;
+ * `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name` headers must match the body (400,
+ * -32020); `server/discover` is answered from the cached upstream initialize result; other
+ * requests are translated for the session-based upstream and back (`resultType`, cache hints,
+ * server info).
  */
 import {
   ErrorCode,
@@ -23,16 +26,31 @@ import {
 import type { Hub, SessionSink } from "../session/hub.ts";
 import { jsonResponse, rpcError, type TransportContext } from "./context.ts";
 import { Exchange, type ReplyMode } from "./exchange.ts";
+import { handleListen } from "./listen.ts";
 import { SseStream } from "./sse_stream.ts";
 
 const NAME_PARAM: Record<string, string> = {
   "tools/call": "name",
   "prompts/get": "name",
   "resources/read": "uri",
-  "resources/subscribe": "uri",
-  "resources/unsubscribe": "uri",
 };
-const REMOVED = new Set(["initialize", "ping", "logging/setLevel"]);
+/** Methods of earlier revisions that 2026-07-28 no longer has. */
+const REMOVED = new Set([
+  "initialize",
+  "ping",
+  "logging/setLevel",
+  "resources/subscribe",
+  "resources/unsubscribe",
+]);
+/** Results that carry cache hints (`CacheableResult`) in 2026-07-28. */
+const CACHEABLE = new Set([
+  "server/discover",
+  "tools/list",
+  "prompts/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+]);
 
 /** Result of {@linkcode checkStatelessHeaders}. */
 export type HeaderCheck = { ok: true } | {
@@ -42,29 +60,41 @@ export type HeaderCheck = { ok: true } | {
   message: string;
 };
 
-/** Checks `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` and `_meta` against the body (pure). */
+/** Decodes the `=?base64?…?=` sentinel form of a header value. */
+export function decodeHeaderValue(value: string | null): string | null {
+  if (value === null || !value.startsWith("=?base64?") || !value.endsWith("?=")) return value;
+  try {
+    const bin = atob(value.slice(9, -2));
+    return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+/** Checks the mirrored headers and the `_meta` keys of a 2026-07-28 message (pure). */
 export function checkStatelessHeaders(headers: Headers, msg: Message): HeaderCheck {
   const mismatch = (message: string): HeaderCheck => ({
     ok: false,
     status: 400,
     code: ErrorCode.HeaderMismatch,
-    message,
+    message: `Header mismatch: ${message}`,
   });
-  const meta = metaOf(msg);
   const version = headers.get("mcp-protocol-version");
-  const bodyVersion = meta?.[META_VERSION];
-  if (msg.id !== undefined && bodyVersion !== STATELESS_VERSION) {
-    const message = `Missing _meta["${META_VERSION}"] = "${STATELESS_VERSION}"`;
-    return { ok: false, status: 400, code: ErrorCode.InvalidParams, message };
-  }
-  if (version !== null && bodyVersion !== undefined && version !== bodyVersion) {
-    return mismatch("MCP-Protocol-Version header does not match _meta protocol version");
+  if (version === null) return mismatch("MCP-Protocol-Version header is required");
+  const meta = metaOf(msg);
+  if (msg.id !== undefined && meta?.[META_VERSION] !== version) {
+    return mismatch(`MCP-Protocol-Version "${version}" does not match _meta["${META_VERSION}"]`);
   }
   const method = headers.get("mcp-method");
-  if (method !== msg.method) return mismatch(`Mcp-Method header must be "${msg.method}"`);
+  if (method !== msg.method) {
+    return mismatch(
+      `Mcp-Method header value '${method}' does not match body value '${msg.method}'`,
+    );
+  }
   const param = NAME_PARAM[msg.method as string];
-  if (param !== undefined && headers.get("mcp-name") !== String(msg.params?.[param] ?? "")) {
-    return mismatch(`Mcp-Name header must equal params.${param}`);
+  const name = decodeHeaderValue(headers.get("mcp-name"));
+  if (param !== undefined && name !== String(msg.params?.[param] ?? "")) {
+    return mismatch(`Mcp-Name header value '${name}' does not match body params.${param}`);
   }
   if (msg.id !== undefined && typeof meta?.[META_CAPABILITIES] !== "object") {
     const message = `Missing _meta["${META_CAPABILITIES}"]`;
@@ -73,12 +103,21 @@ export function checkStatelessHeaders(headers: Headers, msg: Message): HeaderChe
   return { ok: true };
 }
 
+/** The 400 answer for a protocol version the gateway does not speak (pure). */
+export function unsupportedVersion(requested: string, id?: Id | null): Response {
+  const data = { supported: ALL_VERSIONS, requested };
+  const text = `Unsupported protocol version "${requested}"`;
+  return jsonResponse(errorResponse(id, ErrorCode.UnsupportedProtocolVersion, text, data), 400);
+}
+
 /** Builds the `server/discover` result from a cached initialize result (pure). */
 export function discoverResult(init: Json): Json {
   const out: Json = {
     resultType: "complete",
     supportedVersions: ALL_VERSIONS,
     capabilities: init.capabilities ?? {},
+    ttlMs: 0,
+    cacheScope: "private",
     _meta: { [META_SERVER_INFO]: init.serverInfo },
   };
   if (init.instructions !== undefined) out.instructions = init.instructions;
@@ -96,24 +135,36 @@ export function toUpstreamRequest(msg: Message): Message {
   return { ...msg, params };
 }
 
-/** Marks an upstream response as a complete stateless result (pure). */
-export function toStatelessResponse(msg: Message): Message {
+/** Turns an older upstream's response into a 2026-07-28 one (pure). */
+export function toStatelessResponse(msg: Message, method: string, serverInfo: unknown): Message {
   const r = msg.result;
-  if (typeof r !== "object" || r === null || "resultType" in r) return msg;
-  return { ...msg, result: { ...r, resultType: "complete" } };
+  if (typeof r !== "object" || r === null) return msg;
+  const result: Json = { resultType: "complete", ...r };
+  if (CACHEABLE.has(method)) {
+    result.ttlMs ??= 0;
+    result.cacheScope ??= "private";
+  }
+  if (serverInfo !== undefined) {
+    result._meta = { ...(result._meta as Json | undefined), [META_SERVER_INFO]: serverInfo };
+  }
+  return { ...msg, result };
 }
 
 let nextCall = 0;
 
+/** One in-flight stateless request, attached to the hub as a short-lived session. */
 class StatelessCall implements SessionSink {
   readonly sid = `stateless:${nextCall++}`;
   #hub: Hub;
   #ex: Exchange;
+  #method: string;
 
-  constructor(hub: Hub, id: Id, mode: ReplyMode) {
+  constructor(hub: Hub, msg: Message, mode: ReplyMode) {
     this.#hub = hub;
-    const opts = { mode, batch: false, headers: {} };
-    this.#ex = new Exchange([id], opts, () => new SseStream(this.sid));
+    this.#method = msg.method as string;
+    const status = (m: Message) => m.error?.code === ErrorCode.MethodNotFound ? 404 : 200;
+    const opts = { mode, batch: false, headers: {}, status };
+    this.#ex = new Exchange([msg.id as Id], opts, () => new SseStream(this.sid));
   }
 
   get response(): Promise<Response> {
@@ -121,13 +172,17 @@ class StatelessCall implements SessionSink {
   }
 
   deliver(msg: Message, related?: Id): boolean {
+    // Server requests are refused upstream by the hub: 2026-07-28 has no channel for them.
     if (msg.method !== undefined && msg.id !== undefined) return false;
     if (msg.method === undefined) {
-      this.#ex.take(toStatelessResponse(msg), true);
+      const info = this.#hub.initResult?.serverInfo;
+      this.#ex.take(toStatelessResponse(msg, this.#method, info), true);
       if (this.#ex.done) queueMicrotask(() => this.#hub.detach(this.sid));
       return true;
     }
-    return related !== undefined && this.#ex.take(msg, false);
+    // Only request-related notifications (progress); logs need a _meta logLevel opt-in.
+    return related !== undefined && msg.method === "notifications/progress" &&
+      this.#ex.take(msg, false);
   }
 
   close(reason: string): void {
@@ -151,7 +206,7 @@ export async function handleStateless(
   if (msg.method === undefined || msg.id === undefined) return new Response(null, { status: 202 });
   if (REMOVED.has(msg.method)) {
     const text = `Method "${msg.method}" does not exist in ${STATELESS_VERSION}`;
-    return jsonResponse(errorResponse(msg.id, ErrorCode.MethodNotFound, text));
+    return jsonResponse(errorResponse(msg.id, ErrorCode.MethodNotFound, text), 404);
   }
   const hub = await ctx.acquireHub();
   if (!hub?.initResult) {
@@ -159,12 +214,14 @@ export async function handleStateless(
     return rpcError(503, ErrorCode.ConnectionClosed, "Cannot answer: upstream not ready", msg.id);
   }
   if (msg.method === "server/discover") {
-    const res = jsonResponse(resultResponse(msg.id, discoverResult(hub.initResult)));
     ctx.releaseHub(hub);
-    return res;
+    return jsonResponse(resultResponse(msg.id, discoverResult(hub.initResult)));
   }
-  const call = new StatelessCall(hub, msg.id as Id, mode);
+  if (msg.method === "subscriptions/listen") return handleListen(req, msg, hub, ctx);
+  const call = new StatelessCall(hub, msg, mode);
   hub.attach(call.sid, call);
+  // Closing the response (or aborting the request) cancels the call upstream.
+  req.signal.addEventListener("abort", () => hub.detach(call.sid), { once: true });
   hub.fromClient(call.sid, toUpstreamRequest(msg));
   const res = await call.response;
   ctx.releaseHub(hub);

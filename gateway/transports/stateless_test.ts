@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Message } from "../jsonrpc/message.ts";
 import {
   checkStatelessHeaders,
+  decodeHeaderValue,
   discoverResult,
   toStatelessResponse,
   toUpstreamRequest,
@@ -18,35 +19,48 @@ const call: Message = {
   params: { name: "echo", arguments: {}, _meta: { ...META, progressToken: 3 } },
 };
 
-Deno.test("checkStatelessHeaders() requires Mcp-Method and Mcp-Name to match the body", () => {
-  const ok = new Headers({
-    "mcp-method": "tools/call",
-    "mcp-name": "echo",
-    "mcp-protocol-version": "2026-07-28",
-  });
+Deno.test("checkStatelessHeaders() requires the mirrored headers to match the body", () => {
+  const h = (extra: Record<string, string>) =>
+    new Headers({ "mcp-protocol-version": "2026-07-28", ...extra });
+  const ok = h({ "mcp-method": "tools/call", "mcp-name": "echo" });
   assert.deepEqual(checkStatelessHeaders(ok, call), { ok: true });
-  const wrongName = checkStatelessHeaders(
-    new Headers({ "mcp-method": "tools/call", "mcp-name": "x" }),
-    call,
-  );
-  assert.ok(!wrongName.ok && wrongName.code === -32001 && wrongName.status === 400);
-  const noMethod = checkStatelessHeaders(new Headers({ "mcp-name": "echo" }), call);
-  assert.ok(!noMethod.ok && noMethod.code === -32001);
-  const wrongVersion = checkStatelessHeaders(
-    new Headers({
-      "mcp-method": "tools/call",
-      "mcp-name": "echo",
-      "mcp-protocol-version": "2025-06-18",
-    }),
-    call,
-  );
-  assert.ok(!wrongVersion.ok && wrongVersion.code === -32001);
-  const noMeta = checkStatelessHeaders(new Headers({ "mcp-method": "tools/list" }), {
+  const cases: [Headers, number][] = [
+    [h({ "mcp-method": "tools/call", "mcp-name": "x" }), -32020], // name differs
+    [h({ "mcp-method": "tools/call" }), -32020], // name missing
+    [h({ "mcp-name": "echo" }), -32020], // method missing
+    [new Headers({ "mcp-method": "tools/call", "mcp-name": "echo" }), -32020], // version missing
+    [
+      new Headers({
+        "mcp-protocol-version": "2025-06-18",
+        "mcp-method": "tools/call",
+        "mcp-name": "echo",
+      }),
+      -32020,
+    ],
+  ];
+  for (const [headers, code] of cases) {
+    const r = checkStatelessHeaders(headers, call);
+    assert.ok(!r.ok && r.code === code && r.status === 400, JSON.stringify([...headers]));
+  }
+  const noCaps = checkStatelessHeaders(h({ "mcp-method": "tools/list" }), {
     jsonrpc: "2.0",
     id: 2,
     method: "tools/list",
+    params: { _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28" } },
   });
-  assert.ok(!noMeta.ok && noMeta.code === -32602);
+  assert.ok(!noCaps.ok && noCaps.code === -32602);
+});
+
+Deno.test("checkStatelessHeaders() decodes a Base64 sentinel Mcp-Name", () => {
+  const named = { ...call, params: { ...call.params, name: "Hello, 世界" } };
+  const encoded = "=?base64?SGVsbG8sIOS4lueVjA==?=";
+  assert.equal(decodeHeaderValue(encoded), "Hello, 世界");
+  const headers = new Headers({
+    "mcp-protocol-version": "2026-07-28",
+    "mcp-method": "tools/call",
+    "mcp-name": encoded,
+  });
+  assert.deepEqual(checkStatelessHeaders(headers, named), { ok: true });
 });
 
 Deno.test("toUpstreamRequest() strips the stateless _meta keys and keeps the rest", () => {
@@ -72,6 +86,10 @@ Deno.test("discoverResult() and toStatelessResponse() shape 2026-07-28 results",
     name: "s",
     version: "1",
   });
-  const r = toStatelessResponse({ jsonrpc: "2.0", id: 1, result: { content: [] } });
+  const r = toStatelessResponse(
+    { jsonrpc: "2.0", id: 1, result: { content: [] } },
+    "tools/call",
+    undefined,
+  );
   assert.deepEqual(r.result, { content: [], resultType: "complete" });
 });

@@ -8,10 +8,10 @@ import {
   resultResponse,
 } from "../jsonrpc/message.ts";
 import {
+  ALL_VERSIONS,
   allowsBatch,
   META_VERSION,
   negotiateVersion,
-  SESSION_VERSIONS,
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Hub } from "../session/hub.ts";
@@ -27,7 +27,7 @@ import {
 } from "./context.ts";
 import { Exchange, type ReplyMode, replyMode, SSE_HEADERS } from "./exchange.ts";
 import { parseEventId, SseStream } from "./sse_stream.ts";
-import { handleStateless } from "./stateless.ts";
+import { handleStateless, unsupportedVersion } from "./stateless.ts";
 
 const SESSION = "mcp-session-id";
 const VERSION = "mcp-protocol-version";
@@ -165,10 +165,9 @@ export function handleMcp(
   return new Response(null, { status: 405, headers: { allow: "GET, POST, DELETE" } });
 }
 
-function checkVersion(req: Request): Response | null {
+function checkVersion(req: Request, id?: Id | null): Response | null {
   const v = req.headers.get(VERSION);
-  if (v === null || SESSION_VERSIONS.includes(v)) return null;
-  return rpcError(400, ErrorCode.InvalidRequest, `Unsupported protocol version "${v}"`);
+  return v === null || ALL_VERSIONS.includes(v) ? null : unsupportedVersion(v, id);
 }
 
 function findSession(req: Request, ctx: TransportContext): StreamableSession | Response {
@@ -209,6 +208,8 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
   const { messages, batch } = parsed;
+  const bad = checkVersion(req, messages[0].id);
+  if (bad) return bad;
   if (isStateless(req, messages)) return handleStateless(req, messages, batch, ctx, mode);
   const init = messages.find(isInitialize);
   if (init) {
@@ -217,8 +218,6 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
     }
     return await initialize(init, ctx, mode);
   }
-  const bad = checkVersion(req);
-  if (bad) return bad;
   const session = findSession(req, ctx);
   if (session instanceof Response) return session;
   if (batch && !allowsBatch(session.version)) {

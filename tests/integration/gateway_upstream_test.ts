@@ -148,11 +148,12 @@ Deno.test("gateway: stateless 2026-07-28 requests with raw fetch", async () => {
       { "mcp-method": "tools/list" },
     );
     assert.equal(bad.status, 400);
-    assert.equal(bad.body.error.code, -32001);
+    assert.equal(bad.body.error.code, -32020);
     const init = await send(
       { id: 4, method: "initialize", params: { _meta: meta } },
       { "mcp-method": "initialize" },
     );
+    assert.equal(init.status, 404);
     assert.equal(init.body.error.code, -32601);
   } finally {
     await gw.stop();
