@@ -51,7 +51,34 @@ Deno.test({
       const json = JSON.parse((await nmcp(env, "get", "mcpp", "small", "-o", "json")).stdout);
       assert.equal(json.spec.maxActive, 1);
 
+      const watch = new Deno.Command("kubectl", {
+        args: ["nmcp", "ls", "-w"],
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const watched = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      const echoRows = () => seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
       const started = await nmcp(env, "start", "echo");
+      const deadline = Date.now() + 20_000;
+      let pending = watched.read();
+      while (echoRows() < 2 && Date.now() < deadline) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
+        const chunk = await Promise.race([pending, tick]);
+        clearTimeout(timer);
+        if (chunk === "tick") continue;
+        if (chunk.done) break;
+        seen += chunk.value;
+        pending = watched.read();
+      }
+      watch.kill("SIGTERM");
+      await watched.cancel();
+      await watch.status;
+      assert.equal(echoRows(), 2, `ls -w printed the change of echo: ${seen}`);
+
       assert.equal(started.stdout, "mcpserver.nmcp.nwrx.io/echo start requested\n");
       const annotation = await sh(env, "kubectl", [
         "get",
