@@ -430,3 +430,26 @@ Deno.test("deployments/scale reads and writes spec.replicas; pod specs are immut
     await s.stop();
   }
 });
+
+Deno.test("garbage collector deletes a new object whose owner does not exist", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const cm = s.api.registry.find("", "v1", "configmaps")!;
+    const owner = s.api.create(cm, "default", { metadata: { name: "owner" } }).obj;
+    const ref = (uid: string) => [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid }];
+    s.api.create(cm, "default", {
+      metadata: { name: "ok", ownerReferences: ref(meta(owner).uid) },
+    });
+    s.api.create(cm, "default", {
+      metadata: { name: "orphan", ownerReferences: ref("no-such-uid") },
+    });
+    await waitFor(
+      () => !s.api.store.get("/configmaps", "default", "orphan"),
+      3000,
+      "dangling child gone",
+    );
+    assert.ok(s.api.store.get("/configmaps", "default", "ok"));
+  } finally {
+    await s.stop();
+  }
+});

@@ -67,6 +67,9 @@ export class Controllers {
   #onEvent(e: StoreEvent): void {
     const m = metaOf(e.obj);
     const ns = m.namespace;
+    if (e.type === "ADDED" && owners(e.obj).length) {
+      this.#enqueue(`dangling:${e.skey}|${ns ?? ""}|${m.name}|${m.uid}`);
+    }
     if (e.skey === "/namespaces") this.#enqueue(`ns:${m.name}`);
     else if (ns) {
       const n = this.#api.store.get("/namespaces", undefined, ns);
@@ -105,6 +108,7 @@ export class Controllers {
     if (kind === "ns") this.#namespace(rest);
     else if (kind === "gc") this.#gc(rest.split("|"));
     else if (kind === "owner") this.#ownerCheck(rest);
+    else if (kind === "dangling") this.#dangling(rest.split("|"));
     else if (kind === "deploy") {
       const [ns, name] = rest.split("/");
       deployment(this.#api, ns, name, MANAGER);
@@ -170,6 +174,25 @@ export class Controllers {
           this.#enqueue(`gc:${skey}|${metaOf(o).namespace ?? ""}|${metaOf(o).name}|${uid}`);
         }
       }
+    }
+  }
+
+  /** Whether the owner a reference names exists with that uid (true when unknown kind). */
+  #ownerExists(ref: OwnerRef, ns: string | undefined): boolean {
+    const rt = this.#api.registry.byKind(ref.apiVersion, ref.kind);
+    if (!rt) return true;
+    const o = this.#api.store.get(storageKey(rt), rt.namespaced ? ns : undefined, ref.name);
+    return o !== undefined && metaOf(o).uid === ref.uid;
+  }
+
+  /** Deletes a new object whose owners all do not exist, as the garbage collector does. */
+  #dangling([skey, ns, name, uid]: string[]): void {
+    const rt = this.#rt(skey);
+    const o = rt ? this.#api.store.get(skey, rt.namespaced ? ns : undefined, name) : undefined;
+    if (!rt || !o || metaOf(o).uid !== uid || metaOf(o).deletionTimestamp) return;
+    const refs = owners(o);
+    if (refs.length && refs.every((r) => !this.#ownerExists(r, ns || undefined))) {
+      this.#deleteDependent(rt, o);
     }
   }
 
