@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { allCrds, type MCPServer } from "../../lib/api/mod.ts";
+import { createLogger } from "../../lib/log.ts";
+import { startCluster } from "../../tests/harness/mod.ts";
+import { EventRecorder } from "../events.ts";
+import { createKubeClient, type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import { loadClusterAccess } from "../kube/config.ts";
+import { Cache } from "./cache.ts";
+import { Controller } from "./controller.ts";
+
+/** Wraps a client, recording every write as "VERB path". */
+function recording(inner: KubeClient) {
+  const writes: string[] = [];
+  const client: KubeClient = {
+    request(method, path, opts) {
+      if (method !== "GET") writes.push(`${method} ${path.replace(/\/[^/]+\.[0-9a-f]+$/, "/*")}`);
+      return inner.request(method, path, opts);
+    },
+    stream: (path, opts) => inner.stream(path, opts),
+    close: () => inner.close(),
+  };
+  return { client, writes };
+}
+
+async function until(ms: number, fn: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error("Timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test({
+  name: "Controller writes exactly status, pod, service and event for a request",
+
+  async fn() {
+    const cluster = await startCluster({ podIpPrefix: "127.203.9" });
+    const base = createKubeClient(await loadClusterAccess({ kubeconfig: cluster.kubeconfigPath }));
+    const { client, writes } = recording(base);
+    const log = createLogger({}, { level: "error" });
+    const cache = new Cache(client, { log, namespace: "default" });
+    const controller = new Controller({
+      client,
+      cache,
+      log,
+      settings: { gatewayImage: "ghcr.io/nwrx/nmcp:dev" },
+      activity: new Map(),
+      events: new EventRecorder(client, log),
+      resolveEntrypoint: () => Promise.resolve({ error: "unused" }),
+    });
+    try {
+      for (const crd of allCrds()) {
+        await base.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
+          body: crd,
+        });
+      }
+      await cache.start();
+      controller.start();
+      const path = resourcePath(RESOURCES.servers, "default");
+      const body: MCPServer = {
+        apiVersion: "nmcp.nwrx.io/v1",
+        kind: "MCPServer",
+        metadata: { name: "a", namespace: "default" },
+        spec: { image: "mcp/everything", command: ["mcp-server-everything"], args: ["stdio"] },
+      };
+      await base.request("POST", path, { body });
+      await until(10_000, () => cache.servers.store.get("default/a")?.status?.phase === "Idle");
+      await until(500, () => controller.queue.length === 0);
+      assert.deepEqual(writes, [
+        "PATCH /apis/nmcp.nwrx.io/v1/namespaces/default/mcpservers/a/status",
+      ]);
+      writes.length = 0;
+      await base.request("PATCH", `${path}/a`, {
+        body: {
+          metadata: { annotations: { "nmcp.nwrx.io/requested-at": new Date().toISOString() } },
+        },
+        contentType: "application/merge-patch+json",
+      });
+      await until(10_000, () => writes.some((w) => w.includes("/events")));
+      assert.deepEqual(writes.slice(0, 4), [
+        "PATCH /apis/nmcp.nwrx.io/v1/namespaces/default/mcpservers/a/status",
+        "POST /api/v1/namespaces/default/pods",
+        "POST /api/v1/namespaces/default/services",
+        "POST /api/v1/namespaces/default/events",
+      ]);
+      assert.equal(cache.servers.store.get("default/a")?.status?.phase, "Starting");
+    } finally {
+      await controller.stop();
+      await cache.stop();
+      base.close();
+      await cluster.stop();
+    }
+  },
+});
