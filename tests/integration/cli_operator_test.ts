@@ -42,6 +42,10 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
       assert.deepEqual(result.content, [{ type: "text", text: "Echo: via operator" }]);
       const ls = await nmcp(env, "ls", "-o", "wide");
       assert.match(ls.stdout, /^mcpserver\/everything\s+default\s+Ready\s+stdio\s/m);
+      const described = (await nmcp(env, "describe", "everything")).stdout;
+      assert.match(described, /^ {2}Pod:\s+everything-\S+ \(Running, \d+\/\d+ ready/m);
+      assert.match(described, /^ {2}Endpoint:\s+http:\/\//m);
+      assert.match(described, /^Conditions:\n\s+Type\s+Status\s+Reason\s+Age\s+Message\n/m);
       const logs = await nmcp(env, "logs", "everything", "--gateway");
       assert.equal(logs.code, 0, logs.stderr);
       assert.notEqual(logs.stdout, "");
