@@ -49,7 +49,7 @@ class ListenSink implements SessionSink {
   constructor(id: Id, filter: SubscriptionFilter, onGone: () => void) {
     this.#id = id;
     this.#filter = filter;
-    this.stream = new SseStream(this.sid, { onDisconnect: onGone });
+    this.stream = new SseStream(this.sid, { onDisconnect: onGone, heartbeatMs: 25_000 });
   }
 
   #tagged(msg: Message): Message {

@@ -29,7 +29,7 @@ export class LegacySession implements ClientSession {
     this.hub = hub;
     this.#ctx = ctx;
     this.lastActive = ctx.now();
-    this.stream = new SseStream(id, { onDisconnect: () => this.end() });
+    this.stream = new SseStream(id, { onDisconnect: () => this.end(), heartbeatMs: 25_000 });
   }
 
   /** Whether the stream is connected. */

@@ -9,7 +9,11 @@ export interface SseStreamOptions {
   history?: number;
   /** Called when the client's connection goes away. */
   onDisconnect?: () => void;
+  /** Send an SSE comment this often while connected, so idle intermediaries keep it. Default off. */
+  heartbeatMs?: number;
 }
+
+const HEARTBEAT = new TextEncoder().encode(":\n\n");
 
 /** Splits an event id `STREAM_N` into stream id and sequence number. */
 export function parseEventId(value: string | null): { stream: string; n: number } | null {
@@ -29,6 +33,7 @@ export class SseStream {
   #ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
   #ended = false;
   #opts: SseStreamOptions;
+  #beat: ReturnType<typeof setInterval> | undefined;
 
   constructor(id: string, opts: SseStreamOptions = {}) {
     this.id = id;
@@ -56,9 +61,11 @@ export class SseStream {
         }
         if (this.#ended) return ctrl.close();
         this.#ctrl = ctrl;
+        this.#startBeat();
       },
       cancel: () => {
         this.#ctrl = null;
+        this.#stopBeat();
         this.#opts.onDisconnect?.();
       },
     });
@@ -93,7 +100,19 @@ export class SseStream {
     }
   }
 
+  #startBeat(): void {
+    const ms = this.#opts.heartbeatMs;
+    if (!ms || this.#beat !== undefined) return;
+    this.#beat = setInterval(() => this.#write(HEARTBEAT), ms);
+  }
+
+  #stopBeat(): void {
+    clearInterval(this.#beat);
+    this.#beat = undefined;
+  }
+
   #detach(): void {
+    this.#stopBeat();
     try {
       this.#ctrl?.close();
     } catch { /* already closed */ }

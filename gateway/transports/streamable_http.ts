@@ -33,6 +33,8 @@ const SESSION = "mcp-session-id";
 const VERSION = "mcp-protocol-version";
 const HISTORY = 100;
 const MAX_STREAMS = 16;
+/** Comment keep-alive on long-lived streams. */
+export const HEARTBEAT_MS = 25_000;
 
 /** A Streamable HTTP client session. */
 export class StreamableSession implements ClientSession {
@@ -77,8 +79,9 @@ export class StreamableSession implements ClientSession {
   }
 
   /** Creates a new resumable stream of this session. */
-  newStream(): SseStream {
-    const s = new SseStream(`${this.id.slice(0, 8)}${this.#nextStream++}`, { history: HISTORY });
+  newStream(heartbeatMs?: number): SseStream {
+    const id = `${this.id.slice(0, 8)}${this.#nextStream++}`;
+    const s = new SseStream(id, { history: HISTORY, heartbeatMs });
     this.#streams.set(s.id, s);
     if (this.#streams.size > MAX_STREAMS) {
       for (const [id, old] of this.#streams) {
@@ -125,7 +128,7 @@ export class StreamableSession implements ClientSession {
     if (this.#get?.connected) {
       return rpcError(409, ErrorCode.InvalidRequest, "Cannot open stream: one is already open");
     }
-    this.#get ??= this.newStream();
+    this.#get ??= this.newStream(HEARTBEAT_MS);
     return new Response(this.#get.connect(), { headers });
   }
 
