@@ -62,10 +62,12 @@ interface Cluster {
 
 async function benchLs(runs: number): Promise<string> {
   const spec = "../tests/harness/mod.ts";
-  const harness = await import(spec).catch(() => undefined) as
-    | { startCluster: () => Promise<Cluster> }
-    | undefined;
-  if (!harness) return "ls: skipped (tests/harness/mod.ts not available)";
+  let harness: { startCluster: () => Promise<Cluster> };
+  try {
+    harness = await import(spec);
+  } catch (err) {
+    return `ls: skipped (cannot load tests/harness/mod.ts: ${(err as Error).message})`;
+  }
   const cluster = await harness.startCluster();
   try {
     const env = denoEnv(cluster.env());
