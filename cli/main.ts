@@ -33,12 +33,20 @@ const OUTPUTS = ["wide", "json", "yaml", "name"] as const;
 const outputOption = () =>
   new Option("-o, --output <format>", "output format: wide, json, yaml or name").choices(OUTPUTS);
 
-/** Builds the command tree; `dispatch` receives (verb, positional args, command options). */
-export function buildProgram(
-  dispatch: (verb: Verb, name: string, args: string[], opts: Record<string, unknown>) => void,
-  io: IO,
-) {
-  const program = new Command()
+type Dispatch = (verb: Verb, name: string, args: string[], opts: Record<string, unknown>) => void;
+type On = (verb: Verb, name?: string) => (...params: unknown[]) => void;
+
+const EXAMPLES = `
+Examples:
+  kubectl nmcp install                      # CRDs, RBAC and the operator
+  kubectl nmcp apply -f examples/           # MCPServers and MCPPools
+  kubectl nmcp ls -A                        # servers and pools, all namespaces
+  kubectl nmcp connect everything           # tunnel + client configuration
+  kubectl nmcp connect everything --stdio   # for {"command": "kubectl", "args": [...]}
+`;
+
+function rootCommand(io: IO) {
+  return new Command()
     .name("kubectl nmcp")
     .description("Run MCP servers on Kubernetes on demand, and connect to them.")
     .option("-n, --namespace <namespace>", "namespace of the request")
@@ -48,37 +56,36 @@ export function buildProgram(
     .option("-v, --verbose", "progress and stack traces on stderr")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  const on = (verb: Verb, name = verb as string) => (...params: unknown[]) => {
-    const cmd = params[params.length - 1] as Command;
-    const args = params.slice(0, -2).flatMap((
-      p,
-    ) => (Array.isArray(p) ? p : p === undefined ? [] : [p as string]));
-    dispatch(verb, name, args, cmd.opts() as Record<string, unknown>);
-  };
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText("after", EXAMPLES);
+}
 
+function addInstallCommands(program: Command, on: On): void {
+  const ns = ["--operator-namespace <ns>", "namespace of the operator", "nmcp-system"] as const;
   program.command("install").description("install the CRDs and the operator")
     .option("--image <image>", "operator image (default ghcr.io/nwrx/nmcp:<version>)")
     .option("--version <version>", "image tag to install", "latest")
-    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .option(...ns)
     .action(on("install"));
   program.command("uninstall").description("remove the operator and the CRDs")
     .option("--keep-crds", "keep the CRDs (and with them all MCPServers and MCPPools)")
-    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .option(...ns)
     .action(on("install", "uninstall"));
+  const type = new Option("--type <type>", "what to print").choices(["crd", "manifests"] as const);
   program.command("export").description("print the install objects as YAML")
-    .addOption(
-      new Option("--type <type>", "what to print").choices(["crd", "manifests"] as const).default(
-        "manifests",
-      ),
-    )
+    .addOption(type.default("manifests"))
     .option("--image <image>", "operator image")
     .option("--version <version>", "image tag", "latest")
-    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .option(...ns)
     .action(on("export"));
-  program.command("apply").description(
-    "create or update MCPServers and MCPPools (server-side apply)",
-  )
+  const shells = new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]);
+  program.command("completion").description("print a shell completion script")
+    .addArgument(shells)
+    .action(on("completion"));
+}
+
+function addResourceCommands(program: Command, on: On): void {
+  program.command("apply").description("create or update MCPServers and MCPPools (server-side)")
     .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
     .option("--force-conflicts", "take ownership of fields other managers set")
     .action(on("apply"));
@@ -93,9 +100,7 @@ export function buildProgram(
     .option("-l, --selector <selector>", "label selector")
     .option("-w, --watch", "watch for changes")
     .action(on("get"));
-  program.command("describe").description(
-    "show details: conditions, pod, endpoint, activity, events",
-  )
+  program.command("describe").description("show conditions, pod, endpoint, activity, events")
     .argument("<args...>", "[TYPE] NAME...")
     .action(on("describe"));
   program.command("ls").description("list servers and pools in one view")
@@ -103,6 +108,9 @@ export function buildProgram(
     .option("-l, --selector <selector>", "label selector")
     .option("-w, --watch", "watch for changes")
     .action(on("ls"));
+}
+
+function addServerCommands(program: Command, on: On): void {
   program.command("start").description("request servers to run")
     .argument("<names...>", "MCPServer names")
     .option("--wait", "wait until Ready")
@@ -125,11 +133,21 @@ export function buildProgram(
     .option("--stdio", "be a stdio MCP server bridged to the remote one")
     .option("--refresh <seconds>", "how often to re-request the server while connected", "30")
     .action(on("connect"));
-  program.command("completion").description("print a shell completion script")
-    .addArgument(
-      new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"] as const),
-    )
-    .action(on("completion"));
+}
+
+/** Builds the command tree; `dispatch` receives (verb, name, positional args, options). */
+export function buildProgram(dispatch: Dispatch, io: IO) {
+  const program = rootCommand(io);
+  const on: On = (verb, name = verb) => (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const args = params.slice(0, -2)
+      .flatMap((p) => (Array.isArray(p) ? p : p === undefined ? [] : [p as string]));
+    dispatch(verb, name, args, cmd.opts() as Record<string, unknown>);
+  };
+  const base = program as unknown as Command;
+  addInstallCommands(base, on);
+  addResourceCommands(base, on);
+  addServerCommands(base, on);
   return program;
 }
 
