@@ -6,10 +6,14 @@ import type { Cache } from "../controller/cache.ts";
 /** Where a Ready server's gateway answers, or why it will not. */
 export type Reachable = { url: string } | { failed: string };
 
-/** The gateway URL of a Ready server, a failure, or undefined while it is not ready yet. */
-export function reachable(cache: Cache, server: MCPServer): Reachable | undefined {
+/**
+ * The gateway URL of a Ready server, a failure, or undefined while it is not ready yet. A
+ * failure counts only once the operator has seen a request made at `since` (ms) or later.
+ */
+export function reachable(cache: Cache, server: MCPServer, since = 0): Reachable | undefined {
   const st = server.status;
-  if (st?.phase === "Failed") {
+  const seen = Date.parse(st?.requestedAt ?? "") >= since || since === 0;
+  if (st?.phase === "Failed" && seen) {
     const c = st.conditions?.find((c) => c.status === "False" && c.type === "Configured") ??
       st.conditions?.find((c) => c.type === "Degraded" && c.status === "True");
     return { failed: c?.message ?? "server failed" };
@@ -27,6 +31,7 @@ export function waitReachable(
   key: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  since = 0,
 ): Promise<Reachable | undefined> {
   return new Promise((resolve) => {
     let done = false;
@@ -41,7 +46,7 @@ export function waitReachable(
     const check = () => {
       const s = cache.servers.store.get(key);
       if (!s) return finish(undefined);
-      const r = reachable(cache, s);
+      const r = reachable(cache, s, since);
       if (r) finish(r);
     };
     const onAbort = () => finish(undefined);

@@ -62,14 +62,17 @@ export function createRouter(deps: RouterDeps): (req: Request) => Promise<Respon
     const server = deps.cache.servers.store.get(key);
     if (!server) return problem(404, `Cannot find MCPServer "${key}": not found`);
     let target = reachable(deps.cache, server);
-    if (!target) {
+    if (!target || "failed" in target) {
+      // Not running (or failed earlier): ask again and wait for the operator's answer.
       const t0 = performance.now();
+      const at = (deps.now ?? (() => new Date()))();
       try {
-        await requestServer(deps.client, server, (deps.now ?? (() => new Date()))());
+        await requestServer(deps.client, server, at);
       } catch (err) {
         return problem(502, `Cannot request MCPServer "${key}": ${(err as Error).message}`);
       }
-      target = await waitReachable(deps.cache, key, deps.wakeTimeoutMs ?? 130_000, req.signal);
+      const timeout = deps.wakeTimeoutMs ?? 130_000;
+      target = await waitReachable(deps.cache, key, timeout, req.signal, at.getTime());
       if (target && "url" in target) {
         deps.metrics?.wakeLatency.observe((performance.now() - t0) / 1000);
       }

@@ -344,10 +344,12 @@ function decide(ctx: Ctx): Outcome {
     return start(ctx, outdated);
   }
   const out = running(ctx, current, outdated);
-  if (out.phase !== "Ready") return out;
-  const idle = idleCheck(ctx, Date.parse(out.status?.startedAt ?? "") || ctx.now);
+  // Idle time counts once Ready (from startedAt), and for Degraded servers (from the request).
+  if (out.phase !== "Ready" && out.phase !== "Degraded") return out;
+  const since = out.phase === "Ready" ? Date.parse(out.status?.startedAt ?? "") || ctx.now : 0;
+  const idle = idleCheck(ctx, since);
   if (typeof idle === "object") return idle;
-  if (typeof idle === "number") out.requeueAfter = idle;
+  if (typeof idle === "number") out.requeueAfter = Math.min(idle, out.requeueAfter ?? idle);
   return out;
 }
 

@@ -226,3 +226,15 @@ Deno.test("planServer() stays Failed until a new request after an image error", 
   const again = server({ req: -1, status: s.status });
   assert.equal(planServer(again, observed(again), NOW, settings).status.phase, "Starting");
 });
+
+Deno.test("planServer() stops a Degraded server after idleTimeout from the request", () => {
+  const s = server({ req: -100, status: { phase: "Degraded" } });
+  const p = pod(s, "crash");
+  const plan = planServer(s, observed(s, { pods: [p] }), NOW, settings);
+  assert.equal(plan.status.phase, "Stopping");
+  assert.equal(plan.events[0].reason, "IdleTimeout");
+  const fresh = server({ req: -10, status: { phase: "Degraded" } });
+  const keep = planServer(fresh, observed(fresh, { pods: [pod(fresh, "crash")] }), NOW, settings);
+  assert.equal(keep.status.phase, "Degraded");
+  assert.equal(keep.requeueAfter, 10_000);
+});
