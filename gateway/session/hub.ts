@@ -33,6 +33,8 @@ export interface HubOptions {
   initTimeoutMs?: number;
 }
 
+const INIT_RETRY_MS = 5000;
+
 const INIT_PARAMS = {
   protocolVersion: SESSION_VERSIONS[0],
   capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} },
@@ -80,6 +82,12 @@ export class Hub {
     if (!res || res.error || typeof res.result !== "object") {
       this.#opts.log.error("Cannot initialize upstream", { error: res?.error ?? "timeout" });
       this.state = "failed";
+      // Try again later: the server may still be starting (HTTP) or recover.
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        if (this.state === "failed") void this.#initialize();
+      }, INIT_RETRY_MS);
+      this.#timers.add(timer);
       return;
     }
     this.initResult = res.result as Json;
@@ -196,9 +204,10 @@ export class Hub {
   #down(reason: string, restarting: boolean): void {
     if (this.state === "closed") return;
     this.#opts.log.warn("Upstream down", { reason, restarting });
+    const wasReady = this.state === "ready";
     this.state = restarting ? "down" : "failed";
     this.initResult = null;
-    if (restarting) {
+    if (restarting && wasReady) {
       this.restarts++;
       this.#opts.onRestart?.();
     }
