@@ -81,6 +81,28 @@ function findConflicts(live: Obj, applied: Obj, entries: ManagedFieldsEntry[], o
 }
 
 /**
+ * Removes what a manager applied before but not now: leaves and keyed list items nobody
+ * else owns. Maps stay (possibly empty), so server defaults under them survive.
+ */
+function removeDropped(
+  obj: Obj,
+  previous: Set<string>,
+  applied: Set<string>,
+  others: ManagedFieldsEntry[],
+) {
+  const otherPaths = others.flatMap((e) => [...fromFieldsV1(e.fieldsV1)]);
+  const prev = [...previous].sort();
+  for (const p of prev) {
+    if (applied.has(p)) continue;
+    const last = p.slice(p.lastIndexOf(SEP) + 1);
+    const leaf = !prev.some((q) => q.startsWith(p + SEP));
+    if (!leaf && !last.startsWith("k:")) continue;
+    if (otherPaths.some((q) => q === p || q.startsWith(p + SEP))) continue;
+    removeAt(obj, p);
+  }
+}
+
+/**
  * Applies `applied` for a manager onto `live` (undefined = create). Throws a 409 with
  * FieldManagerConflict causes unless `force`; returns the merged object with managedFields.
  */
@@ -107,14 +129,7 @@ export function serverSideApply(live: Obj | undefined, applied: Obj, o: ApplyOpt
   const body = clone(applied);
   delete (body.metadata as Obj | undefined)?.managedFields;
   const merged = strategicMerge(live ?? {}, body) as Obj;
-  const otherSets = others.map((e) => fromFieldsV1(e.fieldsV1));
-  for (const p of [...previous].sort()) {
-    if (appliedSet.has(p)) continue;
-    const ownedElsewhere = otherSets.some((s) =>
-      [...s].some((q) => q === p || q.startsWith(p + SEP))
-    );
-    if (!ownedElsewhere) removeAt(merged, p);
-  }
+  removeDropped(merged, previous, appliedSet, others);
   const mine: ManagedFieldsEntry = {
     manager: o.manager,
     operation: "Apply",

@@ -79,7 +79,9 @@ export function fieldSetOf(obj: Obj): FieldSet {
     if (k === "apiVersion" || k === "kind") continue;
     if (k === "metadata" && isObj(v)) {
       for (const [mk, mv] of Object.entries(v)) {
-        if (!IGNORED_META.has(mk)) walk(out, `f:metadata${SEP}f:${mk}`, mk, mv);
+        if (IGNORED_META.has(mk)) continue;
+        out.add("f:metadata");
+        walk(out, `f:metadata${SEP}f:${mk}`, mk, mv);
       }
       continue;
     }
@@ -98,16 +100,15 @@ export function toFieldsV1(set: FieldSet): Obj {
       cur = cur[seg] as Obj;
     }
   }
-  const mark = (o: Obj) => {
+  const mark = (o: Obj): Obj => {
+    const out: Obj = {};
     for (const [k, v] of Object.entries(o)) {
-      if (isObj(v) && Object.keys(v).length > 0) {
-        if (k.startsWith("k:") || k.startsWith("f:")) v["."] = {};
-        mark(v);
-      }
+      const children = isObj(v) && Object.keys(v).length > 0;
+      out[k] = children ? { ".": {}, ...mark(v as Obj) } : v;
     }
+    return out;
   };
-  mark(root);
-  return root;
+  return mark(root);
 }
 
 /** Converts a FieldsV1 tree back to a field set. */
