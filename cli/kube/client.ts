@@ -85,7 +85,13 @@ export function createKube(kc: KubeConfig): Kube {
         "GET",
         collectionPath(kind, namespace),
         { query: { labelSelector } },
-      );
+      ).catch((err) => {
+        if (!(err instanceof ApiError) || err.code !== 404) throw err;
+        throw new Error(
+          `Cannot list ${kind.plural}.${kind.group}: the API server does not serve them ` +
+            `(install the CRDs with kubectl nmcp install)`,
+        );
+      });
       return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
     },
     get: <T>(kind: ResourceKind, ns: string, name: string) =>
