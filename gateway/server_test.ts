@@ -407,3 +407,63 @@ Deno.test("handler: 2026-07-28 subscriptions/listen acknowledges and streams opt
   assert.equal(fake.received.find((m) => m.method === "resources/unsubscribe")?.params?.uri, "u");
   await gw.close();
 });
+
+Deno.test("handler: a server request during a stateless call becomes an InputRequiredResult (MRTR)", async () => {
+  const { gw, fake } = await start();
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": { sampling: {} },
+  };
+  const h = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "ask" };
+  fake.hold = true;
+  const first = gw.handler(post({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "ask", arguments: {}, _meta: meta },
+  }, h));
+  await new Promise((r) => setTimeout(r, 10));
+  const sampling = { messages: [], maxTokens: 5 };
+  fake.events?.message({
+    jsonrpc: "2.0",
+    id: 500,
+    method: "sampling/createMessage",
+    params: sampling,
+  });
+  const asked = await (await first).json();
+  assert.equal(asked.id, 1);
+  assert.equal(asked.result.resultType, "input_required");
+  const [key, request] = Object.entries(asked.result.inputRequests)[0] as [
+    string,
+    { method: string },
+  ];
+  assert.equal(request.method, "sampling/createMessage");
+  const answer = { role: "assistant", content: { type: "text", text: "hi" }, model: "m" };
+  const retry = gw.handler(post({
+    jsonrpc: "2.0",
+    id: 2,
+    method: "tools/call",
+    params: {
+      name: "ask",
+      arguments: {},
+      inputResponses: { [key]: answer },
+      requestState: asked.result.requestState,
+      _meta: meta,
+    },
+  }, h));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(fake.received.find((m) => m.id === 500)?.result, answer);
+  fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: { content: [] } });
+  const done = await (await retry).json();
+  assert.equal(done.id, 2);
+  assert.deepEqual(done.result.content, []);
+  assert.equal(done.result.resultType, "complete");
+  const stale = await gw.handler(post({
+    jsonrpc: "2.0",
+    id: 3,
+    method: "tools/call",
+    params: { name: "ask", requestState: asked.result.requestState, _meta: meta },
+  }, h));
+  assert.equal((await stale.json()).error.code, -32602);
+  await gw.close();
+});

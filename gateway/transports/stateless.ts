@@ -132,6 +132,8 @@ export function toUpstreamRequest(msg: Message): Message {
   for (const k in meta) if (!k.startsWith("io.modelcontextprotocol/")) rest[k] = meta[k];
   const params: Json = { ...msg.params, _meta: rest };
   if (Object.keys(rest).length === 0) delete params._meta;
+  delete params.inputResponses;
+  delete params.requestState;
   return { ...msg, params };
 }
 
@@ -151,32 +153,57 @@ export function toStatelessResponse(msg: Message, method: string, serverInfo: un
 }
 
 let nextCall = 0;
+/** How long a call waiting for the client's input responses stays held. */
+const HOLD_MS = 60_000;
+/** Calls waiting for a retry with `inputResponses`, by `requestState`. */
+const held = new Map<string, StatelessCall>();
 
-/** One in-flight stateless request, attached to the hub as a short-lived session. */
+/**
+ * One stateless request, attached to the hub as a short-lived session. A server request the
+ * upstream sends while handling it becomes an `InputRequiredResult` (MRTR): the upstream call
+ * stays held until the client retries with `inputResponses` and the `requestState`.
+ */
 class StatelessCall implements SessionSink {
   readonly sid = `stateless:${nextCall++}`;
   #hub: Hub;
-  #ex: Exchange;
+  #ex!: Exchange;
   #method: string;
+  #clientId!: Id;
+  #waiting: {
+    key: string;
+    upstreamId: Id;
+    token: string;
+    timer: ReturnType<typeof setTimeout>;
+  } | null = null;
 
   constructor(hub: Hub, msg: Message, mode: ReplyMode) {
     this.#hub = hub;
     this.#method = msg.method as string;
+    this.#open(msg.id as Id, mode);
+  }
+
+  #open(id: Id, mode: ReplyMode): void {
+    this.#clientId = id;
     const status = (m: Message) => m.error?.code === ErrorCode.MethodNotFound ? 404 : 200;
     const opts = { mode, batch: false, headers: {}, status };
-    this.#ex = new Exchange([msg.id as Id], opts, () => new SseStream(this.sid));
+    this.#ex = new Exchange([id], opts, () => new SseStream(this.sid));
   }
 
   get response(): Promise<Response> {
     return this.#ex.response;
   }
 
+  /** The client went away before its answer: cancel upstream unless the call is held. */
+  clientGone(): void {
+    if (!this.#waiting && !this.#ex.done) this.#hub.detach(this.sid);
+  }
+
   deliver(msg: Message, related?: Id): boolean {
-    // Server requests are refused upstream by the hub: 2026-07-28 has no channel for them.
-    if (msg.method !== undefined && msg.id !== undefined) return false;
+    if (msg.method !== undefined && msg.id !== undefined) return this.#askClient(msg);
     if (msg.method === undefined) {
       const info = this.#hub.initResult?.serverInfo;
-      this.#ex.take(toStatelessResponse(msg, this.#method, info), true);
+      const out = toStatelessResponse({ ...msg, id: this.#clientId }, this.#method, info);
+      this.#ex.take(out, true);
       if (this.#ex.done) queueMicrotask(() => this.#hub.detach(this.sid));
       return true;
     }
@@ -185,7 +212,54 @@ class StatelessCall implements SessionSink {
       this.#ex.take(msg, false);
   }
 
+  /** Answers the client with an InputRequiredResult carrying the server's request. */
+  #askClient(msg: Message): boolean {
+    if (this.#waiting || this.#ex.done) return false;
+    const token = crypto.randomUUID();
+    const key = "input-1";
+    const timer = setTimeout(() => this.#expire(), HOLD_MS);
+    this.#waiting = { key, upstreamId: msg.id as Id, token, timer };
+    held.set(token, this);
+    const inputRequests = { [key]: { method: msg.method, params: msg.params ?? {} } };
+    const result = { resultType: "input_required", inputRequests, requestState: token };
+    this.#ex.take(resultResponse(this.#clientId, result), true);
+    return true;
+  }
+
+  #expire(): void {
+    this.#release();
+    this.#hub.detach(this.sid);
+  }
+
+  #release(): void {
+    if (!this.#waiting) return;
+    clearTimeout(this.#waiting.timer);
+    held.delete(this.#waiting.token);
+  }
+
+  /** Continues a held call with the client's retry; answers the server's request upstream. */
+  resume(msg: Message, mode: ReplyMode): Promise<Response> {
+    const waiting = this.#waiting!;
+    this.#release();
+    this.#waiting = null;
+    this.#open(msg.id as Id, mode);
+    const responses = msg.params?.inputResponses as Record<string, unknown> | undefined;
+    const answer = responses?.[waiting.key];
+    const reply = answer === undefined
+      ? errorResponse(waiting.upstreamId, ErrorCode.InvalidParams, "No input response given")
+      : resultResponse(waiting.upstreamId, answer);
+    this.#hub.fromClient(this.sid, reply);
+    return this.#ex.response;
+  }
+
+  /** Whether `msg` may continue this call. */
+  matches(msg: Message): boolean {
+    return msg.method === this.#method;
+  }
+
   close(reason: string): void {
+    this.#release();
+    this.#waiting = null;
     this.#ex.abort(reason);
   }
 }
@@ -218,10 +292,21 @@ export async function handleStateless(
     return jsonResponse(resultResponse(msg.id, discoverResult(hub.initResult)));
   }
   if (msg.method === "subscriptions/listen") return handleListen(req, msg, hub, ctx);
+  const token = msg.params?.requestState;
+  if (typeof token === "string") {
+    ctx.releaseHub(hub);
+    const call = held.get(token);
+    if (!call?.matches(msg)) {
+      const text = "Cannot continue request: unknown or expired requestState";
+      return jsonResponse(errorResponse(msg.id, ErrorCode.InvalidParams, text));
+    }
+    req.signal.addEventListener("abort", () => call.clientGone(), { once: true });
+    return await call.resume(msg, mode);
+  }
   const call = new StatelessCall(hub, msg, mode);
   hub.attach(call.sid, call);
   // Closing the response (or aborting the request) cancels the call upstream.
-  req.signal.addEventListener("abort", () => hub.detach(call.sid), { once: true });
+  req.signal.addEventListener("abort", () => call.clientGone(), { once: true });
   hub.fromClient(call.sid, toUpstreamRequest(msg));
   const res = await call.response;
   ctx.releaseHub(hub);
