@@ -119,7 +119,7 @@ export class Api {
   /** Lists objects in a namespace (or all), filtered and paged. */
   list(rt: ResourceType, ns: string | undefined, o: ListOptions = {}): ListResult {
     const keep = selectorPredicate(o.labelSelector, o.fieldSelector);
-    let items = this.store.list(storageKey(rt), rt.namespaced ? ns : undefined).filter(keep);
+    let items = this.store.list(storageKey(rt), rt.namespaced ? ns : undefined, keep);
     const resourceVersion = String(this.store.rv);
     if (o.continue) {
       let after: string;

@@ -124,15 +124,10 @@ export class Controllers {
 
   /** Every object (with its type) whose ownerReferences name `uid`. */
   #dependents(uid: string): { rt: ResourceType; obj: Obj }[] {
-    const out: { rt: ResourceType; obj: Obj }[] = [];
-    for (const skey of this.#api.store.keys()) {
-      const rt = this.#rt(skey);
-      if (!rt) continue;
-      for (const o of this.#api.store.list(skey)) {
-        if (owners(o).some((r) => r.uid === uid)) out.push({ rt, obj: o });
-      }
-    }
-    return out;
+    return this.#api.store.find((o) => owners(o).some((r) => r.uid === uid)).flatMap((x) => {
+      const rt = this.#rt(x.skey);
+      return rt ? [{ rt, obj: x.obj }] : [];
+    });
   }
 
   #removeFinalizer(rt: ResourceType, o: Obj, f: string): void {
@@ -168,12 +163,9 @@ export class Controllers {
   }
 
   #ownerCheck(uid: string): void {
-    for (const skey of this.#api.store.keys()) {
-      for (const o of this.#api.store.list(skey)) {
-        if (metaOf(o).uid === uid && metaOf(o).deletionTimestamp) {
-          this.#enqueue(`gc:${skey}|${metaOf(o).namespace ?? ""}|${metaOf(o).name}|${uid}`);
-        }
-      }
+    for (const { skey, obj } of this.#api.store.find((o) => metaOf(o).uid === uid)) {
+      const m = metaOf(obj);
+      if (m.deletionTimestamp) this.#enqueue(`gc:${skey}|${m.namespace ?? ""}|${m.name}|${uid}`);
     }
   }
 

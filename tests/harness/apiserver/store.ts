@@ -93,12 +93,22 @@ export class Store {
     return clone(this.#objects.get(skey)?.get(`${ns ?? ""}/${name}`));
   }
 
-  /** Copies of the objects of a storage key (one namespace or all), sorted by ns/name. */
-  list(skey: string, ns?: string): Obj[] {
+  /** Copies of the objects of a storage key (one namespace or all, matching `keep`), sorted. */
+  list(skey: string, ns?: string, keep?: (o: Obj) => boolean): Obj[] {
     const m = this.#objects.get(skey);
     if (!m) return [];
     const keys = [...m.keys()].filter((k) => ns === undefined || k.startsWith(`${ns}/`)).sort();
-    return keys.map((k) => clone(m.get(k)!));
+    const objs = keys.map((k) => m.get(k)!);
+    return (keep ? objs.filter(keep) : objs).map(clone);
+  }
+
+  /** Copies of the objects (of every storage key) that match, without copying the rest. */
+  find(match: (o: Obj) => boolean): { skey: string; obj: Obj }[] {
+    const out: { skey: string; obj: Obj }[] = [];
+    for (const [skey, m] of this.#objects) {
+      for (const o of m.values()) if (match(o)) out.push({ skey, obj: clone(o) });
+    }
+    return out;
   }
 
   /** Every storage key that holds objects. */

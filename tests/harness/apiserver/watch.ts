@@ -76,7 +76,7 @@ export function initialEvents(
   rv?: string,
 ): { type: string; obj: Obj }[] | undefined {
   if (!rv || rv === "0") {
-    return api.store.list(skey, ns).filter(keep).map((obj) => ({ type: "ADDED", obj }));
+    return api.store.list(skey, ns, keep).map((obj) => ({ type: "ADDED", obj }));
   }
   const events = api.store.since(Number(rv));
   if (events === undefined) return undefined;
