@@ -149,6 +149,28 @@ Deno.test("gateway: stateless 2026-07-28 requests with raw fetch", async () => {
     );
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, -32020);
+    // MRTR: the server's sampling request comes back as input_required; the retry answers it.
+    const name = { "mcp-method": "tools/call", "mcp-name": "trigger-sampling-request" };
+    const params = { name: "trigger-sampling-request", arguments: { prompt: "p", maxTokens: 5 } };
+    const asked = await send(
+      { id: 10, method: "tools/call", params: { ...params, _meta: meta } },
+      name,
+    );
+    assert.equal(asked.body.result.resultType, "input_required");
+    const [key] = Object.keys(asked.body.result.inputRequests);
+    const answer = { role: "assistant", content: { type: "text", text: "sampled!" }, model: "m" };
+    const done = await send({
+      id: 11,
+      method: "tools/call",
+      params: {
+        ...params,
+        inputResponses: { [key]: answer },
+        requestState: asked.body.result.requestState,
+        _meta: meta,
+      },
+    }, name);
+    assert.equal(done.body.id, 11);
+    assert.match(JSON.stringify(done.body.result), /sampled!/);
     const init = await send(
       { id: 4, method: "initialize", params: { _meta: meta } },
       { "mcp-method": "initialize" },
