@@ -7,10 +7,10 @@ import { MCP_SERVICE_ACCOUNT } from "./build/manifests.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
 import { EventRecorder } from "./events.ts";
-import { createKubeClient } from "./kube/client.ts";
+import { createKubeClient, type KubeClient } from "./kube/client.ts";
 import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { createResolver } from "./registry/resolver.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
@@ -102,13 +102,13 @@ function activityTargets(cache: Cache) {
   return out;
 }
 
-/** Starts the operator. */
-export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
-  const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
-  const client = createKubeClient(await loadClusterAccess(opts));
-  const cache = new Cache(client, { namespace: opts.namespace, log });
-  const identity = opts.identity ?? Deno.env.get("POD_NAME") ??
-    `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`;
+interface Core {
+  controller: Controller;
+  poller: ActivityPoller;
+  metrics: OperatorMetrics;
+}
+
+function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log: Logger): Core {
   const settings = {
     gatewayImage: opts.gatewayImage,
     launcherImage: opts.launcherImage,
@@ -131,52 +131,66 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     metrics,
     settings,
     activity: poller.latest,
-    events: new EventRecorder(client, log, { instance: identity }),
+    events: new EventRecorder(client, log, { instance: opts.identity }),
     resolveEntrypoint: createResolver(client),
     workers: opts.workers,
   });
+  return { controller, poller, metrics };
+}
+
+function startElection(
+  opts: OperatorOptions & { identity: string },
+  deps: { client: KubeClient; log: Logger; metrics: OperatorMetrics },
+  parts: { begin(): void; end(): Promise<void> },
+): LeaderElector {
+  const lease = opts.leaseDurationSeconds ?? 15;
+  const elector = new LeaderElector({
+    client: deps.client,
+    log: deps.log,
+    identity: opts.identity,
+    namespace: opts.leaseNamespace ?? "nmcp-system",
+    name: opts.leaseName ?? "nmcp-operator",
+    leaseDurationSeconds: Math.ceil(lease),
+    renewDeadlineMs: lease * 1000 * 2 / 3,
+    retryPeriodMs: lease * 1000 * 2 / 15,
+    onStartedLeading: () => {
+      deps.metrics.isLeader.set(1);
+      parts.begin();
+    },
+    onStoppedLeading: async () => {
+      deps.metrics.isLeader.set(0);
+      await parts.end();
+    },
+  });
+  elector.start();
+  return elector;
+}
+
+/** Starts the operator. */
+export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
+  const identity = options.identity ?? Deno.env.get("POD_NAME") ??
+    `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`;
+  const opts = { ...options, identity };
+  const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
+  const client = createKubeClient(await loadClusterAccess(opts));
+  const cache = new Cache(client, { namespace: opts.namespace, log });
+  const { controller, poller, metrics } = createCore(opts, client, cache, log);
   let stopping = false;
   const parts = leaderParts({
     ...opts,
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
   }, { cache, log, controller, poller });
-  const handler = createHttpHandler({
-    client,
-    cache,
-    log,
-    metrics,
-    wakeTimeoutMs: ((opts.readyTimeout ?? 120) + 10) * 1000,
-  });
+  const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
+  const handler = createHttpHandler({ client, cache, log, metrics, wakeTimeoutMs });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
   const http = Deno.serve({ hostname, port, onListen() {} }, handler);
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${http.addr.port}`;
   log.info("listening", { url, identity });
   await cache.start();
   log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
-  let elector: LeaderElector | undefined;
-  const lease = opts.leaseDurationSeconds ?? 15;
-  if (opts.leaderElect === false) parts.begin();
-  else {
-    elector = new LeaderElector({
-      client,
-      log,
-      identity,
-      namespace: opts.leaseNamespace ?? "nmcp-system",
-      name: opts.leaseName ?? "nmcp-operator",
-      leaseDurationSeconds: Math.ceil(lease),
-      renewDeadlineMs: lease * 1000 * 2 / 3,
-      retryPeriodMs: lease * 1000 * 2 / 15,
-      onStartedLeading: () => {
-        metrics.isLeader.set(1);
-        parts.begin();
-      },
-      onStoppedLeading: async () => {
-        metrics.isLeader.set(0);
-        await parts.end();
-      },
-    });
-    elector.start();
-  }
+  const elector = opts.leaderElect === false
+    ? (parts.begin(), undefined)
+    : startElection(opts, { client, log, metrics }, parts);
   return {
     url,
     cache,

@@ -1,184 +1,21 @@
 /** The pure MCPServer planner: (server, observed, now) → desired pod, service, status, events. */
 
-import {
-  CONDITIONS,
-  type MCPPool,
-  type MCPServer,
-  type MCPServerStatus,
-  type Phase,
-} from "../../lib/api/mod.ts";
-import { buildPod, buildService, type PodOptions, specHash } from "../build/pod.ts";
+import { CONDITIONS, type MCPServer, type MCPServerStatus } from "../../lib/api/mod.ts";
+import { buildPod, buildService, specHash } from "../build/pod.ts";
 import { serviceEndpoint } from "../build/names.ts";
-import type { Entrypoint, Pod, Service } from "../build/types.ts";
+import type { Entrypoint, Pod } from "../build/types.ts";
 import type { Activity } from "./activity.ts";
-import { type ConditionInput, setConditions } from "./conditions.ts";
-import { podVerdict } from "./pod_health.ts";
-import { poolDecision, type PoolMember } from "./pool.ts";
-import { type PlannedEvent, REASONS } from "./reasons.ts";
+import { setConditions } from "./conditions.ts";
+import { type PodVerdict, podVerdict } from "./pod_health.ts";
+import type { ConditionInput } from "./conditions.ts";
+import { poolDecision } from "./pool.ts";
+import { REASONS } from "./reasons.ts";
 import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
+import type { Ctx, ObservedServer, Outcome, ServerPlan, ServerSettings } from "./plan_types.ts";
+import { cond, failed, names, notRunning, podOptions, queued, stopNow } from "./outcomes.ts";
 
-/** What the controller observed for one server. */
-export interface ObservedServer {
-  /** Pods of the server (by label and controller owner). */
-  pods: Pod[];
-  service?: Service | null;
-  pool?: MCPPool | null;
-  /** Every server of the same pool, this one included. */
-  poolMembers: PoolMember[];
-  /** Latest gateway activity of the running pod. */
-  activity?: Activity | null;
-  /** The resolved entrypoint, when asked for (see `ServerPlan.needsEntrypoint`). */
-  entrypoint?: Entrypoint | { error: string };
-}
-
-/** Operator-wide settings the planner needs. */
-export interface ServerSettings {
-  gatewayImage: string;
-  launcherImage?: string;
-  serviceAccountName?: string;
-  gatewayLogLevel?: string;
-  /** Seconds a pod may take to become Ready before the server is Degraded. Default 120. */
-  readyTimeout?: number;
-  /** Glob patterns of allowed images; empty or absent allows all. */
-  imageAllowlist?: string[];
-}
-
-/** The planner's answer for one server. */
-export interface ServerPlan {
-  /** The pod that must exist (created when absent); null: no pod; undefined: leave pods alone. */
-  pod?: Pod | null;
-  /** Pods to delete (outdated spec, broken, or not wanted). */
-  deletePods: string[];
-  /** The Service that must exist; null: none. */
-  service?: Service | null;
-  status: MCPServerStatus;
-  events: PlannedEvent[];
-  /** Reconcile again after this many milliseconds. */
-  requeueAfter?: number;
-  /** The planner needs the image's entrypoint: resolve it and plan again. */
-  needsEntrypoint?: boolean;
-}
-
-interface Ctx {
-  server: MCPServer;
-  observed: ObservedServer;
-  now: number;
-  iso: string;
-  settings: ServerSettings;
-  livePods: Pod[];
-}
-
-type Outcome = {
-  phase: Phase;
-  conditions: ConditionInput[];
-  event?: PlannedEvent;
-  pod?: Pod | null;
-  deletePods?: string[];
-  requeueAfter?: number;
-  status?: Partial<MCPServerStatus>;
-  needsEntrypoint?: boolean;
-  /** Keep the current conditions as they are. */
-  keep?: boolean;
-};
-
-const cond = (type: string, ok: boolean, reason: string, message: string): ConditionInput => ({
-  type,
-  status: ok ? "True" : "False",
-  reason,
-  message,
-});
-
-function podOptions(ctx: Ctx, entrypoint?: Entrypoint): PodOptions {
-  const s = ctx.settings;
-  return {
-    gatewayImage: s.gatewayImage,
-    launcherImage: s.launcherImage,
-    serviceAccountName: s.serviceAccountName,
-    gatewayLogLevel: s.gatewayLogLevel,
-    pool: ctx.observed.pool,
-    entrypoint,
-  };
-}
-
-function failed(ctx: Ctx, reason: string, message: string, stop: boolean): Outcome {
-  return {
-    phase: "Failed",
-    conditions: [
-      cond(CONDITIONS.configured, false, reason, message),
-      cond(CONDITIONS.ready, false, reason, message),
-      cond(CONDITIONS.active, false, reason, message),
-      cond(CONDITIONS.queued, false, reason, ""),
-      cond(CONDITIONS.degraded, true, reason, message),
-    ],
-    event: { type: "Warning", reason, message },
-    pod: null,
-    deletePods: ctx.livePods.map((p) => p.metadata.name!),
-    status: stop ? { stoppedAt: ctx.iso } : {},
-  };
-}
-
-function notRunning(ctx: Ctx, reason: string, message: string): Outcome {
-  const { server, livePods } = ctx;
-  const pods = ctx.observed.pods.length > 0;
-  const prev = server.status?.phase;
-  if (prev === "Failed" && server.status?.observedGeneration === server.metadata.generation) {
-    return { phase: "Failed", conditions: [], pod: null, deletePods: names(livePods), keep: true };
-  }
-  const wasUp = prev === "Starting" || prev === "Ready" || prev === "Degraded";
-  const phase: Phase = pods ? "Stopping" : "Idle";
-  const event: PlannedEvent | undefined = phase === "Stopping" && prev !== "Stopping"
-    ? { type: "Normal", reason: REASONS.stopping, message }
-    : phase === "Idle" && prev === "Stopping"
-    ? { type: "Normal", reason: REASONS.stopped, message: "Pod deleted; server is idle" }
-    : undefined;
-  return {
-    phase,
-    conditions: [
-      cond(CONDITIONS.ready, false, reason, message),
-      cond(CONDITIONS.active, false, reason, message),
-      cond(CONDITIONS.queued, false, reason, ""),
-      cond(CONDITIONS.degraded, false, REASONS.healthy, ""),
-    ],
-    event,
-    pod: null,
-    deletePods: names(livePods),
-    status: wasUp && !server.status?.stoppedAt ? { stoppedAt: ctx.iso } : {},
-  };
-}
-
-function names(pods: Pod[]): string[] {
-  return pods.map((p) => p.metadata.name!);
-}
-
-function stopNow(ctx: Ctx, reason: string, message: string): Outcome {
-  return {
-    phase: "Stopping",
-    conditions: [
-      cond(CONDITIONS.ready, false, reason, message),
-      cond(CONDITIONS.active, false, reason, message),
-    ],
-    event: { type: "Normal", reason, message },
-    pod: null,
-    deletePods: names(ctx.livePods),
-    status: { stoppedAt: ctx.iso, currentConnections: 0 },
-  };
-}
-
-function queued(ctx: Ctx, position: number): Outcome {
-  const pool = ctx.observed.pool!;
-  const msg = `Waiting for a free slot in pool "${pool.metadata.name}" ` +
-    `(maxActive ${pool.spec.maxActive}, ${position} ahead)`;
-  return {
-    phase: "Requested",
-    conditions: [
-      cond(CONDITIONS.queued, true, REASONS.queued, msg),
-      cond(CONDITIONS.active, false, REASONS.queued, msg),
-      cond(CONDITIONS.ready, false, REASONS.queued, msg),
-    ],
-    event: { type: "Normal", reason: REASONS.queued, message: msg },
-  };
-}
+export type { ObservedServer, ServerPlan, ServerSettings } from "./plan_types.ts";
 
 function entrypointFor(ctx: Ctx): Entrypoint | { error: string } | undefined {
   const { spec } = ctx.server;
@@ -241,66 +78,8 @@ function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
   return left;
 }
 
-function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
-  const readyMs = (ctx.settings.readyTimeout ?? 120) * 1000;
-  const v = podVerdict(pod, ctx.now, readyMs);
-  const base = { pod, deletePods: names(outdated), status: { podName: pod.metadata.name } };
+function readyOutcome(ctx: Ctx, pod: Pod, base: Partial<Outcome>, up: ConditionInput): Outcome {
   const prev = ctx.server.status?.phase;
-  const up = cond(CONDITIONS.active, true, REASONS.admitted, `Pod ${pod.metadata.name}`);
-  switch (v.state) {
-    case "image-error":
-      return failed(
-        ctx,
-        REASONS.imagePullFailed,
-        `Cannot pull image "${ctx.server.spec.image}": ${v.message}`,
-        true,
-      );
-    case "gone":
-      return {
-        phase: "Starting",
-        conditions: [up],
-        pod: null,
-        deletePods: [pod.metadata.name!],
-        requeueAfter: 1000,
-      };
-    case "terminating":
-      return {
-        phase: "Starting",
-        conditions: [up],
-        deletePods: names(outdated),
-        requeueAfter: 1000,
-      };
-    case "crash-loop":
-    case "ready-timeout": {
-      const reason = v.state === "crash-loop" ? REASONS.crashLoop : REASONS.readyTimeout;
-      return {
-        ...base,
-        phase: "Degraded",
-        conditions: [
-          up,
-          cond(CONDITIONS.degraded, true, reason, v.message),
-          cond(CONDITIONS.ready, false, reason, v.message),
-        ],
-        event: prev !== "Degraded" ? { type: "Warning", reason, message: v.message } : undefined,
-        requeueAfter: 10_000,
-      };
-    }
-    case "pending":
-      return {
-        ...base,
-        phase: "Starting",
-        conditions: [
-          up,
-          cond(
-            CONDITIONS.ready,
-            false,
-            REASONS.starting,
-            `Waiting for pod ${pod.metadata.name} to be ready`,
-          ),
-        ],
-        requeueAfter: Math.max(1000, v.deadline - ctx.now),
-      };
-  }
   const startedAt = prev === "Ready" && ctx.server.status?.startedAt
     ? ctx.server.status.startedAt
     : ctx.iso;
@@ -315,8 +94,56 @@ function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
     event: prev !== "Ready"
       ? { type: "Normal", reason: REASONS.ready, message: `Pod ${pod.metadata.name} is ready` }
       : undefined,
-    status: { ...base.status, startedAt },
+    status: { podName: pod.metadata.name, startedAt },
   };
+}
+
+function degraded(ctx: Ctx, base: Partial<Outcome>, up: ConditionInput, v: PodVerdict): Outcome {
+  const reason = v.state === "crash-loop" ? REASONS.crashLoop : REASONS.readyTimeout;
+  const message = "message" in v ? v.message : "";
+  return {
+    ...base,
+    phase: "Degraded",
+    conditions: [
+      up,
+      cond(CONDITIONS.degraded, true, reason, message),
+      cond(CONDITIONS.ready, false, reason, message),
+    ],
+    event: ctx.server.status?.phase !== "Degraded"
+      ? { type: "Warning", reason, message }
+      : undefined,
+    requeueAfter: 10_000,
+  };
+}
+
+function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
+  const readyMs = (ctx.settings.readyTimeout ?? 120) * 1000;
+  const v = podVerdict(pod, ctx.now, readyMs);
+  const base = { pod, deletePods: names(outdated), status: { podName: pod.metadata.name } };
+  const up = cond(CONDITIONS.active, true, REASONS.admitted, `Pod ${pod.metadata.name}`);
+  switch (v.state) {
+    case "image-error": {
+      const msg = `Cannot pull image "${ctx.server.spec.image}": ${v.message}`;
+      return failed(ctx, REASONS.imagePullFailed, msg, true);
+    }
+    case "gone":
+      return { phase: "Starting", conditions: [up], pod: null, deletePods: [pod.metadata.name!] };
+    case "terminating":
+      return { phase: "Starting", conditions: [up], deletePods: names(outdated) };
+    case "crash-loop":
+    case "ready-timeout":
+      return degraded(ctx, base, up, v);
+    case "pending": {
+      const msg = `Waiting for pod ${pod.metadata.name} to be ready`;
+      return {
+        ...base,
+        phase: "Starting",
+        conditions: [up, cond(CONDITIONS.ready, false, REASONS.starting, msg)],
+        requeueAfter: Math.max(1000, v.deadline - ctx.now),
+      };
+    }
+  }
+  return readyOutcome(ctx, pod, base, up);
 }
 
 function decide(ctx: Ctx): Outcome {

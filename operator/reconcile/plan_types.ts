@@ -1,0 +1,74 @@
+/** Types shared by the server planner and its outcome helpers. */
+
+import type { MCPPool, MCPServer, MCPServerStatus, Phase } from "../../lib/api/mod.ts";
+import type { Entrypoint, Pod, Service } from "../build/types.ts";
+import type { Activity } from "./activity.ts";
+import type { ConditionInput } from "./conditions.ts";
+import type { PoolMember } from "./pool.ts";
+import type { PlannedEvent } from "./reasons.ts";
+
+/** What the controller observed for one server. */
+export interface ObservedServer {
+  /** Pods of the server (by label and controller owner). */
+  pods: Pod[];
+  service?: Service | null;
+  pool?: MCPPool | null;
+  /** Every server of the same pool, this one included. */
+  poolMembers: PoolMember[];
+  /** Latest gateway activity of the running pod. */
+  activity?: Activity | null;
+  /** The resolved entrypoint, when asked for (see `ServerPlan.needsEntrypoint`). */
+  entrypoint?: Entrypoint | { error: string };
+}
+
+/** Operator-wide settings the planner needs. */
+export interface ServerSettings {
+  gatewayImage: string;
+  launcherImage?: string;
+  serviceAccountName?: string;
+  gatewayLogLevel?: string;
+  /** Seconds a pod may take to become Ready before the server is Degraded. Default 120. */
+  readyTimeout?: number;
+  /** Glob patterns of allowed images; empty or absent allows all. */
+  imageAllowlist?: string[];
+}
+
+/** The planner's answer for one server. */
+export interface ServerPlan {
+  /** The pod that must exist (created when absent); null: no pod; undefined: leave pods alone. */
+  pod?: Pod | null;
+  /** Pods to delete (outdated spec, broken, or not wanted). */
+  deletePods: string[];
+  /** The Service that must exist; null: none. */
+  service?: Service | null;
+  status: MCPServerStatus;
+  events: PlannedEvent[];
+  /** Reconcile again after this many milliseconds. */
+  requeueAfter?: number;
+  /** The planner needs the image's entrypoint: resolve it and plan again. */
+  needsEntrypoint?: boolean;
+}
+
+/** What one planning run works from. */
+export interface Ctx {
+  server: MCPServer;
+  observed: ObservedServer;
+  now: number;
+  iso: string;
+  settings: ServerSettings;
+  livePods: Pod[];
+}
+
+/** What a decision step concludes. */
+export type Outcome = {
+  phase: Phase;
+  conditions: ConditionInput[];
+  event?: PlannedEvent;
+  pod?: Pod | null;
+  deletePods?: string[];
+  requeueAfter?: number;
+  status?: Partial<MCPServerStatus>;
+  needsEntrypoint?: boolean;
+  /** Keep the current conditions as they are. */
+  keep?: boolean;
+};
