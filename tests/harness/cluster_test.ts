@@ -18,6 +18,26 @@ const HTTP_IMAGE = anyTag("test/hello-http", {
   entrypoint: ["hello-http"],
 });
 
+/** An in-cluster API client: lists pods with the mounted service account (Deno: netshim on). */
+const API_CLIENT_IMAGE = anyTag("test/api-client", {
+  executables: {
+    "list-pods": {
+      script: `exec '${Deno.execPath()}' eval --no-config '
+const sa = "/var/run/secrets/kubernetes.io/serviceaccount";
+const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(sa + "/ca.crt")] });
+const env = Deno.env.toObject();
+const ns = await Deno.readTextFile(sa + "/namespace");
+const url = "https://" + env.KUBERNETES_SERVICE_HOST + ":" + env.KUBERNETES_SERVICE_PORT;
+const res = await fetch(url + "/api/v1/namespaces/" + ns + "/pods", {
+  client,
+  headers: { authorization: "Bearer " + await Deno.readTextFile(sa + "/token") },
+});
+console.log((await res.json()).items.map((p) => p.metadata.name).sort().join(","));'`,
+    },
+  },
+  entrypoint: ["list-pods"],
+});
+
 interface Run {
   code: number;
   stdout: string;
@@ -27,7 +47,7 @@ interface Run {
 async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
   const t0 = performance.now();
   const cluster = await startCluster({
-    images: HTTP_IMAGE,
+    images: [...HTTP_IMAGE, ...API_CLIENT_IMAGE],
     backoffBaseMs: 300,
     podIpPrefix: "127.0.4",
   });
@@ -314,7 +334,7 @@ function sink(): { stream: Writable; text: () => string } {
   };
 }
 
-Deno.test("client-node: Exec and PortForward against pods of the harness kubelet", async () => {
+Deno.test("client-node: Exec, PortForward, logs errors, and in-cluster API access from a pod", async () => {
   await withCluster(async (cluster, k) => {
     await ok(
       k,
@@ -338,6 +358,19 @@ Deno.test("client-node: Exec and PortForward against pods of the harness kubelet
       (e) => e as k8s.ApiException<string>,
     );
     assert.equal(noName?.code, 400);
+    await core.createNamespacedPod({
+      namespace: "default",
+      body: {
+        metadata: { name: "lister" },
+        spec: { restartPolicy: "Never", containers: [{ name: "c", image: "test/api-client" }] },
+      },
+    });
+    await until("lister done", async () => {
+      const p = await core.readNamespacedPod({ namespace: "default", name: "lister" });
+      return p.status?.phase === "Succeeded";
+    });
+    const listed = await core.readNamespacedPodLog({ namespace: "default", name: "lister" });
+    assert.equal(listed, "lister,two,web\n");
     assert.match(
       JSON.parse(noName!.body).message,
       /a container name must be specified for pod two, choose one of: \[a b\]/,

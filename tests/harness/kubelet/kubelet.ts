@@ -196,6 +196,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     backoffMaxMs: opts.backoffMaxMs ?? 300_000,
     podEnv: (ip: string): Record<string, string> => (shim ? netshimEnv(shim, ip) : {}),
     baseEnv: opts.baseEnv ?? hostEnv(),
+    cluster: opts.api,
     log,
   };
   await api.registerNode(deps.nodeName, deps.hostIP);

@@ -8,6 +8,7 @@
 
 import type { Logger } from "../../../lib/log.ts";
 import type { KubeApi } from "./api.ts";
+import { ApiRelay, SERVICE_ACCOUNT_DIR, serviceEnv, writeServiceAccount } from "./api_proxy.ts";
 import { resolveArgv } from "./command.ts";
 import { ContainerRunner, type Prepared } from "./container.ts";
 import { type PodObjects, referencedObjects, resolveEnv } from "./env.ts";
@@ -16,7 +17,7 @@ import type { IpPool } from "./ip_pool.ts";
 import type { HostTools } from "./process.ts";
 import { computePodStatus, statusChanged } from "./status.ts";
 import type { Container, Pod, PodStatus } from "./types.ts";
-import { containerMounts, prepareVolumes } from "./volumes.ts";
+import { containerMounts, type Mount, prepareVolumes } from "./volumes.ts";
 
 /** What a pod worker needs from its kubelet. */
 export interface PodWorkerDeps {
@@ -33,6 +34,8 @@ export interface PodWorkerDeps {
   podEnv: (podIP: string) => Record<string, string>;
   /** Host env every container starts from (PATH, HOME, DENO_DIR…). */
   baseEnv: Record<string, string>;
+  /** The API server, for in-cluster clients (service account, KUBERNETES_SERVICE_*). */
+  cluster?: { url: string; token: string; caCertPem: string };
   log: Logger;
 }
 
@@ -55,6 +58,8 @@ export class PodWorker {
   #terminating?: Promise<void>;
   #waiters = new Set<() => void>();
   #ran: Promise<void> = Promise.resolve();
+  #relay = new ApiRelay();
+  #saMount?: Mount;
 
   constructor(pod: Pod, deps: PodWorkerDeps) {
     this.pod = pod;
@@ -133,8 +138,10 @@ export class PodWorker {
       };
     }
     const hostPath = this.#deps.baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+    const cluster = this.#deps.cluster;
     const base = {
       ...this.#deps.baseEnv,
+      ...(cluster ? serviceEnv(cluster.url) : {}),
       PATH: image.binDir ? `${image.binDir}:${hostPath}` : hostPath,
       HOSTNAME: this.pod.spec.hostname ?? this.pod.metadata.name,
       ...image.env,
@@ -150,6 +157,8 @@ export class PodWorker {
     }
     try {
       const mounts = containerMounts(c, this.#volumes);
+      const sa = this.#saMount;
+      if (sa && !mounts.some((m) => m.target === sa.target)) mounts.push(sa);
       for (const m of mounts) await Deno.mkdir(m.source, { recursive: true }).catch(() => {});
       const fullEnv = { ...env.env, ...this.#deps.podEnv(this.podIP) };
       return {
@@ -173,6 +182,7 @@ export class PodWorker {
         .catch((e) => ({ paths: new Map<string, string>(), error: String(e) }));
       if (!error) {
         this.#volumes = paths;
+        await this.#serviceAccount();
         return true;
       }
       this.#deps.log.warn("Cannot mount volumes", { pod: this.#key, error });
@@ -180,6 +190,18 @@ export class PodWorker {
       await sleep(Math.min(this.#deps.backoffMaxMs, this.#deps.backoffBaseMs * 2 ** attempt));
     }
     return false;
+  }
+
+  /** Mounts the API token unless the pod opts out, and relays podIP:<API port> to the API. */
+  async #serviceAccount(): Promise<void> {
+    const cluster = this.#deps.cluster;
+    if (!cluster || this.pod.spec.automountServiceAccountToken === false) return;
+    const dir = `${this.#dir}/serviceaccount`;
+    await writeServiceAccount(dir, { ...cluster, namespace: this.pod.metadata.namespace });
+    this.#saMount = { source: dir, target: SERVICE_ACCOUNT_DIR, readOnly: true };
+    const u = new URL(cluster.url);
+    const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+    this.#relay.start(this.podIP, { hostname: u.hostname, port });
   }
 
   async #run(): Promise<void> {
@@ -232,6 +254,7 @@ export class PodWorker {
       }
       this.#gone = true;
       await this.flush();
+      await this.#relay.stop();
       this.#deps.ipPool.release(this.pod.metadata.uid);
       await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
     })();

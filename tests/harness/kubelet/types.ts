@@ -95,6 +95,7 @@ export interface PodSpec {
   containers: Container[];
   volumes?: Volume[];
   serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
   hostname?: string;
   [other: string]: unknown;
 }

@@ -26,7 +26,8 @@ export function shQuote(word: string): string {
  * The program and its arguments are the script's positional parameters.
  */
 export function mountScript(mounts: Mount[], workingDir: string): string {
-  const lines = ["set -e"];
+  // The host's tools, not the image's (busybox's mount differs); PATH is restored for exec.
+  const lines = ["set -e", 'NMCP_PATH="$PATH"', "PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
   for (const m of mounts) {
     const s = shQuote(m.source), t = shQuote(m.target);
     lines.push(
@@ -35,7 +36,8 @@ export function mountScript(mounts: Mount[], workingDir: string): string {
     lines.push(`mount --bind ${s} ${t}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${t}`);
   }
-  lines.push(`mkdir -p ${shQuote(workingDir)}`, `cd ${shQuote(workingDir)}`, `exec "$@"`);
+  lines.push(`mkdir -p ${shQuote(workingDir)}`, `cd ${shQuote(workingDir)}`);
+  lines.push('PATH="$NMCP_PATH"', "unset NMCP_PATH", `exec "$@"`);
   return lines.join("\n");
 }
 
