@@ -90,6 +90,10 @@ export class Api {
     for (const crd of store.list(CRDS)) {
       registry.setCrd(String(metaOf(crd).name), typesFromCrd(crd));
     }
+    for (const svc of store.list(storageKey({ group: "", plural: "services" }))) {
+      const ip = /^10\.96\.(\d+)\.(\d+)$/.exec(String((svc.spec as Obj | undefined)?.clusterIP));
+      if (ip) this.#ipSeq = Math.max(this.#ipSeq, Number(ip[1]) * 250 + Number(ip[2]));
+    }
   }
 
   #ctx(): StrategyContext {
@@ -158,12 +162,13 @@ export class Api {
     }
   }
 
-  /** Creates an object (POST). `managed` presets managedFields (server-side apply). */
+  /** Creates an object (POST). `presetManaged` keeps the body's managedFields (apply). */
   create(
     rt: ResourceType,
     ns: string | undefined,
     body: unknown,
     o: WriteOptions = {},
+    presetManaged = false,
   ): WriteResult {
     if (!isObj(body)) throw badRequest("the body of the request must be a JSON object");
     const obj = clone(body);
@@ -201,7 +206,7 @@ export class Api {
     if (rt.status && rt.crd) delete obj.status;
     prepareCreate(rt, obj, this.#ctx());
     const warnings = admit(rt, obj, undefined, o.fieldValidation ?? "Warn");
-    if (!m.managedFields || o.subresource !== undefined) {
+    if (!presetManaged) {
       delete m.managedFields;
       const entries = recordUpdate(
         undefined,
@@ -333,7 +338,7 @@ export class Api {
     };
     if (!live) {
       const merged = serverSideApply(undefined, applied, opts);
-      return this.create(rt, ns, merged, { ...o, subresource: undefined });
+      return this.create(rt, ns, merged, { ...o, subresource: undefined }, true);
     }
     if (am.resourceVersion !== undefined && am.resourceVersion !== metaOf(live).resourceVersion) {
       throw conflict(rt, name);

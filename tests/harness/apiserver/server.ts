@@ -29,7 +29,7 @@ import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
-import { parseTimeout, type WatchHub, watchResponse } from "./watch.ts";
+import { parseGoDuration, parseTimeout, type WatchHub, watchResponse } from "./watch.ts";
 
 /** What the handler needs. */
 export interface HandlerDeps {
@@ -167,7 +167,7 @@ function list(
       resourceVersion: q.get("resourceVersion") ?? undefined,
       labelSelector: q.get("labelSelector") ?? undefined,
       fieldSelector: q.get("fieldSelector") ?? undefined,
-      timeoutSeconds: parseTimeout(q.get("timeoutSeconds")),
+      timeoutSeconds: parseTimeout(q.get("timeoutSeconds")) ?? parseGoDuration(q.get("timeout")),
       allowWatchBookmarks: q.get("allowWatchBookmarks") === "true",
       table: wantsTable(req.headers.get("accept")),
     });

@@ -174,3 +174,18 @@ export function parseTimeout(v: string | null): number | undefined {
   }
   return n;
 }
+
+/** Parses a Go duration (`32s`, `1m0s`, `1h`, `500ms`) into seconds; undefined if absent. */
+export function parseGoDuration(v: string | null): number | undefined {
+  if (!v) return undefined;
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  let seen = "";
+  for (const m of v.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]];
+    seen += m[0];
+  }
+  if (seen !== v) throw new ApiError(400, "BadRequest", `invalid timeout: ${v}`);
+  return total;
+}

@@ -56,3 +56,13 @@ Deno.test("watchResponse() streams changes, BOOKMARKs on the keep-alive tick, an
   assert.equal(lines.at(-1).object.metadata.resourceVersion, String(api.store.rv));
   assert.equal(hub.size, 0);
 });
+
+Deno.test("parseGoDuration() reads the durations client-go sends", async () => {
+  const { parseGoDuration } = await import("./watch.ts");
+  assert.equal(parseGoDuration("32s"), 32);
+  assert.equal(parseGoDuration("1m0s"), 60);
+  assert.equal(parseGoDuration("1h2m3s"), 3723);
+  assert.equal(parseGoDuration("500ms"), 0.5);
+  assert.equal(parseGoDuration(null), undefined);
+  assert.throws(() => parseGoDuration("soon"), /invalid timeout/);
+});
