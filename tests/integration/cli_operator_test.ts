@@ -89,7 +89,7 @@ async function echo(url: string, message: string): Promise<unknown> {
   }
 }
 
-Deno.test("kubectl nmcp connect re-requests the server and keeps tunnelling after the pod is replaced", async () => {
+Deno.test("kubectl nmcp connect re-requests the server and follows its pod to a new name", async () => {
   const e = await startOperatorEnv();
   let connect: Deno.ChildProcess | undefined;
   try {
@@ -102,8 +102,9 @@ Deno.test("kubectl nmcp connect re-requests the server and keeps tunnelling afte
       clearEnv: true,
       stdin: "null",
       stdout: "piped",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
+    const progress = new Response(connect.stderr).text();
     const out = connect.stdout.pipeThrough(new TextDecoderStream()).getReader();
     const [, url] = await readUntil(
       out,
@@ -120,12 +121,14 @@ Deno.test("kubectl nmcp connect re-requests the server and keeps tunnelling afte
       return now > first ? now : undefined;
     });
 
+    // A spec change rolls the pod under a new name; the tunnel must follow it.
     const oldPod = String((await getServer(e, "ev"))?.status?.podName);
-    await e.k(["delete", "pod", oldPod, "--wait=false"]);
-    await until("a new Ready pod", 60_000, async () => {
+    const rolled = everything("ev", { env: [{ name: "ROLL", value: "1" }] });
+    assert.equal((await sh(env, "kubectl", ["nmcp", "apply", "-f", "-"], rolled)).code, 0);
+    const newPod = await until("a Ready pod with a new name", 60_000, async () => {
       const s = await getServer(e, "ev");
-      const pods = await e.k(["get", "pods", "-o", "jsonpath={.items[*].metadata.uid}"]);
-      return s?.status?.phase === "Ready" && pods.trim() !== "" ? true : undefined;
+      const pod = s?.status?.podName;
+      return s?.status?.phase === "Ready" && pod && pod !== oldPod ? String(pod) : undefined;
     });
     const reply = await until(
       "an echo through the tunnel to the new pod",
@@ -134,10 +137,15 @@ Deno.test("kubectl nmcp connect re-requests the server and keeps tunnelling afte
     );
     assert.deepEqual(reply, [{ type: "text", text: "Echo: two" }]);
     await out.cancel();
+    connect.kill("SIGINT");
+    assert.equal((await connect.status).code, 0);
+    assert.match(await progress, new RegExp(`pod replaced, tunnel now goes to ${newPod}`));
+    connect = undefined;
   } finally {
     if (connect) {
-      connect.kill("SIGINT");
-      assert.equal((await connect.status).code, 0);
+      connect.kill("SIGKILL");
+      await connect.status;
+      await connect.stderr.cancel().catch(() => {});
     }
     await e.close();
   }
