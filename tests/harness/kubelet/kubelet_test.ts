@@ -111,7 +111,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
   });
 });
 
-Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, liveness restarts, ErrImagePull", async () => {
+Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, liveness restarts, hostNetwork, ErrImagePull", async () => {
   await withCluster(async (api) => {
     api.createPod({
       metadata: { name: "crash" },
@@ -150,6 +150,10 @@ Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, live
       },
     });
     api.createPod({
+      metadata: { name: "hostnet" },
+      spec: { hostNetwork: true, containers: [{ name: "c", ...sh("exec sleep 60") }] },
+    });
+    api.createPod({
       metadata: { name: "nope" },
       spec: { containers: [{ name: "c", image: "registry.invalid/nope:1" }] },
     });
@@ -177,6 +181,11 @@ Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, live
     const n = Number(/^run (\d+)\n$/.exec(current)?.[1]);
     assert.ok(n >= 2, current);
     assert.equal(previous, `run ${n - 1}\n`);
+    const hostnet = await until("hostNetwork pod running", () => {
+      const s = api.get("default", "hostnet")?.status;
+      return s?.phase === "Running" && s;
+    });
+    assert.equal(hostnet.podIP, "127.0.0.1");
     const live = await until("liveness restart", () => {
       const s = api.get("default", "live")?.status?.containerStatuses?.[0];
       return s && s.restartCount >= 1 && s;

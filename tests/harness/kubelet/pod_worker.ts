@@ -59,13 +59,15 @@ export class PodWorker {
   #waiters = new Set<() => void>();
   #ran: Promise<void> = Promise.resolve();
   #relay = new ApiRelay();
+  #hostNetwork: boolean;
   #saMount?: Mount;
 
   constructor(pod: Pod, deps: PodWorkerDeps) {
     this.pod = pod;
     this.#deps = deps;
     this.#dir = `${deps.dataDir}/pods/${pod.metadata.uid}`;
-    this.podIP = deps.ipPool.allocate(pod.metadata.uid);
+    this.#hostNetwork = pod.spec.hostNetwork === true;
+    this.podIP = this.#hostNetwork ? deps.hostIP : deps.ipPool.allocate(pod.metadata.uid);
     const runner = (c: Container) =>
       new ContainerRunner(c, {
         tools: deps.tools,
@@ -160,7 +162,7 @@ export class PodWorker {
       const sa = this.#saMount;
       if (sa && !mounts.some((m) => m.target === sa.target)) mounts.push(sa);
       for (const m of mounts) await Deno.mkdir(m.source, { recursive: true }).catch(() => {});
-      const fullEnv = { ...env.env, ...this.#deps.podEnv(this.podIP) };
+      const fullEnv = { ...env.env, ...(this.#hostNetwork ? {} : this.#deps.podEnv(this.podIP)) };
       return {
         ok: true,
         spec: { argv, env: fullEnv, workingDir: c.workingDir ?? image.workingDir ?? "/", mounts },
@@ -201,7 +203,7 @@ export class PodWorker {
     this.#saMount = { source: dir, target: SERVICE_ACCOUNT_DIR, readOnly: true };
     const u = new URL(cluster.url);
     const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
-    this.#relay.start(this.podIP, { hostname: u.hostname, port });
+    if (!this.#hostNetwork) this.#relay.start(this.podIP, { hostname: u.hostname, port });
   }
 
   async #run(): Promise<void> {

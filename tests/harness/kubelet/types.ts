@@ -96,6 +96,7 @@ export interface PodSpec {
   volumes?: Volume[];
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  hostNetwork?: boolean;
   hostname?: string;
   [other: string]: unknown;
 }
