@@ -55,7 +55,14 @@ export async function request<T>(
     headers["content-type"] = opts.contentType ?? "application/json";
     body = JSON.stringify(opts.body);
   }
-  const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() });
+  const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() })
+    .catch((err: Error) => {
+      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new Error(
+        `Cannot reach the Kubernetes API at ${server}: ${cause} (check --context and the cluster)`,
+        { cause: err },
+      );
+    });
   const text = await res.text();
   if (!res.ok) throw new ApiError(res.status, text);
   return (text ? JSON.parse(text) : {}) as T;
