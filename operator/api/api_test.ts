@@ -42,7 +42,6 @@ Deno.test("waitReachable() resolves from cache events once Ready with a pod IP",
   const { cache } = setup();
   cache.servers.upsert(server("a", { phase: "Starting", podName: "a-1" }));
   const waiting = waitReachable(cache, "ns/a", 2000);
-  cache.servers.upsert(server("a", { phase: "Ready", podName: "a-1" }));
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
@@ -51,6 +50,14 @@ Deno.test("waitReachable() resolves from cache events once Ready with a pod IP",
     status: { podIP: "10.1.2.3" },
   } as Pod;
   cache.pods.upsert(pod);
+  let settled = false;
+  waiting.then(() => settled = true);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(settled, false, "a Starting server with an unready pod is not reachable");
+  cache.pods.upsert({
+    ...pod,
+    status: { ...pod.status, conditions: [{ type: "Ready", status: "True" }] },
+  });
   assert.deepEqual(await waiting, { url: "http://10.1.2.3:8080" });
   assert.equal(await waitReachable(cache, "ns/none", 50), undefined);
   cache.servers.upsert(server("f", {

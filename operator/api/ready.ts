@@ -18,10 +18,13 @@ export function reachable(cache: Cache, server: MCPServer, since = 0): Reachable
       st.conditions?.find((c) => c.type === "Degraded" && c.status === "True");
     return { failed: c?.message ?? "server failed" };
   }
-  if (st?.phase !== "Ready" || !st.podName) return undefined;
+  // Ready, or Starting with its pod already Ready (saves waiting for the status write).
+  if ((st?.phase !== "Ready" && st?.phase !== "Starting") || !st.podName) return undefined;
   const pod = cache.pods.store.get(`${server.metadata.namespace}/${st.podName}`);
   const ip = pod?.status?.podIP;
   if (!ip || pod.metadata.deletionTimestamp) return undefined;
+  const podReady = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+  if (st.phase === "Starting" && !podReady) return undefined;
   return { url: `http://${ip.includes(":") ? `[${ip}]` : ip}:8080` };
 }
 
