@@ -7,7 +7,7 @@
 
 import { admit, type FieldValidation } from "./admit.ts";
 import { serverSideApply } from "./apply.ts";
-import { recordUpdate } from "./managed_fields.ts";
+import { type ManagedFieldsEntry, recordUpdate } from "./managed_fields.ts";
 import { deepEqual, meta, randomSuffix, rfc3339 } from "./objects.ts";
 import { clone, isObj, type Obj } from "./patch.ts";
 import {
@@ -66,6 +66,15 @@ export interface ListResult {
 
 const NAMESPACES = storageKey({ group: "", plural: "namespaces" });
 const CRDS = storageKey({ group: "apiextensions.k8s.io", plural: "customresourcedefinitions" });
+
+/**
+ * The managedFields a client wrote, when they differ from the stored ones (kubectl's
+ * client-side-apply upgrade rewrites them); `[{}]` clears them, as in Kubernetes.
+ */
+function clientManagedFields(body: unknown, stored: unknown): ManagedFieldsEntry[] | undefined {
+  if (!Array.isArray(body) || deepEqual(body, stored ?? [])) return undefined;
+  return body.filter((e) => isObj(e) && typeof e.manager === "string") as ManagedFieldsEntry[];
+}
 
 /** A predicate over objects built from label and field selectors. */
 export function selectorPredicate(labelSel?: string, fieldSel?: string): (o: Obj) => boolean {
@@ -259,12 +268,13 @@ export class Api {
     const warnings = admit(rt, next, old, o.fieldValidation ?? "Warn");
     const nm = meta(next);
     nm.resourceVersion = om.resourceVersion;
+    const base = clientManagedFields(bm.managedFields, om.managedFields);
     const bare = (x: Obj) => {
       const c = clone(x);
       delete meta(c).managedFields;
       return c;
     };
-    if (deepEqual(bare(old), bare(next)) && !presetManaged) {
+    if (deepEqual(bare(old), bare(next)) && !presetManaged && !base) {
       return { obj: old, warnings, created: false };
     }
     if (!presetManaged) {
@@ -275,6 +285,7 @@ export class Api {
         apiVersionOf(rt),
         rfc3339(this.now()),
         o.subresource,
+        base,
       );
       if (entries.length) nm.managedFields = entries;
       else delete nm.managedFields;

@@ -453,3 +453,27 @@ Deno.test("garbage collector deletes a new object whose owner does not exist", a
     await s.stop();
   }
 });
+
+Deno.test("a client can rewrite or clear managedFields as in Kubernetes", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const cm = s.api.registry.find("", "v1", "configmaps")!;
+    s.api.create(cm, "default", { metadata: { name: "m" }, data: { a: "1" } }, {
+      fieldManager: "creator",
+    });
+    const managers = () =>
+      ((s.api.get(cm, "default", "m").metadata as Obj).managedFields as
+        | { manager: string }[]
+        | undefined)
+        ?.map((e) => e.manager);
+    assert.deepEqual(managers(), ["creator"]);
+    s.api.patch(cm, "default", "m", "application/merge-patch+json", {
+      metadata: { managedFields: [{}] },
+    }, {
+      fieldManager: "resetter",
+    });
+    assert.equal(managers(), undefined);
+  } finally {
+    await s.stop();
+  }
+});

@@ -166,7 +166,10 @@ export function leaves(set: FieldSet): string[] {
   return all.filter((p, i) => !(all[i + 1]?.startsWith(p + SEP)));
 }
 
-/** Records that `manager` (an Update) changed the fields that differ between old and new. */
+/**
+ * Records that `manager` (an Update) changed the fields that differ between old and new,
+ * starting from `base` entries (default: old's; a client may rewrite managedFields).
+ */
 export function recordUpdate(
   old: Obj | undefined,
   next: Obj,
@@ -174,8 +177,9 @@ export function recordUpdate(
   apiVersion: string,
   time: string,
   subresource?: string,
+  base?: ManagedFieldsEntry[],
 ): ManagedFieldsEntry[] {
-  const entries = old ? entriesOf(old) : [];
+  const entries = base ?? (old ? entriesOf(old) : []);
   const after = fieldSetOf(next);
   const changed = new Set(
     [...after].filter((p) =>
