@@ -59,6 +59,16 @@ function randomToken(): string {
     .join("");
 }
 
+/** Awaits `p`, calling `late` once if it takes longer than `ms`. */
+async function finishWithin(p: Promise<void>, ms: number, late: () => void): Promise<void> {
+  const timer = setTimeout(late, ms);
+  try {
+    await p;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function seed(api: Api): void {
   const nsType = api.registry.find("", "v1", "namespaces")!;
   for (const name of ["default", "kube-system", "kube-public"]) {
@@ -127,7 +137,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       hub.closeAll();
       controllers.stop();
       ac.abort();
-      await server.finished;
+      await finishWithin(
+        server.finished,
+        5000,
+        () => log.warn("open connections still running 5 s after stop (a stream handler?)"),
+      );
       await store.flush();
       if (ownKubeconfig) await Deno.remove(kubeconfigPath).catch(() => {});
     },

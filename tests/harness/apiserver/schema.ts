@@ -200,6 +200,7 @@ function collectionCauses(s: Schema, field: string, v: unknown): StatusCause[] {
         field,
       });
     }
+    c.push(...duplicateCauses(s, field, v));
   }
   if (isObj(v)) {
     for (const r of s.required ?? []) {
@@ -209,6 +210,36 @@ function collectionCauses(s: Schema, field: string, v: unknown): StatusCause[] {
     }
   }
   return c;
+}
+
+/** Go's `%#v` of a list-map key, as Kubernetes prints duplicate keys. */
+function goMapKey(item: unknown, keys: string[]): string {
+  const parts = keys.map((k) =>
+    `${JSON.stringify(k)}:${JSON.stringify(isObj(item) ? item[k] : null)}`
+  );
+  return `map[string]interface {}{${parts.join(", ")}}`;
+}
+
+/** `Duplicate value` causes for x-kubernetes-list-type map (by keys) and set lists. */
+function duplicateCauses(s: Schema, field: string, v: unknown[]): StatusCause[] {
+  const type = s["x-kubernetes-list-type"];
+  const keys = s["x-kubernetes-list-map-keys"] ?? [];
+  if (type !== "map" && type !== "set") return [];
+  const seen = new Set<string>();
+  const out: StatusCause[] = [];
+  v.forEach((item, i) => {
+    const id = type === "map"
+      ? JSON.stringify(keys.map((k) => isObj(item) ? item[k] : null))
+      : JSON.stringify(item);
+    if (!seen.has(id)) return void seen.add(id);
+    const shown = type === "map" ? goMapKey(item, keys) : formatValue(item);
+    out.push({
+      reason: "FieldValueDuplicate",
+      message: `Duplicate value: ${shown}`,
+      field: join(field, i),
+    });
+  });
+  return out;
 }
 
 function join(field: string, key: string | number): string {

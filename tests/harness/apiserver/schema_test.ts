@@ -93,3 +93,17 @@ Deno.test("validate() handles int-or-string, nullable, maxItems, preserve-unknow
   ]);
   assert.deepEqual(validate(s, { imm: "b" }, undefined), [], "transition rules skip on create");
 });
+
+Deno.test("validate() reports duplicate keys of list-type map and set lists", () => {
+  const obj = { spec: { image: "i", env: [{ name: "A", value: "1" }, { name: "A", value: "2" }] } };
+  assert.deepEqual(messages(obj), [
+    'spec.env[1]: Duplicate value: map[string]interface {}{"name":"A"}',
+  ]);
+  const set: Schema = { type: "array", "x-kubernetes-list-type": "set", items: { type: "string" } };
+  assert.deepEqual(
+    validate(set, ["a", "b", "a"], undefined, "l").map((c) => `${c.field}: ${c.message}`),
+    [
+      'l[2]: Duplicate value: "a"',
+    ],
+  );
+});
