@@ -77,7 +77,7 @@ export function notRunning(ctx: Ctx, reason: string, message: string): Outcome {
     event,
     pod: null,
     deletePods: names(livePods),
-    status: wasUp && !server.status?.stoppedAt ? { stoppedAt: ctx.iso } : {},
+    status: wasUp ? { stoppedAt: ctx.iso, currentConnections: 0 } : {},
   };
 }
 

@@ -15,15 +15,24 @@ export function requestedAt(server: MCPServer): number {
   return ms(server.metadata.annotations?.[ANNOTATIONS.requestedAt]);
 }
 
+/** Phases of a run in progress (requested, admitted or not yet). */
+const RUNNING = ["Requested", "Starting", "Ready", "Degraded"];
+
 /**
- * Whether the server is wanted running: its latest request is newer than both its latest
- * explicit stop request and the moment the operator last stopped it (`status.stoppedAt`).
+ * Whether the server is wanted running. A request is the annotation's value R; the operator
+ * records the request it acts on in `status.requestedAt`. Wanted ⇔ R is newer than the
+ * latest explicit stop, and either R is a request the operator has not acted on yet
+ * (R ≠ status.requestedAt) or the run started for R is still on (phase Requested, Starting,
+ * Ready or Degraded). Stopping a run (idle, pool, failure) ends it for that R, whatever the
+ * clocks of the clients that wrote R say.
  */
 export function isWanted(server: MCPServer): boolean {
   const r = requestedAt(server);
   if (r === -Infinity) return false;
   const stop = ms(server.metadata.annotations?.[ANNOTATIONS.stopRequestedAt]);
-  return r > stop && r > ms(server.status?.stoppedAt);
+  if (stop >= r) return false;
+  if (r !== ms(server.status?.requestedAt)) return true;
+  return RUNNING.includes(server.status?.phase ?? "");
 }
 
 /** Whether the latest request was an explicit stop (newer than the latest run request). */

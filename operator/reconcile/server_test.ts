@@ -154,10 +154,11 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
 });
 
 Deno.test("planServer() goes Stopping then Idle after a stop request", () => {
-  const s = server({ req: -100, stop: -1, status: { phase: "Ready" } });
+  const s = server({ req: -100, stop: -1, status: { phase: "Ready", stoppedAt: T(-500) } });
   const p = pod(s, "ready");
   const a = planServer(s, observed(s, { pods: [p] }), NOW, settings);
   assert.equal(a.status.phase, "Stopping");
+  assert.equal(a.status.stoppedAt, NOW.toISOString());
   assert.deepEqual(a.deletePods, [p.metadata.name]);
   const gone = server({ req: -100, stop: -1, status: a.status });
   const b = planServer(gone, observed(gone), NOW, settings);
@@ -209,6 +210,7 @@ Deno.test("planServer() stays Failed until a new request after an image error", 
     req: -10,
     status: {
       phase: "Failed",
+      requestedAt: T(-10),
       stoppedAt: T(-5),
       observedGeneration: 2,
       conditions: [{
@@ -237,4 +239,12 @@ Deno.test("planServer() stops a Degraded server after idleTimeout from the reque
   const keep = planServer(fresh, observed(fresh, { pods: [pod(fresh, "crash")] }), NOW, settings);
   assert.equal(keep.status.phase, "Degraded");
   assert.equal(keep.requeueAfter, 10_000);
+});
+
+Deno.test("planServer() honours a new request even from a client clock behind the operator", () => {
+  const stopped = { phase: "Idle" as const, requestedAt: T(-100), stoppedAt: T(-10) };
+  const late = server({ req: -50, status: stopped });
+  assert.equal(planServer(late, observed(late), NOW, settings).status.phase, "Starting");
+  const same = server({ req: -100, status: stopped });
+  assert.equal(planServer(same, observed(same), NOW, settings).status.phase, "Idle");
 });
