@@ -248,3 +248,26 @@ Deno.test("planServer() honours a new request even from a client clock behind th
   const same = server({ req: -100, status: stopped });
   assert.equal(planServer(same, observed(same), NOW, settings).status.phase, "Idle");
 });
+
+Deno.test("planServer() stops the longest idle server beyond the pool's maxIdle", () => {
+  const pool: MCPPool = {
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPPool",
+    metadata: { name: "default" },
+    spec: { maxIdle: 1 },
+  };
+  const status = { phase: "Ready" as const, startedAt: T(-50), requestedAt: T(-60) };
+  const a = server({ name: "a", req: -60, spec: { idleTimeout: 0 }, status });
+  const members = [
+    member(a, true, { idleSince: NOW.getTime() - 60_000 }),
+    member(server({ name: "b", req: -40 }), true, { idleSince: NOW.getTime() - 40_000 }),
+  ];
+  const plan = planServer(
+    a,
+    observed(a, { pods: [pod(a, "ready")], pool, poolMembers: members }),
+    NOW,
+    settings,
+  );
+  assert.equal(plan.status.phase, "Stopping");
+  assert.equal(plan.events[0].reason, "PoolMaxIdle");
+});
