@@ -477,3 +477,39 @@ Deno.test("a client can rewrite or clear managedFields as in Kubernetes", async 
     await s.stop();
   }
 });
+
+Deno.test("HTTP: field selectors outside a kind's supported fields get 400", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const h = { authorization: `Bearer ${s.token}` };
+    const get = async (path: string) => {
+      const r = await fetch(`${s.url}${path}`, { headers: h });
+      return { status: r.status, body: await r.json() };
+    };
+    assert.equal(
+      (await get("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1,status.phase%3DRunning")).status,
+      200,
+    );
+    const bad = await get("/api/v1/configmaps?fieldSelector=data.a%3D1");
+    assert.deepEqual([bad.status, bad.body.message], [400, "field label not supported: data.a"]);
+    const yaml = await import("yaml");
+    const crd = yaml.parse(
+      await Deno.readTextFile(
+        new URL("../../../crds/nmcp.nwrx.io_mcpservers.yaml", import.meta.url),
+      ),
+    );
+    s.api.create(
+      s.api.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!,
+      undefined,
+      crd,
+    );
+    const cr = await get("/apis/nmcp.nwrx.io/v1/mcpservers?fieldSelector=spec.image%3Dx");
+    assert.equal(cr.status, 400);
+    assert.equal(
+      cr.body.message,
+      '"spec.image" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
+  } finally {
+    await s.stop();
+  }
+});

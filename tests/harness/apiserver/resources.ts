@@ -31,7 +31,7 @@ export interface ResourceType {
   /** Subresources beyond the streaming pod ones: `status`. */
   status: boolean;
   /** CRD data when the type comes from a CustomResourceDefinition. */
-  crd?: { name: string; schema?: Schema; columns: PrinterColumn[] };
+  crd?: { name: string; schema?: Schema; columns: PrinterColumn[]; selectableFields: string[] };
 }
 
 /** `group/version`, or `version` for the core group. */
@@ -133,6 +133,8 @@ export function typesFromCrd(crd: Obj): ResourceType[] {
         name,
         schema,
         columns: (v.additionalPrinterColumns as PrinterColumn[] | undefined) ?? [],
+        selectableFields: ((v.selectableFields as { jsonPath: string }[] | undefined) ?? [])
+          .map((f) => f.jsonPath.replace(/^\./, "")),
       },
     };
   });

@@ -12,6 +12,7 @@ import { parseFieldValidation } from "./admit.ts";
 import { Api, type WriteOptions } from "./api.ts";
 import { bindPod } from "./binding.ts";
 import { handleScale } from "./scale.ts";
+import { checkFieldSelector } from "./field_labels.ts";
 import {
   aggregated,
   AGGREGATED_CONTENT_TYPE,
@@ -161,6 +162,7 @@ function list(
   ns: string | undefined,
   q: URLSearchParams,
 ) {
+  checkFieldSelector(rt, q.get("fieldSelector") ?? undefined);
   if (q.get("watch") === "true" || q.get("watch") === "1") {
     return watchResponse(deps.api, deps.hub, rt, {
       namespace: ns,
