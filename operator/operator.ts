@@ -3,7 +3,6 @@
 import { createLogger, type Logger, type LogLevel } from "../lib/log.ts";
 import { ActivityPoller } from "./activity.ts";
 import { createHttpHandler } from "./api/http.ts";
-import { MCP_SERVICE_ACCOUNT } from "./build/manifests.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
 import { EventRecorder } from "./events.ts";
@@ -114,7 +113,6 @@ function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log
     launcherImage: opts.launcherImage,
     readyTimeout: opts.readyTimeout,
     imageAllowlist: opts.imageAllowlist,
-    serviceAccountName: MCP_SERVICE_ACCOUNT,
   };
   const late: { controller?: Controller } = {};
   const poller = new ActivityPoller({

@@ -29,7 +29,7 @@ export interface KubeObject {
 const NAME = "nmcp-operator";
 /** V8 flags of the operator: a small young generation keeps 1,000 servers under 100 MB RSS. */
 export const OPERATOR_V8_FLAGS = "--max-semi-space-size=1";
-/** ServiceAccount MCP pods run as by default. */
+/** A token-less ServiceAccount for MCP servers in the operator's namespace (spec.serviceAccountName). */
 export const MCP_SERVICE_ACCOUNT = "nmcp-mcp";
 
 function rules(): Record<string, unknown>[] {

@@ -34,7 +34,7 @@ export interface PodOptions {
   entrypoint?: Entrypoint;
   /** The server's pool, for its default resources. */
   pool?: MCPPool | null;
-  /** ServiceAccount for MCP pods when the spec names none. Default `nmcp-mcp`. */
+  /** ServiceAccount for MCP pods when the spec names none. Default: the namespace's default. */
   serviceAccountName?: string;
   /** Gateway log level. */
   gatewayLogLevel?: string;
@@ -161,6 +161,8 @@ function mcpContainer(server: MCPServer, opts: PodOptions, stdio: boolean): Cont
 export function buildPod(server: MCPServer, opts: PodOptions): Pod {
   const stdio = (server.spec.transport?.type ?? "stdio") === "stdio";
   const hash = specHash(server, opts);
+  // No name: the namespace's default ServiceAccount (token not mounted).
+  const sa = server.spec.serviceAccountName ?? opts.serviceAccountName;
   const init: Container[] = [];
   if (stdio) {
     init.push({
@@ -187,7 +189,7 @@ export function buildPod(server: MCPServer, opts: PodOptions): Pod {
       ownerReferences: [ownerRef(server)],
     },
     spec: {
-      serviceAccountName: server.spec.serviceAccountName ?? opts.serviceAccountName ?? "nmcp-mcp",
+      ...(sa ? { serviceAccountName: sa } : {}),
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       restartPolicy: "Always",

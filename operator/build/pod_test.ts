@@ -54,6 +54,8 @@ Deno.test("buildPod() wires a stdio server through the launcher and the gateway 
   ]);
   assert.equal(mcp.args, undefined);
   assert.deepEqual(pod.spec.volumes, [{ name: "nmcp", emptyDir: {} }]);
+  assert.equal(pod.spec.serviceAccountName, undefined, "the namespace's default ServiceAccount");
+  assert.equal(pod.spec.automountServiceAccountToken, false);
   assert.deepEqual(pod.metadata.ownerReferences, [{
     apiVersion: "nmcp.nwrx.io/v1",
     kind: "MCPServer",
