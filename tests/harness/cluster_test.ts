@@ -194,6 +194,8 @@ Deno.test("kubectl: init, native sidecar and main share an emptyDir; logs; delet
     await follow.status;
     const ticks = followed.trim().split("\n").map((l) => Number(l.replace("tick ", "")));
     assert.ok(ticks.every((n, i) => i === 0 || n === ticks[i - 1] + 1), followed);
+    const described = await ok(k, ["describe", "pod", "mcp"]);
+    assert.match(described, /Normal\s+Started\s+\S+\s+kubelet\s+Started container server/);
     const json = JSON.parse(await ok(k, ["get", "pod", "mcp", "-o", "json"]));
     const worker = cluster.kubelet.worker(json.metadata.uid)!;
     const pids = ["gateway", "server"].map((c) => worker.container(c)!.process!.pid);

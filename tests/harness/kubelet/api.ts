@@ -34,6 +34,7 @@ export class ApiError extends Error {
 export class KubeApi {
   #cfg: ApiConfig;
   #client: Deno.HttpClient;
+  #inflight = new Set<Promise<unknown>>();
 
   constructor(cfg: ApiConfig) {
     this.#cfg = cfg;
@@ -179,6 +180,47 @@ export class KubeApi {
       if (e instanceof ApiError && e.code === 404) return null;
       throw e;
     }
+  }
+
+  /** Records an Event about a pod (fire and forget: failures are ignored). */
+  async podEvent(
+    pod: Pod,
+    e: { type: string; reason: string; message: string; fieldPath?: string; node: string },
+  ): Promise<void> {
+    const { namespace: ns, name, uid } = pod.metadata;
+    const now = new Date().toISOString();
+    const suffix = [...crypto.getRandomValues(new Uint8Array(8))]
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    const sent = this.request("POST", `/api/v1/namespaces/${ns}/events`, {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: `${name}.${suffix}`, namespace: ns },
+      involvedObject: {
+        apiVersion: "v1",
+        kind: "Pod",
+        name,
+        namespace: ns,
+        uid,
+        ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+      },
+      reason: e.reason,
+      message: e.message,
+      type: e.type,
+      source: { component: "kubelet", host: e.node },
+      reportingComponent: "kubelet",
+      reportingInstance: e.node,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    }).catch(() => {});
+    this.#inflight.add(sent);
+    await sent;
+    this.#inflight.delete(sent);
+  }
+
+  /** Waits for fire-and-forget writes (events) still in flight. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#inflight]);
   }
 
   /** Creates the Node object when the API server serves nodes; ignores any failure. */

@@ -26,6 +26,8 @@ export interface RunnerDeps {
   prepare(): Promise<Prepared>;
   /** Called on every status change. */
   changed(): void;
+  /** Records a kubelet Event about this container (Created, Started, BackOff, …). */
+  event?(type: "Normal" | "Warning", reason: string, message: string): void;
 }
 
 const now = () => new Date().toISOString();
@@ -94,6 +96,10 @@ export class ContainerRunner {
     return this.#instance - 1;
   }
 
+  #event(type: "Normal" | "Warning", reason: string, message: string) {
+    this.#deps.event?.(type, reason, message);
+  }
+
   #set(state: ContainerState) {
     this.#state = state;
     this.#deps.changed();
@@ -137,6 +143,10 @@ export class ContainerRunner {
           ? `Back-off pulling image "${this.spec.image}"`
           : prep.message;
         this.#set({ waiting: { reason, message } });
+        if (reason === "ImagePullBackOff") this.#event("Normal", "BackOff", message);
+        else if (pull) {
+          this.#event("Warning", "Failed", `Failed to pull image "${this.spec.image}": ${message}`);
+        } else this.#event("Warning", "Failed", `Error: ${message}`);
         await this.#sleep(
           backoffDelay(pullFailures, this.#deps.backoffBaseMs, this.#deps.backoffMaxMs),
         );
@@ -156,6 +166,7 @@ export class ContainerRunner {
       if (!restart) break;
       const delay = backoffDelay(this.#restarts, this.#deps.backoffBaseMs, this.#deps.backoffMaxMs);
       this.#lastState = this.#state;
+      this.#event("Warning", "BackOff", `Back-off restarting failed container ${this.spec.name}`);
       this.#set({
         waiting: {
           reason: "CrashLoopBackOff",
@@ -173,6 +184,11 @@ export class ContainerRunner {
 
   async #runInstance(spec: Omit<ProcessSpec, "logPath" | "stdin">): Promise<ProcessExit> {
     const n = this.#instance++;
+    this.#event(
+      "Normal",
+      "Pulled",
+      `Container image "${this.spec.image}" already present on machine`,
+    );
     await Deno.mkdir(`${this.#deps.logDir}/${this.spec.name}`, { recursive: true });
     const proc = await ContainerProcess.start(
       { ...spec, stdin: this.spec.stdin ?? false, logPath: this.logPath(n) },
@@ -185,6 +201,8 @@ export class ContainerRunner {
     this.#started = !this.spec.startupProbe;
     this.#ready = this.#started && !this.spec.readinessProbe && this.#isLongRunning();
     this.#set({ running: { startedAt } });
+    this.#event("Normal", "Created", `Created container: ${this.spec.name}`);
+    this.#event("Normal", "Started", `Started container ${this.spec.name}`);
     this.#startProbes(proc);
     const exit = await proc.exited;
     this.#killExecs();
@@ -222,6 +240,7 @@ export class ContainerRunner {
     const startReadiness = () => {
       if (!this.spec.readinessProbe || !this.#long) return;
       this.#add(this.spec.readinessProbe, target, (ok) => {
+        if (!ok) this.#event("Warning", "Unhealthy", "Readiness probe failed");
         this.#ready = ok;
         this.#deps.changed();
       });
@@ -229,7 +248,14 @@ export class ContainerRunner {
     const startLiveness = () => {
       if (!this.spec.livenessProbe) return;
       this.#add(this.spec.livenessProbe, target, (ok) => {
-        if (!ok) proc.stop(this.#graceMs).catch(() => {});
+        if (ok) return;
+        this.#event("Warning", "Unhealthy", "Liveness probe failed");
+        this.#event(
+          "Normal",
+          "Killing",
+          `Container ${this.spec.name} failed liveness probe, will be restarted`,
+        );
+        proc.stop(this.#graceMs).catch(() => {});
       });
     };
     if (!this.spec.startupProbe) {
@@ -239,6 +265,7 @@ export class ContainerRunner {
     }
     this.#add(this.spec.startupProbe, target, (ok) => {
       if (!ok) {
+        this.#event("Warning", "Unhealthy", "Startup probe failed");
         proc.stop(this.#graceMs).catch(() => {});
         return;
       }
@@ -335,7 +362,10 @@ export class ContainerRunner {
     this.#wake?.();
     this.#killExecs();
     const proc = this.process;
-    if (proc?.running) await proc.stop(graceMs);
+    if (proc?.running) {
+      this.#event("Normal", "Killing", `Stopping container ${this.spec.name}`);
+      await proc.stop(graceMs);
+    }
     if (!this.#state.terminated && !this.#state.running) {
       this.#set({ waiting: this.#state.waiting ?? { reason: "PodInitializing" } });
     }

@@ -166,6 +166,7 @@ class ProcessKubelet implements Kubelet {
     await this.#running;
     await Promise.all([...this.#workers.values()].map((w) => w.terminate(0, false)));
     this.#workers.clear();
+    await this.#api.drain();
     this.#api.close();
   }
 }

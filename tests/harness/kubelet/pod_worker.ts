@@ -78,10 +78,23 @@ export class PodWorker {
         backoffMaxMs: deps.backoffMaxMs,
         prepare: () => this.#prepare(c),
         changed: () => this.changed(),
+        event: (type, reason, message) => {
+          const init = pod.spec.initContainers?.includes(c) ?? false;
+          const fieldPath = `spec.${init ? "initContainers" : "containers"}{${c.name}}`;
+          this.#deps.api.podEvent(this.pod, {
+            type,
+            reason,
+            message,
+            fieldPath,
+            node: deps.nodeName,
+          });
+        },
       });
     this.init = (pod.spec.initContainers ?? []).map(runner);
     this.main = (pod.spec.containers ?? []).map(runner);
     for (const r of this.init) if (r.spec.restartPolicy !== "Always") r.markInit();
+    const graceMs = (pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    for (const r of [...this.init, ...this.main]) r.setGrace(graceMs);
   }
 
   /** Finds a container runner by name (init or main). */
