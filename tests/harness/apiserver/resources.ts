@@ -86,6 +86,14 @@ export const BUILTINS: readonly ResourceType[] = [
   builtin("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases", true),
+  // RBAC objects are stored and served, not enforced (the harness has one admin identity).
+  builtin("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
+  builtin("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
+  builtin("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
+  builtin("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
+  builtin("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, {
+    shortNames: ["netpol"],
+  }),
   builtin("apps", "v1", "Deployment", "deployments", true, {
     shortNames: ["deploy"],
     categories: ["all"],
