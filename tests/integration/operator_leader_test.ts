@@ -74,6 +74,12 @@ Deno.test({
         async () => await leads(c) || undefined,
       );
       console.log(`takeover after SIGTERM step-down: ${Date.now() - t1} ms`);
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const n of ["one", "two"]) {
+        const p = await e.k(["get", "pods", "-l", `nmcp.nwrx.io/server=${n}`, "-o", "name"]);
+        assert.equal(p.trim().split("\n").length, 1, `${n}: one pod after two takeovers`);
+        assert.equal((await getServer(e, n))?.status?.phase, "Ready");
+      }
     } finally {
       await e.close();
     }
