@@ -17,13 +17,13 @@ export interface Session {
 export interface Context {
   flags: KubeFlags;
   io: IO;
-  /** Loads the kubeconfig and makes a client (client-node is imported only here). */
+  /** Loads the kubeconfig and makes a client (on first use). */
   connect(): Promise<Session>;
   /** The clock. */
   now(): Date;
 }
 
-/** Builds the default context: the real kubeconfig and client-node, loaded on first use. */
+/** Builds the default context: the kubeconfig and a client, loaded on first use. */
 export function createContext(flags: KubeFlags, io: IO): Context {
   let session: Promise<Session> | undefined;
   return {
@@ -32,15 +32,15 @@ export function createContext(flags: KubeFlags, io: IO): Context {
     now: () => new Date(),
     connect() {
       session ??= (async () => {
-        const [{ loadConfig }, { createKube }] = await Promise.all([
-          import("./kube/config.ts"),
+        const [{ loadTarget }, { createKube }] = await Promise.all([
+          import("./kube/target.ts"),
           import("./kube/client.ts"),
         ]);
-        const loaded = loadConfig(flags);
+        const target = await loadTarget(flags);
         return {
-          kube: createKube(loaded.kc),
-          namespace: loaded.namespace,
-          defaultNamespace: loaded.defaultNamespace,
+          kube: createKube(target.transport),
+          namespace: target.namespace,
+          defaultNamespace: target.defaultNamespace,
         };
       })();
       return session;

@@ -8,17 +8,17 @@ import type { IO } from "../io.ts";
 import type { KubeFlags } from "../kube_flags.ts";
 
 async function fetchNames(source: string, flags: KubeFlags): Promise<string[]> {
-  const [{ loadConfig }, { createKube }, { POOL, SERVER }] = await Promise.all([
-    import("../kube/config.ts"),
+  const [{ loadTarget, readKubeconfig }, { createKube }, { POOL, SERVER }] = await Promise.all([
+    import("../kube/target.ts"),
     import("../kube/client.ts"),
     import("../resources.ts"),
   ]);
-  const loaded = loadConfig(flags);
-  if (source === "contexts") return loaded.kc.getContexts().map((c) => c.name);
-  const kube = createKube(loaded.kc);
+  if (source === "contexts") return readKubeconfig(flags, Deno.env.toObject()).contexts;
+  const target = await loadTarget(flags);
+  const kube = createKube(target.transport);
   if (source === "namespaces") return await kube.namespaces();
   const kind = source === "pools" ? POOL : SERVER;
-  const list = await kube.list(kind, loaded.defaultNamespace);
+  const list = await kube.list(kind, target.defaultNamespace);
   return list.items.map((o) => o.metadata.name ?? "");
 }
 

@@ -43,6 +43,7 @@ export async function run(
         `(it has ${containerNames(podObj).join(", ")})`,
     );
   }
+  const kc = await session.kube.kubeConfig();
   const decoder = new TextDecoder();
   const finished = new Promise<void>((resolve, reject) => {
     const sink = new Writable({
@@ -53,7 +54,7 @@ export async function run(
     });
     sink.on("finish", resolve);
     sink.on("error", reject);
-    new Log(session.kube.kc).log(ns, pod, container, sink, {
+    new Log(kc).log(ns, pod, container, sink, {
       follow: opts.follow === true,
       tailLines: opts.tail === undefined ? undefined : Number(opts.tail),
       previous: opts.previous === true,

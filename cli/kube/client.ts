@@ -1,8 +1,9 @@
-/** The plugin's Kubernetes client: a small interface over REST calls and client-node's Watch. */
+/** The plugin's Kubernetes client: a small interface over REST calls and watches. */
 
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { ResourceKind } from "../resources.ts";
-import { ApiError, objectPath, request, resolveResource } from "./rest.ts";
+import { ApiError, objectPath, request, resolveResource, watchPath } from "./rest.ts";
+import type { Transport } from "./transport.ts";
 
 /** Field manager of every write the plugin makes. */
 export const FIELD_MANAGER = "kubectl-nmcp";
@@ -64,7 +65,8 @@ export interface Kube {
     onEvent: (ev: WatchEvent<T>) => void,
     onDone: (err: unknown) => void,
   ): Promise<() => void>;
-  readonly kc: KubeConfig;
+  /** client-node's KubeConfig for the same target (logs, port-forward); loaded on demand. */
+  kubeConfig(): Promise<KubeConfig>;
 }
 
 /** The API path of a kind's collection (`/apis/g/v[/namespaces/ns]/plural`). */
@@ -73,15 +75,15 @@ export function collectionPath(kind: ResourceKind, namespace: string | undefined
   return `/apis/${kind.group}/${kind.version}${ns}/${kind.plural}`;
 }
 
-/** Creates a {@linkcode Kube} over a loaded kubeconfig. */
-export function createKube(kc: KubeConfig): Kube {
+/** Creates a {@linkcode Kube} over a transport. */
+export function createKube(t: Transport): Kube {
   const one = (kind: ResourceKind, ns: string, name: string) =>
     `${collectionPath(kind, ns)}/${name}`;
   return {
-    kc,
+    kubeConfig: () => t.kubeConfig(),
     async list<T>(kind: ResourceKind, namespace: string | undefined, labelSelector?: string) {
       const list = await request<{ items?: T[]; metadata?: { resourceVersion?: string } }>(
-        kc,
+        t,
         "GET",
         collectionPath(kind, namespace),
         { query: { labelSelector } },
@@ -95,22 +97,22 @@ export function createKube(kc: KubeConfig): Kube {
       return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
     },
     get: <T>(kind: ResourceKind, ns: string, name: string) =>
-      request<T>(kc, "GET", one(kind, ns, name)),
+      request<T>(t, "GET", one(kind, ns, name)),
     mergePatch: <T>(kind: ResourceKind, ns: string, name: string, patch: unknown) =>
-      request<T>(kc, "PATCH", one(kind, ns, name), {
+      request<T>(t, "PATCH", one(kind, ns, name), {
         body: patch,
         contentType: "application/merge-patch+json",
         query: { fieldManager: FIELD_MANAGER },
       }),
     async remove(kind: ResourceKind, ns: string, name: string) {
-      await request(kc, "DELETE", one(kind, ns, name), {
+      await request(t, "DELETE", one(kind, ns, name), {
         body: { propagationPolicy: "Background" },
       });
     },
     async apply(obj: KubeObject, force = false) {
-      const res = await resolveResource(kc, obj.apiVersion, obj.kind);
+      const res = await resolveResource(t, obj.apiVersion, obj.kind);
       const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
-      return await request<KubeObject>(kc, "PATCH", path, {
+      return await request<KubeObject>(t, "PATCH", path, {
         body: obj,
         contentType: "application/apply-patch+yaml",
         query: { fieldManager: FIELD_MANAGER, force: String(force) },
@@ -118,9 +120,9 @@ export function createKube(kc: KubeConfig): Kube {
     },
     async removeObject(obj: KubeObject) {
       try {
-        const res = await resolveResource(kc, obj.apiVersion, obj.kind);
+        const res = await resolveResource(t, obj.apiVersion, obj.kind);
         const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
-        await request(kc, "DELETE", path, { body: { propagationPolicy: "Background" } });
+        await request(t, "DELETE", path, { body: { propagationPolicy: "Background" } });
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.code === 404) return false;
@@ -128,9 +130,9 @@ export function createKube(kc: KubeConfig): Kube {
       }
     },
     getPod: <T>(ns: string, name: string) =>
-      request<T>(kc, "GET", `/api/v1/namespaces/${ns}/pods/${name}`),
+      request<T>(t, "GET", `/api/v1/namespaces/${ns}/pods/${name}`),
     async namespaces() {
-      const list = await request<{ items: KubeObject[] }>(kc, "GET", "/api/v1/namespaces");
+      const list = await request<{ items: KubeObject[] }>(t, "GET", "/api/v1/namespaces");
       return list.items.map((n) => n.metadata.name ?? "");
     },
     async events(namespace: string, name: string, uid?: string) {
@@ -138,7 +140,7 @@ export function createKube(kc: KubeConfig): Kube {
         ? `involvedObject.name=${name},involvedObject.uid=${uid}`
         : `involvedObject.name=${name}`;
       const list = await request<{ items: KubeObject[] }>(
-        kc,
+        t,
         "GET",
         `/api/v1/namespaces/${namespace}/events`,
         { query: { fieldSelector } },
@@ -151,13 +153,13 @@ export function createKube(kc: KubeConfig): Kube {
       onEvent: (ev: WatchEvent<T>) => void,
       onDone: (err: unknown) => void,
     ) {
-      const ctl = await new Watch(kc).watch(
+      return await watchPath<T>(
+        t,
         path,
         query,
-        (type: string, object: T) => onEvent({ type, object }),
+        (type, object) => onEvent({ type, object }),
         onDone,
       );
-      return () => ctl.abort();
     },
   };
 }

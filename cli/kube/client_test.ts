@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { KubeConfig } from "@kubernetes/client-node";
 import { SERVER } from "../resources.ts";
-import { createKube } from "./client.ts";
+import { createKube, type Kube } from "./client.ts";
 import { describeError } from "./errors.ts";
+import { loadTarget } from "./target.ts";
+import { nodeTransport } from "./transport_node.ts";
 
 function notFound(message: string): Response {
   const body = {
@@ -23,34 +25,47 @@ interface Seen {
   body: string;
 }
 
+/** Runs `fn` once per transport (lean, client-node) against a local HTTP server. */
 async function withServer(
   handler: (req: Request) => Response | Promise<Response>,
-  fn: (kc: KubeConfig, seen: Seen[]) => Promise<void>,
+  fn: (kube: Kube, seen: Seen[]) => Promise<void>,
 ): Promise<void> {
   const seen: Seen[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     seen.push({ method: req.method, url: req.url, headers: req.headers, body: await req.text() });
     return handler(req);
   });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${server.addr.port}`, skipTLSVerify: true }],
-    users: [{ name: "u", token: "secret-token" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const dir = await Deno.makeTempDir();
   try {
-    await fn(kc, seen);
+    const file = `${dir}/config`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "x",
+        clusters: [{ name: "c", cluster: { server: url, "insecure-skip-tls-verify": true } }],
+        users: [{ name: "u", user: { token: "secret-token" } }],
+        contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+      }),
+    );
+    const lean = await loadTarget({ kubeconfig: file }, {});
+    await fn(createKube(lean.transport), seen);
+    seen.length = 0;
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    await fn(createKube(nodeTransport(kc)), seen);
   } finally {
     await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
-Deno.test("createKube() sends the bearer token and merge-patches with the field manager", async () => {
+Deno.test("createKube() over both transports sends the bearer token and merge-patches with the field manager", async () => {
   await withServer(
     (req) => Response.json({ kind: "MCPServer", metadata: { name: "x" }, method: req.method }),
-    async (kc, seen) => {
-      const kube = createKube(kc);
+    async (kube, seen) => {
       await kube.mergePatch(SERVER, "ns", "x", { metadata: { annotations: { a: "b" } } });
       const req = seen[0];
       assert.equal(req.method, "PATCH");
@@ -70,8 +85,7 @@ Deno.test("createKube() turns API errors into kubectl-style messages", async () 
       new URL(req.url).pathname.endsWith("/mcpservers")
         ? notFound("the server could not find the requested resource")
         : notFound('mcpservers.nmcp.nwrx.io "x" not found'),
-    async (kc) => {
-      const kube = createKube(kc);
+    async (kube) => {
       await assert.rejects(
         kube.list(SERVER, "ns"),
         /Cannot list mcpservers.nmcp.nwrx.io: the API server does not serve them \(install the CRDs/,
