@@ -38,6 +38,10 @@ export function parseLogLines(content: string): LogLine[] {
 export interface LogQuery {
   tailLines?: number;
   sinceSeconds?: number;
+  /** RFC3339 time; lines before it are skipped. */
+  sinceTime?: string;
+  /** At most this many bytes (of the first chunk when following). */
+  limitBytes?: number;
   timestamps?: boolean;
 }
 
@@ -48,8 +52,17 @@ export function renderLog(lines: LogLine[], q: LogQuery, now: Date): string {
     const from = now.getTime() - q.sinceSeconds * 1000;
     sel = sel.filter((l) => Date.parse(l.time) >= from);
   }
+  if (q.sinceTime !== undefined) {
+    const from = Date.parse(q.sinceTime);
+    sel = sel.filter((l) => Date.parse(l.time) >= from);
+  }
   if (q.tailLines !== undefined) sel = q.tailLines <= 0 ? [] : sel.slice(-q.tailLines);
-  return sel.map((l) => (q.timestamps ? `${l.time} ${l.text}` : l.text)).join("");
+  const text = sel.map((l) => (q.timestamps ? `${l.time} ${l.text}` : l.text)).join("");
+  if (q.limitBytes === undefined) return text;
+  const bytes = new TextEncoder().encode(text);
+  return bytes.length <= q.limitBytes
+    ? text
+    : new TextDecoder().decode(bytes.subarray(0, q.limitBytes));
 }
 
 /** Appends a container's output to its log file, line by line. */

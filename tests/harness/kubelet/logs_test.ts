@@ -22,6 +22,9 @@ Deno.test("LogWriter writes CRI lines that renderLog() tails and timestamps", as
       `${rfc3339Nano(new Date(t))} partial`,
     );
     assert.equal(renderLog(lines, { sinceSeconds: 2 }, new Date(t)), "two\nthree\npartial");
+    const since = new Date(t - 2000).toISOString();
+    assert.equal(renderLog(lines, { sinceTime: since }, new Date(t)), "two\nthree\npartial");
+    assert.equal(renderLog(lines, { limitBytes: 6 }, new Date(t)), "one\ntw");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

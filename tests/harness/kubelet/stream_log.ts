@@ -75,6 +75,8 @@ export async function serveLog(
   const query = {
     tailLines: num(q.get("tailLines")),
     sinceSeconds: num(q.get("sinceSeconds")),
+    sinceTime: q.get("sinceTime") ?? undefined,
+    limitBytes: num(q.get("limitBytes")),
     timestamps: q.get("timestamps") === "true",
   };
   const path = runner.logPath(instance);
