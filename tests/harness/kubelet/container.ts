@@ -196,6 +196,7 @@ export class ContainerRunner {
     );
     this.process = proc;
     this.#lastSpec = spec;
+    if (this.#stopping) proc.stop(0).catch(() => {}); // stop() came while it was starting
     this.#containerID = `containerd://${hex64()}`;
     const startedAt = proc.startedAt.toISOString();
     this.#started = !this.spec.startupProbe;
