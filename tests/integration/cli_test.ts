@@ -61,19 +61,23 @@ Deno.test({
       const watched = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
       let seen = "";
       const echoRows = () => seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
-      const started = await nmcp(env, "start", "echo");
-      const deadline = Date.now() + 20_000;
       let pending = watched.read();
-      while (echoRows() < 2 && Date.now() < deadline) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
-        const chunk = await Promise.race([pending, tick]);
-        clearTimeout(timer);
-        if (chunk === "tick") continue;
-        if (chunk.done) break;
-        seen += chunk.value;
-        pending = watched.read();
-      }
+      const readRows = async (n: number) => {
+        const deadline = Date.now() + 20_000;
+        while (echoRows() < n && Date.now() < deadline) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
+          const chunk = await Promise.race([pending, tick]);
+          clearTimeout(timer);
+          if (chunk === "tick") continue;
+          if (chunk.done) break;
+          seen += chunk.value;
+          pending = watched.read();
+        }
+      };
+      await readRows(1); // the initial table is out: the list is done, the watch follows
+      const started = await nmcp(env, "start", "echo");
+      await readRows(2);
       watch.kill("SIGTERM");
       await watched.cancel();
       await watch.status;
