@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { startTestCluster } from "../tests/harness/apiserver/_testing.ts";
+import { renderBase } from "./generate.ts";
+
+Deno.test("deploy/base is up to date with the install objects (run `deno task deploy`)", async () => {
+  for (const [name, expected] of renderBase()) {
+    const actual = await Deno.readTextFile(new URL(`base/${name}`, import.meta.url)).catch(() =>
+      ""
+    );
+    assert.equal(actual, expected, `deploy/base/${name} is stale: run \`deno task deploy\``);
+  }
+});
+
+Deno.test("kubectl kustomize renders the restricted overlay, which kubectl accepts", async () => {
+  const c = await startTestCluster();
+  try {
+    const rendered = await c.kubectl(["kustomize", "deploy/overlays/restricted"]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    assert.match(rendered.stdout, /image: ghcr.io\/nwrx\/nmcp:0.1.0/);
+    assert.match(rendered.stdout, /--image-allowlist=ghcr.io\/my-org\/mcp-\*,node:22-\*/);
+    assert.match(
+      rendered.stdout,
+      /kind: NetworkPolicy\n\s*metadata:\n\s*name: nmcp-mcp-servers\n\s*namespace: nmcp-system/,
+    );
+    const applied = await c.kubectl(["apply", "-k", "deploy/overlays/restricted"]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /deployment.apps\/nmcp-operator created/);
+    assert.match(applied.stdout, /networkpolicy.networking.k8s.io\/nmcp-mcp-servers created/);
+  } finally {
+    await c.close();
+  }
+});
