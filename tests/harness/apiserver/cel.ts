@@ -54,25 +54,26 @@ const PREFIX: Record<string, string> = {
   FieldValueDuplicate: "Duplicate value",
 };
 
-function causeFor(r: CelRule, field: string, value: unknown, message: string): StatusCause {
+function causeFor(r: CelRule, field: string, type: string, message: string): StatusCause {
   const path = r.fieldPath ? field + r.fieldPath : field;
   const reason = r.reason ?? "FieldValueInvalid";
   const prefix = PREFIX[reason];
-  const text = prefix
-    ? `${prefix}: ${message}`
-    : `Invalid value: ${formatValue(r.fieldPath ? undefined : value)}: ${message}`;
+  // Kubernetes reports the schema type of `self` as the invalid value (fieldErrorForReason).
+  const text = prefix ? `${prefix}: ${message}` : `Invalid value: ${formatValue(type)}: ${message}`;
   return { reason, message: text, field: path };
 }
 
 /**
  * Evaluates rules for one value at `field`. `old` is the correlated old value (undefined on
- * create or when it cannot be correlated): transition rules are then skipped.
+ * create or when it cannot be correlated): transition rules are then skipped. `type` is the
+ * schema type of the value, reported as the invalid value like Kubernetes does.
  */
 export function evaluateRules(
   rules: CelRule[],
   field: string,
   value: unknown,
   old: unknown,
+  type = "",
 ): StatusCause[] {
   const causes: StatusCause[] = [];
   const ctx = { self: toCel(value), oldSelf: toCel(old) };
@@ -100,7 +101,7 @@ export function evaluateRules(
         // Kubernetes falls back to message (or the rule) when messageExpression fails.
       }
     }
-    causes.push(causeFor(r, field, value, message));
+    causes.push(causeFor(r, field, type, message));
   }
   return causes;
 }

@@ -283,7 +283,9 @@ export function validate(s: Schema, v: unknown, old: unknown, field = ""): Statu
     }
   }
   const rules = s["x-kubernetes-validations"];
-  if (rules?.length && causes.length === 0) causes.push(...evaluateRules(rules, field, v, old));
+  if (rules?.length && causes.length === 0) {
+    causes.push(...evaluateRules(rules, field, v, old, s.type ?? ""));
+  }
   return causes;
 }
 

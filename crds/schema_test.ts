@@ -1,0 +1,98 @@
+/**
+ * The generated CRDs, installed in the harness API server and driven with the real kubectl:
+ * bad MCPServer/MCPPool objects are rejected with Kubernetes' own messages, every example is
+ * accepted, and defaults are applied.
+ */
+import assert from "node:assert/strict";
+import { stringify } from "yaml";
+import { startTestCluster, waitFor } from "../tests/harness/apiserver/_testing.ts";
+
+const server = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: "nmcp.nwrx.io/v1",
+  kind: "MCPServer",
+  metadata: { name },
+  spec,
+});
+
+const BAD: { obj: unknown; message: RegExp }[] = [
+  {
+    obj: server("no-image", { command: ["x"] }),
+    message: /MCPServer.nmcp.nwrx.io "no-image" is invalid: spec.image: Required value/,
+  },
+  {
+    obj: server("bad-transport", { image: "i", transport: { type: "grpc" } }),
+    message:
+      /MCPServer.nmcp.nwrx.io "bad-transport" is invalid: spec.transport.type: Unsupported value: "grpc": supported values: "stdio", "streamable-http", "sse"/,
+  },
+  {
+    obj: server("negative-idle", { image: "i", idleTimeout: -1 }),
+    message:
+      /MCPServer.nmcp.nwrx.io "negative-idle" is invalid: spec.idleTimeout: Invalid value: -1: spec.idleTimeout in body should be greater than or equal to 0/,
+  },
+  {
+    obj: server("port-on-stdio", { image: "i", transport: { type: "stdio", port: 80 } }),
+    message:
+      /MCPServer.nmcp.nwrx.io "port-on-stdio" is invalid: spec.transport.port: Forbidden: port is forbidden for the stdio transport/,
+  },
+  {
+    obj: server("http-no-port", { image: "i", transport: { type: "streamable-http" } }),
+    message:
+      /MCPServer.nmcp.nwrx.io "http-no-port" is invalid: spec.transport.port: Required value: port is required for the streamable-http and sse transports/,
+  },
+  {
+    obj: server("env-both", {
+      image: "i",
+      env: [{ name: "A", value: "1", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }],
+    }),
+    message: /spec.env\[0\]: Invalid value: "object": value and valueFrom are mutually exclusive/,
+  },
+  {
+    obj: {
+      apiVersion: "nmcp.nwrx.io/v1",
+      kind: "MCPPool",
+      metadata: { name: "too-idle" },
+      spec: { maxActive: 1, maxIdle: 2 },
+    },
+    message:
+      /MCPPool.nmcp.nwrx.io "too-idle" is invalid: spec.maxIdle: Invalid value: "object": maxIdle must not exceed maxActive/,
+  },
+];
+
+Deno.test("CRDs install with kubectl, reject bad objects readably and accept every example", async () => {
+  const c = await startTestCluster();
+  try {
+    const dry = await c.kubectl(["apply", "--dry-run=client", "-f", "crds/"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /mcpservers.nmcp.nwrx.io created \(dry run\)/);
+
+    const applied = await c.kubectl(["apply", "-f", "crds/"]);
+    assert.equal(applied.code, 0, applied.stderr);
+    await waitFor(async () => (await c.kubectl(["get", "mcps"])).code === 0, 5000, "mcps");
+
+    const docs = BAD.map((b) => stringify(b.obj)).join("---\n");
+    const bad = await c.kubectl(["create", "-f", "-"], docs);
+    assert.notEqual(bad.code, 0);
+    for (const { message } of BAD) assert.match(bad.stderr, message);
+    assert.doesNotMatch(bad.stdout, /created/, "no bad object may be created");
+
+    const examples = await c.kubectl(["apply", "-f", "examples/"]);
+    assert.equal(examples.code, 0, examples.stderr);
+    assert.match(examples.stdout, /mcpserver.nmcp.nwrx.io\/everything created/);
+    assert.match(examples.stdout, /mcppool.nmcp.nwrx.io\/default created/);
+
+    const got = await c.kubectl(["get", "mcps", "everything", "-o", "json"]);
+    const obj = JSON.parse(got.stdout);
+    assert.equal(obj.spec.transport.type, "stdio", "transport defaults to stdio");
+    const pool = JSON.parse((await c.kubectl(["get", "mcpp", "default", "-o", "json"])).stdout);
+    assert.equal(pool.spec.defaultIdleTimeout, 300);
+
+    const table = await c.kubectl(["get", "mcps"]);
+    assert.match(
+      table.stdout,
+      /^NAME\s+PHASE\s+POOL\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE/,
+    );
+    assert.match(table.stdout, /everything\s+default\s+stdio/);
+  } finally {
+    await c.close();
+  }
+});
