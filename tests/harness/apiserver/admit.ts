@@ -10,7 +10,8 @@ import { meta, nameCauses } from "./objects.ts";
 import type { Obj } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
 import { applyDefaults, prune, rootCauses } from "./schema.ts";
-import { checkDecodable, validateBuiltin } from "./strategy.ts";
+import { checkDecodable } from "./decode.ts";
+import { validateBuiltin } from "./strategy.ts";
 import { ApiError, invalid, requiredCause, type StatusCause } from "./status.ts";
 
 /** How unknown fields are treated (the `fieldValidation` query parameter). */

@@ -7,7 +7,7 @@
 import { meta, rfc3339 } from "./objects.ts";
 import { isObj, type Obj } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
-import { ApiError, invalidCause, requiredCause, type StatusCause } from "./status.ts";
+import { invalidCause, requiredCause, type StatusCause } from "./status.ts";
 
 /** What defaulting needs from the server. */
 export interface StrategyContext {
@@ -151,13 +151,46 @@ export function prepareUpdate(rt: ResourceType, obj: Obj, old: Obj, ctx: Strateg
   }
 }
 
-function containerCauses(list: Obj[], field: string): StatusCause[] {
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function containerCauses(list: Obj[], field: string, seen = new Set<string>()): StatusCause[] {
   const out: StatusCause[] = [];
   list.forEach((c, i) => {
-    if (!c.name) out.push(requiredCause(`${field}[${i}].name`));
+    const name = c.name;
+    if (!name) out.push(requiredCause(`${field}[${i}].name`));
+    else if (typeof name !== "string" || !DNS_LABEL.test(name) || name.length > 63) {
+      out.push(
+        invalidCause(
+          `${field}[${i}].name`,
+          name,
+          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+        ),
+      );
+    } else if (seen.has(name)) {
+      out.push({
+        reason: "FieldValueDuplicate",
+        message: `Duplicate value: ${JSON.stringify(name)}`,
+        field: `${field}[${i}].name`,
+      });
+    } else seen.add(name);
     if (!c.image) out.push(requiredCause(`${field}[${i}].image`));
   });
   return out;
+}
+
+function podSpecCauses(spec: Obj, field: string): StatusCause[] {
+  if (arr(spec.containers).length === 0) return [requiredCause(`${field}.containers`)];
+  const seen = new Set<string>();
+  return [
+    ...containerCauses(arr(spec.initContainers), `${field}.initContainers`, seen),
+    ...containerCauses(arr(spec.containers), `${field}.containers`, seen),
+  ];
+}
+
+function serviceCauses(spec: Obj): StatusCause[] {
+  const headless = spec.clusterIP === "None";
+  if (spec.type === "ExternalName" || headless || arr(spec.ports).length > 0) return [];
+  return [requiredCause("spec.ports")];
 }
 
 function crdCauses(crd: Obj): StatusCause[] {
@@ -179,54 +212,17 @@ function crdCauses(crd: Obj): StatusCause[] {
 export function validateBuiltin(rt: ResourceType, obj: Obj): StatusCause[] {
   const spec = isObj(obj.spec) ? obj.spec : {};
   switch (rt.kind) {
-    case "Pod": {
-      if (arr(spec.containers).length === 0) return [requiredCause("spec.containers")];
-      return [
-        ...containerCauses(arr(spec.containers), "spec.containers"),
-        ...containerCauses(arr(spec.initContainers), "spec.initContainers"),
-      ];
-    }
+    case "Pod":
+      return podSpecCauses(spec, "spec");
+    case "Service":
+      return serviceCauses(spec);
     case "Deployment": {
       if (!isObj(spec.selector)) return [requiredCause("spec.selector")];
       const tpl = isObj(spec.template) ? spec.template : {};
-      const ps = isObj(tpl.spec) ? tpl.spec : {};
-      if (arr(ps.containers).length === 0) return [requiredCause("spec.template.spec.containers")];
-      return containerCauses(arr(ps.containers), "spec.template.spec.containers");
+      return podSpecCauses(isObj(tpl.spec) ? tpl.spec : {}, "spec.template.spec");
     }
     case "CustomResourceDefinition":
       return crdCauses(obj);
   }
   return [];
-}
-
-const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
-
-/** MicroTime fields (dotted paths) of built-in kinds. */
-const MICRO_FIELDS: Record<string, string[]> = {
-  Lease: ["spec.acquireTime", "spec.renewTime"],
-  Event: ["eventTime", "series.lastObservedTime"],
-};
-
-function at(obj: unknown, path: string): unknown {
-  let cur = obj;
-  for (const p of path.split(".")) cur = isObj(cur) ? cur[p] : undefined;
-  return cur;
-}
-
-/** Throws the 400 Kubernetes gives for a MicroTime without exactly 6 fractional digits. */
-export function checkDecodable(rt: ResourceType, obj: Obj): void {
-  if (rt.crd) return;
-  for (const f of MICRO_FIELDS[rt.kind] ?? []) {
-    const v = at(obj, f);
-    if (v === undefined || v === null) continue;
-    if (typeof v !== "string" || !MICRO.test(v)) {
-      throw new ApiError(
-        400,
-        "BadRequest",
-        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: parsing time ${
-          JSON.stringify(v)
-        } as "2006-01-02T15:04:05.000000Z07:00": cannot parse as ".000000"`,
-      );
-    }
-  }
 }
