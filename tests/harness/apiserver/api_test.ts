@@ -179,15 +179,17 @@ Deno.test("namespace deletion removes its content, then the namespace; default S
   }
 });
 
-Deno.test("dataDir persists objects and the resourceVersion counter across restarts", async () => {
+Deno.test("dataDir persists objects, the resourceVersion counter, CA, token and port", async () => {
   const dir = await Deno.makeTempDir({ prefix: "harness-data-" });
   try {
-    const a = await startApiServer({ http: true, dataDir: dir });
+    const a = await startApiServer({ dataDir: dir });
+    const before = [a.url, a.token, a.caCertPem];
     const cm = a.api.registry.find("", "v1", "configmaps")!;
     const made = a.api.create(cm, "default", { metadata: { name: "keep" }, data: { k: "v" } }).obj;
     await a.stop();
-    const b = await startApiServer({ http: true, dataDir: dir });
+    const b = await startApiServer({ dataDir: dir });
     try {
+      assert.deepEqual([b.url, b.token, b.caCertPem], before);
       const got = b.api.get(b.api.registry.find("", "v1", "configmaps")!, "default", "keep");
       assert.deepEqual(got.data, { k: "v" });
       assert.ok(b.api.store.rv >= Number(meta(made).resourceVersion));

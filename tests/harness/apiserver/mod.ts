@@ -17,9 +17,9 @@ import { Api } from "./api.ts";
 import { Controllers } from "./controllers.ts";
 import { kubeconfigYaml } from "./kubeconfig.ts";
 import { Registry } from "./resources.ts";
+import { loadIdentity, saveIdentity, serveOnPreferredPort } from "./identity.ts";
 import { createHandler } from "./server.ts";
 import { Store } from "./store.ts";
-import { generateTls } from "./tls.ts";
 import { WatchHub } from "./watch.ts";
 
 /** Options of {@linkcode startApiServer}. */
@@ -54,11 +54,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-function randomToken(): string {
-  return [...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
 /** Awaits `p`, calling `late` once if it takes longer than `ms`. */
 async function finishWithin(p: Promise<void>, ms: number, late: () => void): Promise<void> {
   const timer = setTimeout(late, ms);
@@ -80,9 +75,10 @@ function seed(api: Api): void {
 
 /** Starts the API server and writes its kubeconfig. */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
-  const tls = opts.http ? undefined : await generateTls();
   const file = opts.dataDir ? `${opts.dataDir}/state.json` : undefined;
   if (opts.dataDir) await Deno.mkdir(opts.dataDir, { recursive: true });
+  const identity = await loadIdentity(opts.dataDir, opts.http === true);
+  const { tls, token } = identity;
   const store = new Store({ file });
   await store.load();
   const api = new Api(store, new Registry());
@@ -91,10 +87,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.onError = (job, e) => log.warn("controller job failed", { job, error: String(e) });
   seed(api);
   const hub = new WatchHub();
-  const token = randomToken();
   let streamHandler: PodStreamHandler | undefined;
   let host = "";
   const handler = createHandler({
+    log,
     api,
     hub,
     token,
@@ -102,13 +98,15 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     streamHandler: () => streamHandler,
   });
   const ac = new AbortController();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: opts.port ?? 0,
-    signal: ac.signal,
-    onListen: () => {},
-    ...(tls ? { cert: tls.certPem, key: tls.keyPem } : {}),
-  }, handler);
+  const server = serveOnPreferredPort(opts.port ?? identity.port, (port) =>
+    Deno.serve({
+      hostname: "127.0.0.1",
+      port,
+      signal: ac.signal,
+      onListen: () => {},
+      ...(tls ? { cert: tls.certPem, key: tls.keyPem } : {}),
+    }, handler));
+  await saveIdentity(opts.dataDir, { ...identity, port: server.addr.port });
   host = `127.0.0.1:${server.addr.port}`;
   const url = `${tls ? "https" : "http"}://${host}`;
   const kubeconfigPath = opts.kubeconfigPath ??
