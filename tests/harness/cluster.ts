@@ -11,7 +11,7 @@ import { type Kubelet, startKubelet } from "./kubelet/mod.ts";
 
 /** Options of {@linkcode startCluster}. */
 export interface ClusterOptions {
-  /** Where the API server persists state and the kubelet keeps pods. Default: a temp dir. */
+  /** Where the API server persists state and the kubelet keeps pods. Default: a new dir under .cache/harness. */
   dataDir?: string;
   /** Extra image rules (tried before the defaults). */
   images?: ImageMap;
@@ -37,10 +37,24 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Where clusters keep their files by default: under the repository's .cache/, not /tmp, so
+ * that pods mounting an emptyDir at /tmp (as the operator does) still see their service
+ * account files and image executables, which live in the kubelet's directory.
+ */
+async function cacheDir(): Promise<string> {
+  const dir = new URL("../../.cache/harness/", import.meta.url).pathname;
+  await Deno.mkdir(dir, { recursive: true });
+  return dir;
+}
+
 /** Starts the API server and a kubelet bound to it. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const ownDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "harness-cluster-" });
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({
+    prefix: "harness-cluster-",
+    dir: await cacheDir(),
+  });
   const apiServer = await startApiServer({
     dataDir: ownDir ? undefined : `${dataDir}/apiserver`,
     kubeconfigPath: opts.kubeconfigPath,

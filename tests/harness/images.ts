@@ -81,7 +81,19 @@ function sh(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The default images: nmcp, mcp/everything and busybox. */
+/** The absolute path of `name` on the host's PATH (the bare name when absent). */
+function which(name: string): string {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (dir && Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  return name;
+}
+
+/** The default images: nmcp, mcp/everything, node and busybox. */
 export function defaultImages(opts: DefaultImagesOptions = {}): ImageMap {
   const repo = opts.repoRoot ?? new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
   const deno = opts.deno ?? Deno.execPath();
@@ -109,6 +121,18 @@ export function defaultImages(opts: DefaultImagesOptions = {}): ImageMap {
         },
       },
       entrypoint: ["mcp-server-everything"],
+    }),
+    // node images run the host's node and npx (examples/ use node:22-alpine with npx).
+    ...anyTag("node", {
+      executables: {
+        node: { link: which("node") },
+        npx: { link: which("npx") },
+        "docker-entrypoint.sh": {
+          script: 'if [ "${1#-}" != "$1" ]; then set -- node "$@"; fi; exec "$@"',
+        },
+      },
+      entrypoint: ["docker-entrypoint.sh"],
+      cmd: ["node"],
     }),
     ...anyTag("busybox", {
       executables: { busybox: { link: opts.busybox ?? "/bin/busybox" } },
