@@ -1,0 +1,72 @@
+/** Runs kubectl (and so `kubectl nmcp`, through plugin discovery) against the demo cluster. */
+
+/** The result of one command. */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs commands with the cluster's environment. */
+export class Shell {
+  readonly env: Record<string, string>;
+
+  constructor(env: Record<string, string>) {
+    this.env = env;
+  }
+
+  /** Runs `kubectl ARGS…` to completion (stdin from `input` when given). */
+  async kubectl(args: string[], input?: string): Promise<Ran> {
+    const child = new Deno.Command("kubectl", {
+      args,
+      env: this.env,
+      stdin: input === undefined ? "null" : "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    if (input !== undefined) {
+      const w = child.stdin.getWriter();
+      await w.write(new TextEncoder().encode(input));
+      await w.close();
+    }
+    const out = await child.output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  }
+
+  /** Starts `kubectl ARGS…` in the background; stdout is read line by line by the caller. */
+  spawn(args: string[]): Deno.ChildProcess {
+    return new Deno.Command("kubectl", {
+      args,
+      env: this.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  }
+}
+
+/** Reads `stream` until a line matches `re` (or `ms` pass); returns the match. */
+export async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  re: RegExp,
+  ms: number,
+): Promise<{ match: RegExpMatchArray; text: string; rest: ReadableStreamDefaultReader<string> }> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((r) =>
+      timer = setTimeout(() => r(null), deadline - Date.now())
+    );
+    const next = await Promise.race([reader.read(), timeout]);
+    clearTimeout(timer);
+    if (next === null || next.done) break;
+    text += next.value;
+    const match = text.match(re);
+    if (match) return { match, text, rest: reader };
+  }
+  await reader.cancel().catch(() => {});
+  throw new Error(`Cannot find ${re} in output after ${ms} ms:\n${text}`);
+}
