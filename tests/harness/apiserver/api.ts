@@ -171,6 +171,24 @@ export class Api {
     }
   }
 
+  /** The ServiceAccount admission: a pod naming a missing (non-default) account is refused. */
+  #checkServiceAccount(rt: ResourceType, pod: Obj): void {
+    if (rt.crd || rt.group !== "" || rt.plural !== "pods") return;
+    const spec = isObj(pod.spec) ? pod.spec : {};
+    const sa = spec.serviceAccountName ?? spec.serviceAccount;
+    const m = meta(pod);
+    const ns = String(m.namespace);
+    if (typeof sa !== "string" || sa === "" || sa === "default") return;
+    if (this.store.get("/serviceaccounts", ns, sa)) return;
+    throw new ApiError(
+      403,
+      "Forbidden",
+      `pods "${
+        m.name ?? m.generateName ?? ""
+      }" is forbidden: error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
+    );
+  }
+
   /** Creates an object (POST). `presetManaged` keeps the body's managedFields (apply). */
   create(
     rt: ResourceType,
@@ -203,6 +221,7 @@ export class Api {
     if (m.name && this.store.get(key, m.namespace as string | undefined, String(m.name))) {
       throw alreadyExists(rt, String(m.name));
     }
+    this.#checkServiceAccount(rt, obj);
     const now = this.now();
     m.uid = crypto.randomUUID();
     m.creationTimestamp = rfc3339(now);

@@ -515,3 +515,25 @@ Deno.test("HTTP: field selectors outside a kind's supported fields get 400", asy
     await s.stop();
   }
 });
+
+Deno.test("a pod naming a missing service account is refused with 403", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    const pods = s.api.registry.find("", "v1", "pods")!;
+    const pod = (sa: string) => ({
+      metadata: { name: `p-${sa}` },
+      spec: { serviceAccountName: sa, containers: [{ name: "c", image: "i" }] },
+    });
+    assert.throws(
+      () => s.api.create(pods, "default", pod("robot")),
+      /pods "p-robot" is forbidden: error looking up service account default\/robot: serviceaccount "robot" not found/,
+    );
+    s.api.create(s.api.registry.find("", "v1", "serviceaccounts")!, "default", {
+      metadata: { name: "robot" },
+    });
+    assert.equal(meta(s.api.create(pods, "default", pod("robot")).obj).name, "p-robot");
+    assert.equal(meta(s.api.create(pods, "default", pod("default")).obj).name, "p-default");
+  } finally {
+    await s.stop();
+  }
+});
