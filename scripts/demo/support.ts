@@ -1,5 +1,9 @@
 /** The demo's MCP client: the official SDK over Streamable HTTP, narrated. */
 
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import type * as SdkClient from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import type * as SdkStreamableHttp from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Narrator } from "./narrator.ts";
 
 /** What the client saw, and how to close it. */
@@ -11,8 +15,9 @@ export interface ClientRun {
 
 /** Connects the SDK client to `url`, lists tools and calls `echo`, narrating each call. */
 export async function connectClient(url: string, say: Narrator): Promise<ClientRun> {
-  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-  const { StreamableHTTPClientTransport } = await import(
+  // Still loaded lazily; import() ignores @ts-types, so the type-only namespaces above type it.
+  const { Client }: typeof SdkClient = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { StreamableHTTPClientTransport }: typeof SdkStreamableHttp = await import(
     "@modelcontextprotocol/sdk/client/streamableHttp.js"
   );
   const client = new Client({ name: "nmcp-demo", version: "1.0.0" });

@@ -1,7 +1,10 @@
 /** Gateway upstream modes (--http, --sse, --per-session), server-to-client routing, SIGTERM drain. */
 import assert from "node:assert/strict";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { childPids, EVERYTHING, startGateway, waitFor } from "./gateway_support.ts";
 

@@ -1,6 +1,8 @@
 /** Upstream failure, FIFO sidecar mode and the stateless revision against server-everything. */
 import assert from "node:assert/strict";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { childPids, EVERYTHING, isReady, startGateway, waitFor } from "./gateway_support.ts";
 
