@@ -17,7 +17,7 @@ import type { IpPool } from "./ip_pool.ts";
 import type { HostTools } from "./process.ts";
 import { computePodStatus, statusChanged } from "./status.ts";
 import type { Container, Pod, PodStatus } from "./types.ts";
-import { containerMounts, type Mount, prepareVolumes } from "./volumes.ts";
+import { containerMounts, type Mount, prepareVolumes, REPO_ROOT } from "./volumes.ts";
 
 /** What a pod worker needs from its kubelet. */
 export interface PodWorkerDeps {
@@ -40,6 +40,14 @@ export interface PodWorkerDeps {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Host paths every container needs to keep seeing: the repository, Deno, the pod's files. */
+function harnessPaths(podDir: string, binDir?: string): string[] {
+  const deno = Deno.execPath();
+  const paths = [REPO_ROOT, deno.slice(0, deno.lastIndexOf("/")), podDir];
+  if (binDir) paths.push(binDir);
+  return [...new Set(paths)];
+}
 
 /** Runs one pod. */
 export class PodWorker {
@@ -178,7 +186,13 @@ export class PodWorker {
       const fullEnv = { ...env.env, ...(this.#hostNetwork ? {} : this.#deps.podEnv(this.podIP)) };
       return {
         ok: true,
-        spec: { argv, env: fullEnv, workingDir: c.workingDir ?? image.workingDir ?? "/", mounts },
+        spec: {
+          argv,
+          env: fullEnv,
+          workingDir: c.workingDir ?? image.workingDir ?? "/",
+          mounts,
+          keep: harnessPaths(this.#dir, image.binDir),
+        },
       };
     } catch (e) {
       return { ok: false, reason: "CreateContainerConfigError", message: (e as Error).message };

@@ -43,6 +43,8 @@ export interface ProcessSpec {
   env: Record<string, string>;
   workingDir: string;
   mounts: Mount[];
+  /** Host paths that stay visible even under a volume's mountpoint (see mountScript). */
+  keep?: string[];
   stdin: boolean;
   logPath: string;
 }
@@ -94,7 +96,7 @@ export class ContainerProcess {
   /** Starts `spec` in a new session and mount namespace. */
   static async start(spec: ProcessSpec, tools: HostTools): Promise<ContainerProcess> {
     const log = await LogWriter.open(spec.logPath);
-    const script = mountScript(spec.mounts, spec.workingDir);
+    const script = mountScript(spec.mounts, spec.workingDir, spec.keep);
     const child = new Deno.Command(tools.setsid, {
       args: [
         tools.unshare,

@@ -20,22 +20,51 @@ export function shQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Where the mount script stages sources on a private tmpfs (an empty dir on the host). */
+export const STAGE_DIR = "/.nmcp-harness-stage";
+
+/** The repository the harness runs from: its processes read sources and node_modules there. */
+export const REPO_ROOT = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
+
+function under(path: string, target: string): boolean {
+  const t = target.replace(/\/+$/, "");
+  return path === t || path.startsWith(`${t}/`);
+}
+
 /**
- * The /bin/sh script run by `unshare --mount --propagation private`: create each mountpoint,
- * bind-mount the source (read-only when asked), enter the working dir, exec the program.
- * The program and its arguments are the script's positional parameters.
+ * The /bin/sh script run by `unshare --mount --propagation private`: stage every source (and
+ * every `keep` path a volume would hide) on a private tmpfs, bind each volume at its target
+ * (read-only when asked), bind the hidden `keep` paths back, enter the working dir, exec the
+ * program. `keep` lists host paths the harness itself needs inside containers (the repository,
+ * Deno, the kubelet's directory): a pod mounting an emptyDir at /tmp must not hide a checkout
+ * that lives under /tmp. The program and its arguments are the script's positional parameters.
  */
-export function mountScript(mounts: Mount[], workingDir: string): string {
+export function mountScript(mounts: Mount[], workingDir: string, keep: string[] = []): string {
   // The host's tools, not the image's (busybox's mount differs); PATH is restored for exec.
   const lines = ["set -e", 'NMCP_PATH="$PATH"', "PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
-  for (const m of mounts) {
-    const s = shQuote(m.source), t = shQuote(m.target);
-    lines.push(
-      `if [ -d ${s} ]; then mkdir -p ${t}; else mkdir -p "$(dirname ${t})"; touch ${t}; fi`,
-    );
-    lines.push(`mount --bind ${s} ${t}`);
-    if (m.readOnly) lines.push(`mount -o remount,bind,ro ${t}`);
+  const hidden = keep.filter((k) => mounts.some((m) => under(k, m.target)));
+  if (mounts.length > 0) {
+    lines.push(`mkdir -p ${STAGE_DIR}`, `mount -t tmpfs nmcp-stage ${STAGE_DIR}`);
+    const stage = (src: string, name: string) => {
+      const s = shQuote(src), at = `${STAGE_DIR}/${name}`;
+      lines.push(`if [ -d ${s} ]; then mkdir ${at}; else touch ${at}; fi`);
+      lines.push(`mount --bind ${s} ${at}`);
+    };
+    mounts.forEach((m, i) => stage(m.source, `m${i}`));
+    hidden.forEach((k, i) => stage(k, `k${i}`));
   }
+  mounts.forEach((m, i) => {
+    const t = shQuote(m.target), at = `${STAGE_DIR}/m${i}`;
+    lines.push(
+      `if [ -d ${at} ]; then mkdir -p ${t}; else mkdir -p "$(dirname ${t})"; touch ${t}; fi`,
+    );
+    lines.push(`mount --bind ${at} ${t}`);
+    if (m.readOnly) lines.push(`mount -o remount,bind,ro ${t}`);
+  });
+  hidden.forEach((k, i) => {
+    lines.push(`mkdir -p ${shQuote(k)}`, `mount --bind ${STAGE_DIR}/k${i} ${shQuote(k)}`);
+  });
+  if (mounts.length > 0) lines.push(`umount -l ${STAGE_DIR}`);
   lines.push(`mkdir -p ${shQuote(workingDir)}`, `cd ${shQuote(workingDir)}`);
   lines.push('PATH="$NMCP_PATH"', "unset NMCP_PATH", `exec "$@"`);
   return lines.join("\n");

@@ -57,3 +57,26 @@ Deno.test("prepareVolumes() and mountScript() mount volumes privately for one pr
     await Deno.remove("/nmcp-test-cfg").catch(() => {});
   }
 });
+
+Deno.test("mountScript() keeps harness paths visible under a volume mounted above them", async () => {
+  const host = await Deno.makeTempDir({ prefix: "nmcp-keep-" });
+  try {
+    await Deno.mkdir(`${host}/repo`);
+    await Deno.writeTextFile(`${host}/repo/source.txt`, "still here"); // no newline
+    await Deno.mkdir(`${host}/vol`);
+    // The volume is mounted at `host` itself, which hides host/repo unless it is kept.
+    const script = mountScript([{ source: `${host}/vol`, target: host, readOnly: false }], "/", [
+      `${host}/repo`,
+    ]);
+    const out = await new Deno.Command("unshare", {
+      args: ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"]
+        .concat(["/bin/sh", "-c", `cat ${host}/repo/source.txt; ls ${host}`]),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(new TextDecoder().decode(out.stdout), "still hererepo\n");
+  } finally {
+    await Deno.remove(host, { recursive: true });
+  }
+});
