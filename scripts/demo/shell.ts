@@ -1,11 +1,9 @@
 /** Runs kubectl (and so `kubectl nmcp`, through plugin discovery) against the demo cluster. */
 
+import { runKubectl, type RunResult } from "../../tests/harness/mod.ts";
+
 /** The result of one command. */
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Ran = RunResult;
 
 /** Runs commands with the cluster's environment. */
 export class Shell {
@@ -16,22 +14,8 @@ export class Shell {
   }
 
   /** Runs `kubectl ARGS…` to completion (stdin from `input` when given). */
-  async kubectl(args: string[], input?: string): Promise<Ran> {
-    const child = new Deno.Command("kubectl", {
-      args,
-      env: this.env,
-      stdin: input === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (input !== undefined) {
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(input));
-      await w.close();
-    }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  kubectl(args: string[], input?: string): Promise<Ran> {
+    return runKubectl(args, { env: this.env, stdin: input, clearEnv: false });
   }
 
   /** Starts `kubectl ARGS…` in the background; stdout is read line by line by the caller. */

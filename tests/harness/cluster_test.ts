@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { anyTag, type Cluster, startCluster } from "./mod.ts";
+import { anyTag, type Cluster, runKubectl, type RunResult, startCluster } from "./mod.ts";
 
 /** An HTTP server image: answers "hello from <pod>" on 0.0.0.0:8080 (the pod IP via netshim). */
 const HTTP_IMAGE = anyTag("test/hello-http", {
@@ -38,12 +38,6 @@ console.log((await res.json()).items.map((p) => p.metadata.name).sort().join(","
   entrypoint: ["list-pods"],
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
   const t0 = performance.now();
   const cluster = await startCluster({
@@ -56,24 +50,7 @@ async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
   const env = { ...cluster.env(), HOME: home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
   const kubectl: Kubectl = {
     env,
-    async run(args, stdin) {
-      const child = new Deno.Command("kubectl", {
-        args,
-        env,
-        clearEnv: true,
-        stdin: stdin === undefined ? "null" : "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      if (stdin !== undefined) {
-        const w = child.stdin.getWriter();
-        await w.write(new TextEncoder().encode(stdin));
-        await w.close();
-      }
-      const out = await child.output();
-      const dec = new TextDecoder();
-      return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-    },
+    run: (args, stdin) => runKubectl(args, { env, stdin }),
   };
   try {
     await f(cluster, kubectl);
@@ -85,7 +62,7 @@ async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
 
 interface Kubectl {
   env: Record<string, string>;
-  run(args: string[], stdin?: string): Promise<Run>;
+  run(args: string[], stdin?: string): Promise<RunResult>;
 }
 
 async function ok(k: Kubectl, args: string[], stdin?: string): Promise<string> {

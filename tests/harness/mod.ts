@@ -20,3 +20,4 @@ export {
   type ImageSource,
 } from "./images.ts";
 export type { Kubelet } from "./kubelet/mod.ts";
+export { runCommand, runKubectl, type RunOptions, type RunResult } from "./kubectl.ts";

@@ -1,5 +1,9 @@
 /** Shared set-up of the CLI integration tests: the harness and `kubectl nmcp` via plugin discovery. */
 
+import { runCommand, type RunResult } from "../harness/kubectl.ts";
+
+export type { RunResult } from "../harness/kubectl.ts";
+
 /** The repository root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -98,37 +102,14 @@ export async function startCliEnv(): Promise<CliEnv> {
   };
 }
 
-/** The outcome of one command. */
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `cmd args…` with `env`, bounded to 60 s, optionally feeding stdin. */
-export async function sh(
+export function sh(
   env: Record<string, string>,
   cmd: string,
   args: string[],
   stdin?: string,
 ): Promise<RunResult> {
-  const child = new Deno.Command(cmd, {
-    args,
-    env,
-    clearEnv: true,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return runCommand(cmd, args, { env, stdin, timeoutMs: 60_000 });
 }
 
 /** Runs `kubectl nmcp args…` (kubectl finds bin/kubectl-nmcp on PATH). */

@@ -1,6 +1,6 @@
 /** Shared set-up of the operator integration tests: harness cluster, CRDs, operator processes. */
 
-import { startCluster } from "../harness/mod.ts";
+import { runKubectl, startCluster } from "../harness/mod.ts";
 
 /** The repository root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -73,25 +73,8 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
     NO_COLOR: "1",
   };
   const procs: OperatorProc[] = [];
-  const kubectl = async (args: string[], stdin?: string) => {
-    const child = new Deno.Command("kubectl", {
-      args,
-      env,
-      clearEnv: true,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).spawn();
-    if (stdin !== undefined) {
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(stdin));
-      await w.close();
-    }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  };
+  const kubectl = (args: string[], stdin?: string) =>
+    runKubectl(args, { env, stdin, timeoutMs: 30_000 });
   const k = async (args: string[], stdin?: string) => {
     const r = await kubectl(args, stdin);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);

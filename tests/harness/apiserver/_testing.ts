@@ -4,6 +4,7 @@
  * @module
  */
 
+import { runKubectl, type RunResult } from "../kubectl.ts";
 import { type ApiServer, startApiServer } from "./mod.ts";
 
 /** A server plus a temp HOME (kubectl's discovery cache stays private to the test). */
@@ -11,10 +12,7 @@ export interface TestCluster {
   server: ApiServer;
   home: string;
   /** Runs kubectl with the cluster's kubeconfig; `stdin` is piped in when given. */
-  kubectl(
-    args: string[],
-    stdin?: string,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(args: string[], stdin?: string): Promise<RunResult>;
   /** Stops the server and removes HOME. */
   close(): Promise<void>;
 }
@@ -23,26 +21,16 @@ export interface TestCluster {
 export async function startTestCluster(opts: { dataDir?: string } = {}): Promise<TestCluster> {
   const server = await startApiServer({ dataDir: opts.dataDir });
   const home = await Deno.makeTempDir({ prefix: "harness-home-" });
-  const dec = new TextDecoder();
   return {
     server,
     home,
-    async kubectl(args, stdin) {
-      const child = new Deno.Command("kubectl", {
-        args,
-        env: { KUBECONFIG: server.kubeconfigPath, HOME: home, PATH: Deno.env.get("PATH") ?? "" },
-        clearEnv: true,
-        stdin: stdin === undefined ? "null" : "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      if (stdin !== undefined) {
-        const w = child.stdin.getWriter();
-        await w.write(new TextEncoder().encode(stdin));
-        await w.close();
-      }
-      const out = await child.output();
-      return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    kubectl(args, stdin) {
+      const env = {
+        KUBECONFIG: server.kubeconfigPath,
+        HOME: home,
+        PATH: Deno.env.get("PATH") ?? "",
+      };
+      return runKubectl(args, { env, stdin });
     },
     async close() {
       await server.stop();
