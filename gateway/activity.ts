@@ -1,17 +1,11 @@
 /** The activity report the operator polls for idle culling and status. */
+import type { ActivityReport } from "../lib/activity.ts";
 import type { Json } from "./jsonrpc/message.ts";
 
 /** What `/activity` returns. */
-export interface Activity {
-  openSessions: number;
-  currentConnections: number;
-  totalRequests: number;
-  lastRequestAt: string | null;
-  upstream: { state: string; restarts: number };
-  serverInfo:
-    | { name: unknown; version: unknown; protocolVersion: unknown; capabilities: unknown }
-    | null;
-}
+export type Activity = ActivityReport<
+  { name: unknown; version: unknown; protocolVersion: unknown; capabilities: unknown }
+>;
 
 /** Counters the server keeps for the activity report. */
 export interface ActivityCounters {

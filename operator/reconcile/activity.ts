@@ -1,5 +1,7 @@
 /** The activity report of a gateway (`GET /activity`), as the operator reads it. */
 
+import type { ActivityReport } from "../../lib/activity.ts";
+
 /** What the gateway learned from the upstream's initialize result. */
 export interface ServerInfo {
   name: string;
@@ -9,14 +11,7 @@ export interface ServerInfo {
 }
 
 /** The JSON body of a gateway's `/activity`. */
-export interface Activity {
-  openSessions: number;
-  currentConnections: number;
-  totalRequests: number;
-  lastRequestAt: string | null;
-  upstream: { state: string; restarts: number };
-  serverInfo: ServerInfo | null;
-}
+export type Activity = ActivityReport<ServerInfo>;
 
 /** Validates an `/activity` body, throwing a TypeError when it has the wrong shape. */
 export function parseActivity(body: unknown): Activity {
