@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { stringify } from "yaml";
+import { groupAlive, until as waitUntil } from "./_testing.ts";
 import { anyTag, type Cluster, runKubectl, type RunResult, startCluster } from "./mod.ts";
 
 /** An HTTP server image: answers "hello from <pod>" on 0.0.0.0:8080 (the pod IP via netshim). */
@@ -71,23 +72,9 @@ async function ok(k: Kubectl, args: string[], stdin?: string): Promise<string> {
   return r.stdout;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-function groupAlive(pid: number): boolean {
-  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-g", String(pid)], stdout: "piped" })
-    .outputSync();
-  return new TextDecoder().decode(out.stdout).split("\n").some((s) =>
-    s.trim() && !s.startsWith("Z")
-  );
-}
+/** Waits for a cluster condition (20 s unless told, polled every 100 ms). */
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20000) =>
+  waitUntil(what, f, ms, 100);
 
 /** Reads lines from a stream until `pred` matches one; returns all text read. */
 async function readUntil(

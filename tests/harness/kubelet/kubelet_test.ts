@@ -1,28 +1,7 @@
 import assert from "node:assert/strict";
+import { groupAlive, until } from "../_testing.ts";
 import { startFakeApi } from "./fake_api_test_util.ts";
 import { type Kubelet, startKubelet } from "./kubelet.ts";
-
-async function until<T>(
-  what: string,
-  f: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 15000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await f();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-function groupAlive(pid: number): boolean {
-  const out = new Deno.Command("ps", { args: ["-o", "stat=", "-g", String(pid)], stdout: "piped" })
-    .outputSync();
-  return new TextDecoder().decode(out.stdout).split("\n").some((s) =>
-    s.trim() && !s.startsWith("Z")
-  );
-}
 
 async function withCluster(
   f: (api: ReturnType<typeof startFakeApi>, kubelet: Kubelet) => Promise<void>,
