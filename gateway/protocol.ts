@@ -29,3 +29,34 @@ export function negotiateVersion(requested: unknown, upstream: string | undefine
 export function allowsBatch(version: string | undefined): boolean {
   return version === "2025-03-26";
 }
+
+type Caps = Record<string, unknown>;
+const isObject = (v: unknown): v is Caps => typeof v === "object" && v !== null;
+
+/**
+ * The client capabilities a server-to-client request needs that `declared` (the per-request
+ * `_meta` clientCapabilities of 2026-07-28) lacks, as `requiredCapabilities` for a -32021 error;
+ * null when nothing is missing or the method needs no capability (pure).
+ */
+export function missingClientCapabilities(
+  method: string | undefined,
+  params: Caps | undefined,
+  declared: unknown,
+): Caps | null {
+  const caps = isObject(declared) ? declared : {};
+  if (method === "roots/list") return isObject(caps.roots) ? null : { roots: {} };
+  if (method === "sampling/createMessage") {
+    const sampling = caps.sampling;
+    if (!isObject(sampling)) return { sampling: params?.tools ? { tools: {} } : {} };
+    return params?.tools && !isObject(sampling.tools) ? { sampling: { tools: {} } } : null;
+  }
+  if (method === "elicitation/create") {
+    const mode = params?.mode === "url" ? "url" : "form";
+    const e = caps.elicitation;
+    // An empty elicitation object means form mode (backwards compatibility).
+    const ok = isObject(e) &&
+      (isObject(e[mode]) || (mode === "form" && Object.keys(e).length === 0));
+    return ok ? null : { elicitation: { [mode]: {} } };
+  }
+  return null;
+}

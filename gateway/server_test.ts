@@ -467,3 +467,33 @@ Deno.test("handler: a server request during a stateless call becomes an InputReq
   assert.equal((await stale.json()).error.code, -32602);
   await gw.close();
 });
+
+Deno.test("handler: a stateless server request for an undeclared capability answers -32021 (400)", async () => {
+  const { gw, fake } = await start();
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": { sampling: {} },
+  };
+  const h = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "ask" };
+  fake.hold = true;
+  const first = gw.handler(post({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "ask", arguments: {}, _meta: meta },
+  }, h));
+  await new Promise((r) => setTimeout(r, 10));
+  const upstreamCall = fake.held[0].id;
+  fake.events?.message({ jsonrpc: "2.0", id: 501, method: "roots/list", params: {} });
+  const res = await first;
+  assert.equal(res.status, 400);
+  const body = await res.json();
+  assert.equal(body.id, 1);
+  assert.equal(body.error.code, -32021);
+  assert.deepEqual(body.error.data, { requiredCapabilities: { roots: {} } });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(fake.received.find((m) => m.id === 501)?.error?.code, -32021, "refused upstream");
+  const cancel = fake.received.find((m) => m.method === "notifications/cancelled");
+  assert.equal(cancel?.params?.requestId, upstreamCall, "the upstream call is cancelled");
+  await gw.close();
+});

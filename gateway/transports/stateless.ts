@@ -21,6 +21,7 @@ import {
   META_CAPABILITIES,
   META_SERVER_INFO,
   META_VERSION,
+  missingClientCapabilities,
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
@@ -169,6 +170,8 @@ class StatelessCall implements SessionSink {
   #ex!: Exchange;
   #method: string;
   #clientId!: Id;
+  /** The capabilities the current request declared in its `_meta`. */
+  #caps: unknown;
   #waiting: {
     key: string;
     upstreamId: Id;
@@ -179,12 +182,19 @@ class StatelessCall implements SessionSink {
   constructor(hub: Hub, msg: Message, mode: ReplyMode) {
     this.#hub = hub;
     this.#method = msg.method as string;
-    this.#open(msg.id as Id, mode);
+    this.#open(msg, mode);
   }
 
-  #open(id: Id, mode: ReplyMode): void {
-    this.#clientId = id;
-    const status = (m: Message) => m.error?.code === ErrorCode.MethodNotFound ? 404 : 200;
+  #open(msg: Message, mode: ReplyMode): void {
+    this.#clientId = msg.id as Id;
+    this.#caps = metaOf(msg)?.[META_CAPABILITIES];
+    const id = this.#clientId;
+    const status = (m: Message) =>
+      m.error?.code === ErrorCode.MethodNotFound
+        ? 404
+        : m.error?.code === ErrorCode.MissingClientCapability
+        ? 400
+        : 200;
     const opts = { mode, batch: false, headers: {}, status };
     this.#ex = new Exchange([id], opts, () => new SseStream(this.sid));
   }
@@ -215,6 +225,8 @@ class StatelessCall implements SessionSink {
   /** Answers the client with an InputRequiredResult carrying the server's request. */
   #askClient(msg: Message): boolean {
     if (this.#waiting || this.#ex.done) return false;
+    const required = missingClientCapabilities(msg.method, msg.params, this.#caps);
+    if (required) return this.#refuse(msg, required);
     const token = crypto.randomUUID();
     const key = "input-1";
     const timer = setTimeout(() => this.#expire(), HOLD_MS);
@@ -223,6 +235,19 @@ class StatelessCall implements SessionSink {
     const inputRequests = { [key]: { method: msg.method, params: msg.params ?? {} } };
     const result = { resultType: "input_required", inputRequests, requestState: token };
     this.#ex.take(resultResponse(this.#clientId, result), true);
+    return true;
+  }
+
+  /** Fails the call with -32021 (the client lacks a capability) and refuses upstream. */
+  #refuse(msg: Message, required: Json): boolean {
+    const text = `Cannot ask the client "${msg.method}": capability not declared`;
+    const data = { requiredCapabilities: required };
+    this.#ex.take(
+      errorResponse(this.#clientId, ErrorCode.MissingClientCapability, text, data),
+      true,
+    );
+    this.#hub.fromClient(this.sid, errorResponse(msg.id, ErrorCode.MissingClientCapability, text));
+    queueMicrotask(() => this.#hub.detach(this.sid));
     return true;
   }
 
@@ -242,7 +267,7 @@ class StatelessCall implements SessionSink {
     const waiting = this.#waiting!;
     this.#release();
     this.#waiting = null;
-    this.#open(msg.id as Id, mode);
+    this.#open(msg, mode);
     const responses = msg.params?.inputResponses as Record<string, unknown> | undefined;
     const answer = responses?.[waiting.key];
     const reply = answer === undefined

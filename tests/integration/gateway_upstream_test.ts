@@ -154,8 +154,17 @@ Deno.test("gateway: stateless 2026-07-28 requests with raw fetch", async () => {
     // MRTR: the server's sampling request comes back as input_required; the retry answers it.
     const name = { "mcp-method": "tools/call", "mcp-name": "trigger-sampling-request" };
     const params = { name: "trigger-sampling-request", arguments: { prompt: "p", maxTokens: 5 } };
+    // The request must declare sampling (per-request capabilities), else -32021 with HTTP 400.
+    const sampler = { ...meta, "io.modelcontextprotocol/clientCapabilities": { sampling: {} } };
+    const refused = await send(
+      { id: 9, method: "tools/call", params: { ...params, _meta: meta } },
+      name,
+    );
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, -32021);
+    assert.deepEqual(refused.body.error.data, { requiredCapabilities: { sampling: {} } });
     const asked = await send(
-      { id: 10, method: "tools/call", params: { ...params, _meta: meta } },
+      { id: 10, method: "tools/call", params: { ...params, _meta: sampler } },
       name,
     );
     assert.equal(asked.body.result.resultType, "input_required");
@@ -168,7 +177,7 @@ Deno.test("gateway: stateless 2026-07-28 requests with raw fetch", async () => {
         ...params,
         inputResponses: { [key]: answer },
         requestState: asked.body.result.requestState,
-        _meta: meta,
+        _meta: sampler,
       },
     }, name);
     assert.equal(done.body.id, 11);

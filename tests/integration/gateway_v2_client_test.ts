@@ -68,11 +68,19 @@ Deno.test("gateway: v2 client pinned to 2026-07-28 discovers, lists tools and ec
     const missing = await c.callTool({ name: "no-such-tool", arguments: {} });
     assert.equal(missing.isError, true, "an unknown tool is a tool error result");
     assert.match(textOf(missing), /no-such-tool not found/);
+    // get-roots-list asks the client for roots, which this client did not declare: -32021.
+    const refused = await c.callTool({ name: "get-roots-list", arguments: {} }).then(
+      () => null,
+      (e: { code?: number; data?: unknown }) => e,
+    );
+    assert.equal(refused?.code, -32021);
+    assert.deepEqual(refused?.data, { requiredCapabilities: { roots: {} } });
+    assert.equal(log.at(-1)?.status, 400);
     await c.close();
     // On the wire: one POST per call, every one with the mirrored headers and no session.
     assert.deepEqual(
       log.map((x) => x.body?.method),
-      ["server/discover", "tools/list", "tools/call", "tools/call"],
+      ["server/discover", "tools/list", "tools/call", "tools/call", "tools/call"],
     );
     for (const x of log) {
       assert.equal(x.method, "POST");
