@@ -87,7 +87,9 @@ export function checkStatelessHeaders(headers: Headers, msg: Message): HeaderChe
     return mismatch(`MCP-Protocol-Version "${version}" does not match _meta["${META_VERSION}"]`);
   }
   const method = headers.get("mcp-method");
-  if (method !== msg.method) {
+  // A notification may omit Mcp-Method (the v2 SDK client sends none; its server accepts that).
+  const optional = msg.id === undefined && method === null;
+  if (method !== msg.method && !optional) {
     return mismatch(
       `Mcp-Method header value '${method}' does not match body value '${msg.method}'`,
     );

@@ -51,6 +51,22 @@ Deno.test("checkStatelessHeaders() requires the mirrored headers to match the bo
   assert.ok(!noCaps.ok && noCaps.code === -32602);
 });
 
+Deno.test("checkStatelessHeaders() lets a notification omit Mcp-Method, not contradict it", () => {
+  const cancel: Message = {
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: "listen:0", _meta: META },
+  };
+  const v = { "mcp-protocol-version": "2026-07-28" };
+  assert.deepEqual(checkStatelessHeaders(new Headers(v), cancel), { ok: true });
+  const same = new Headers({ ...v, "mcp-method": "notifications/cancelled" });
+  assert.deepEqual(checkStatelessHeaders(same, cancel), { ok: true });
+  const wrong = checkStatelessHeaders(new Headers({ ...v, "mcp-method": "tools/call" }), cancel);
+  assert.ok(!wrong.ok && wrong.code === -32020);
+  const request = checkStatelessHeaders(new Headers(v), call);
+  assert.ok(!request.ok && request.code === -32020, "a request still needs it");
+});
+
 Deno.test("checkStatelessHeaders() decodes a Base64 sentinel Mcp-Name", () => {
   const named = { ...call, params: { ...call.params, name: "Hello, 世界" } };
   const encoded = "=?base64?SGVsbG8sIOS4lueVjA==?=";

@@ -140,6 +140,35 @@ Deno.test("gateway: v2 client answers roots, sampling and elicitation as input_r
   }
 });
 
+Deno.test("gateway: v2 client listen() gets resource updates and its close is accepted", async () => {
+  const gw = await startGateway(["--stdio", "--", ...EVERYTHING]);
+  try {
+    const log: Exchange[] = [];
+    const c = await connectStateless(gw.url, log);
+    const uri = "demo://resource/dynamic/text/1";
+    let gotUpdate!: (uri: string) => void;
+    const update = new Promise<string>((r) => gotUpdate = r);
+    c.setNotificationHandler("notifications/resources/updated", (n) => gotUpdate(n.params.uri));
+    const sub = await c.listen({ toolsListChanged: true, resourceSubscriptions: [uri] });
+    assert.deepEqual(sub.honoredFilter, { toolsListChanged: true, resourceSubscriptions: [uri] });
+    // server-everything sends the first simulated update at once, then every 5 s.
+    await c.callTool({ name: "toggle-subscriber-updates", arguments: {} });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<string>((r) => timer = setTimeout(() => r("none in 3 s"), 3000));
+    assert.equal(await Promise.race([update, late]), uri);
+    clearTimeout(timer);
+    await sub.close();
+    assert.equal(await sub.closed, "local");
+    // close() POSTs notifications/cancelled without Mcp-Method; the gateway must accept it.
+    const cancel = log.find((x) => x.body?.method === "notifications/cancelled");
+    assert.equal(cancel?.headers.get("mcp-method"), null);
+    assert.equal(cancel?.status, 202);
+    await c.close();
+  } finally {
+    await gw.stop();
+  }
+});
+
 Deno.test("gateway: v2 client in legacy mode speaks 2025-11-25 over Streamable HTTP and SSE", async () => {
   const gw = await startGateway(["--stdio", "--", ...EVERYTHING]);
   try {
