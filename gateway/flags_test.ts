@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { parseFlags } from "./flags.ts";
+
+Deno.test("parseFlags applies the README defaults and keeps the command after --", () => {
+  const p = parseFlags(["--stdio", "--", "node", "server.js", "--port", "9"]);
+  assert.ok(!p.help);
+  assert.deepEqual(p.command, ["node", "server.js", "--port", "9"]);
+  assert.equal(p.flags.stdio, true);
+  assert.equal(p.flags.host, "0.0.0.0");
+  assert.equal(p.flags.port, 8080);
+  assert.equal(p.flags.maxBody, 4 * 1024 * 1024);
+  assert.equal(p.flags.maxSessions, 1000);
+  assert.equal(p.flags.sessionIdleTimeout, 1800);
+  assert.equal(p.flags.logLevel, "info");
+  assert.equal(p.flags.allowedHosts, undefined);
+});
+
+Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", () => {
+  const p = parseFlags([
+    "--host=127.0.0.1",
+    "--port",
+    "0",
+    "--fifo",
+    "/nmcp",
+    "--allowed-hosts=a, b,,*",
+    "--allowed-origins",
+    "http://x",
+    "--token-env",
+    "TOK",
+    "--max-body",
+    "10",
+    "--max-sessions=3",
+    "--session-idle-timeout",
+    "5",
+    "--log-level",
+    "debug",
+    "--ready-file",
+    "/tmp/r",
+    "--per-session",
+  ]);
+  assert.ok(!p.help);
+  assert.equal(p.flags.host, "127.0.0.1");
+  assert.equal(p.flags.port, 0);
+  assert.equal(p.flags.fifo, "/nmcp");
+  assert.deepEqual(p.flags.allowedHosts, ["a", "b", "*"]);
+  assert.deepEqual(p.flags.allowedOrigins, ["http://x"]);
+  assert.equal(p.flags.tokenEnv, "TOK");
+  assert.deepEqual([p.flags.maxBody, p.flags.maxSessions, p.flags.sessionIdleTimeout], [10, 3, 5]);
+  assert.equal(p.flags.logLevel, "debug");
+  assert.equal(p.flags.readyFile, "/tmp/r");
+  assert.equal(p.flags.perSession, true);
+});
+
+Deno.test("parseFlags asks for help on --help and -h", () => {
+  assert.deepEqual(parseFlags(["--help"]), { help: true });
+  assert.deepEqual(parseFlags(["-h"]), { help: true });
+});
+
+Deno.test("parseFlags refuses unknown flags and bad integers with one line", () => {
+  for (const argv of [["--nope"], ["--port", "-1"], ["--max-body", "x"], ["--port"]]) {
+    assert.throws(() => parseFlags(argv), (e: Error) => {
+      assert.ok(e instanceof TypeError);
+      assert.ok(!e.message.includes("\n"), e.message);
+      return /^Cannot parse/.test(e.message);
+    }, argv.join(" "));
+  }
+});
