@@ -49,13 +49,24 @@ async function main(): Promise<void> {
     NO_COLOR: "1",
   });
   say.done(`API server at ${cluster.url}, kubeconfig ${cluster.kubeconfigPath}`);
+  const interrupted = untilSignal();
   try {
-    await scenario(sh);
+    await Promise.race([scenario(sh), interrupted.then(() => Promise.reject(INTERRUPTED))]);
     say.finish();
-    if (keep) await keepRunning(cluster.kubeconfigPath);
+    if (keep) await keepRunning(cluster.kubeconfigPath, interrupted);
   } finally {
+    sh.killAll(); // e.g. a `kubectl nmcp connect` still running after Ctrl-C
     await cluster.stop();
   }
+}
+
+const INTERRUPTED = new DemoError("interrupted (the cluster and its processes were stopped)");
+
+/** Resolves on the first SIGINT or SIGTERM: Ctrl-C must still stop every pod process. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => resolve());
+  });
 }
 
 async function scenario(sh: Shell): Promise<void> {
@@ -148,16 +159,13 @@ spec:
 `;
 }
 
-async function keepRunning(kubeconfig: string): Promise<void> {
+async function keepRunning(kubeconfig: string, interrupted: Promise<void>): Promise<void> {
   console.log(`\nThe cluster stays up until Ctrl-C. Try:\n`);
   console.log(`  export KUBECONFIG=${kubeconfig} PATH=${ROOT}/bin:$PATH`);
   console.log(`  kubectl nmcp ls`);
   console.log(`  kubectl nmcp connect everything`);
   console.log(`  kubectl get pods -A\n`);
-  await new Promise<void>((resolve) => {
-    Deno.addSignalListener("SIGINT", () => resolve());
-    Deno.addSignalListener("SIGTERM", () => resolve());
-  });
+  await interrupted;
 }
 
 if (import.meta.main) {

@@ -20,14 +20,30 @@ export class Shell {
 
   /** Starts `kubectl ARGS…` in the background; stdout is read line by line by the caller. */
   spawn(args: string[]): Deno.ChildProcess {
-    return new Deno.Command("kubectl", {
+    const child = new Deno.Command("kubectl", {
       args,
       env: this.env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
+    this.#children.add(child);
+    child.status.finally(() => this.#children.delete(child));
+    return child;
   }
+
+  /** Sends SIGTERM to every background command still running. */
+  killAll(): void {
+    for (const child of this.#children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already exited
+      }
+    }
+  }
+
+  #children = new Set<Deno.ChildProcess>();
 }
 
 /** Reads `stream` until a line matches `re` (or `ms` pass); returns the match. */
