@@ -25,6 +25,8 @@ export type SupergatewayMode = "stateful" | "stateless" | "sse";
 export interface StartOptions {
   /** How long to wait for the listener. Default 30 s. */
   timeoutMs?: number;
+  /** Working directory of the process. Default: the repository root. */
+  cwd?: string;
 }
 
 /** Argv that runs a TypeScript file of this repository with the current deno. */
@@ -110,7 +112,7 @@ export async function startListening(
 ): Promise<Running> {
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
-    cwd: REPO_ROOT,
+    cwd: opts.cwd ?? REPO_ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { operatorManifests } from "../../operator/mod.ts";
+import { startListening, waitHealthy } from "../../bench/mod.ts";
 import { bundle, TARGETS } from "../../scripts/bundle.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -68,33 +69,13 @@ Deno.test("each entrypoint runs from its deno bundle; the gateway bundle serves 
 /** Starts the gateway bundle in front of the everything server and waits for /readyz. */
 async function serveFromBundle(main: string, cwd: string): Promise<void> {
   const everything = `${ROOT}node_modules/@modelcontextprotocol/server-everything/dist/index.js`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--no-config", main, "--host", "127.0.0.1", "--port", "0"]
-      .concat(["--stdio", "--", "node", everything, "stdio"]),
-    cwd,
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const argv = [Deno.execPath(), "run", "-A", "--quiet", "--no-config", main]
+    .concat(["--host", "127.0.0.1", "--port", "0", "--stdio", "--", "node", everything, "stdio"]);
+  const gateway = await startListening(argv, "the gateway bundle", { cwd, timeoutMs: 20_000 });
   try {
-    let seen = "";
-    const deadline = Date.now() + 20_000;
-    while (!/listening on (http:\S+)/.test(seen) && Date.now() < deadline) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      seen += value;
-    }
-    const base = /listening on (http:\S+)/.exec(seen)?.[1];
-    assert.ok(base, `the gateway bundle did not start: ${seen}`);
-    let ready = 0;
-    while (ready !== 200 && Date.now() < deadline) {
-      ready = await fetch(`${base}/readyz`).then(async (r) => (await r.body?.cancel(), r.status));
-      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(ready, 200, "the bundled gateway initializes the upstream and is ready");
+    // the bundled gateway initializes the upstream and reports ready
+    await waitHealthy(`${gateway.base}/readyz`, 20_000);
   } finally {
-    child.kill("SIGTERM");
-    await lines.cancel().catch(() => {});
-    await child.status;
+    await gateway.stop();
   }
 }
