@@ -4,7 +4,7 @@ import type { Context, Session } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
 import { objectTable } from "../output/columns.ts";
 import { formatObjects } from "../output/print.ts";
-import { renderTable } from "../output/table.ts";
+import { noResourcesLine, renderTable } from "../output/table.ts";
 import { parseTargets, type ResourceKind, SERVER } from "../resources.ts";
 import { alignRow, watchKinds, widthsOf } from "./_watch.ts";
 
@@ -51,8 +51,7 @@ export async function run(
   };
   const table = objectTable(kind, items, { ...view, now: ctx.now() });
   if (items.length === 0 && !opts.watch) {
-    const where = session.namespace ? ` in ${session.namespace} namespace` : "";
-    ctx.io.err(`No resources found${where}.\n`);
+    ctx.io.err(noResourcesLine(session.namespace));
     return 0;
   }
   ctx.io.out(renderTable(table));

@@ -4,7 +4,7 @@ import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
 import { lsTable, poolRow, serverRow } from "../output/ls_view.ts";
 import { formatObjects } from "../output/print.ts";
-import { renderTable } from "../output/table.ts";
+import { noResourcesLine, renderTable } from "../output/table.ts";
 import { POOL, SERVER } from "../resources.ts";
 import { alignRow, watchKinds, widthsOf } from "./_watch.ts";
 
@@ -36,8 +36,7 @@ export async function run(
   const table = lsTable(servers.items, pools.items, { ...view, now: ctx.now() });
   if (fmt === undefined || fmt === "wide") {
     if (table.rows.length === 0 && !opts.watch) {
-      const where = session.namespace ? ` in ${session.namespace} namespace` : "";
-      ctx.io.err(`No resources found${where}.\n`);
+      ctx.io.err(noResourcesLine(session.namespace));
       return 0;
     }
     ctx.io.out(renderTable(table));

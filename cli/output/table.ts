@@ -56,3 +56,8 @@ export function ageOf(timestamp: string | Date | undefined, now: Date): string {
   if (Number.isNaN(t)) return "<unknown>";
   return humanDuration(now.getTime() - t);
 }
+
+/** kubectl's line for an empty list (`No resources found in ns namespace.`), for stderr. */
+export function noResourcesLine(namespace: string | undefined): string {
+  return `No resources found${namespace ? ` in ${namespace} namespace` : ""}.\n`;
+}
