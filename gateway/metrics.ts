@@ -1,8 +1,12 @@
-/**
- * Prometheus metrics of one gateway. The hot path bumps plain numbers; prom-client (own
- * Registry) is loaded on the first scrape only, because importing it costs ~20 MB of RSS.
- */
-import type { Registry } from "prom-client";
+/** Prometheus metrics of one gateway: the hot path bumps plain numbers, a scrape renders them. */
+import {
+  CONTENT_TYPE,
+  type Family,
+  type HistogramData,
+  histogramSamples,
+  renderFamilies,
+  type Sample,
+} from "./prom_text.ts";
 
 const KNOWN_METHODS = new Set([
   "initialize",
@@ -33,22 +37,15 @@ const KNOWN_METHODS = new Set([
 /** Latency histogram bucket bounds in seconds. */
 export const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
-interface Histo {
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
 const SEP = "\u0000";
 
 /** The gateway's metrics. */
 export class GatewayMetrics {
   #http = new Map<string, number>();
   #rpc = new Map<string, number>();
-  #latency = new Map<string, Histo>();
+  #latency = new Map<string, HistogramData>();
   #bytes = new Map<string, number>();
   #restarts = 0;
-  #registry: Promise<Registry> | null = null;
   /** Reads the number of open sessions at scrape time. */
   openSessions: () => number = () => 0;
 
@@ -84,93 +81,53 @@ export class GatewayMetrics {
   }
 
   /** The Prometheus text exposition and its content type. */
-  async render(): Promise<{ text: string; contentType: string }> {
-    const registry = await (this.#registry ??= this.#build());
-    return { text: await registry.metrics(), contentType: registry.contentType };
-  }
-
-  async #build(): Promise<Registry> {
-    const prom = await import("prom-client");
-    const registry = new prom.Registry();
-    const registers = [registry];
-    const fromMap =
-      (map: Map<string, number>, names: string[]) =>
-      (set: (l: Record<string, string>, v: number) => void) => {
-        for (const [key, v] of map) {
-          const parts = key.split(SEP);
-          set(Object.fromEntries(names.map((n, i) => [n, parts[i]])), v);
-        }
-      };
-    const counter = (
-      name: string,
-      help: string,
-      labelNames: string[],
-      fill: ReturnType<typeof fromMap>,
-    ) =>
-      new prom.Counter({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          fill((labels, v) => this.inc(labels, v));
-        },
+  render(): { text: string; contentType: string } {
+    const labelled = (map: Map<string, number>, names: string[]): Sample[] =>
+      [...map].map(([key, value]) => {
+        const parts = key.split(SEP);
+        return { labels: Object.fromEntries(names.map((n, i) => [n, parts[i]])), value };
       });
-    counter("nmcp_gateway_http_requests_total", "HTTP requests by HTTP method, path and status", [
-      "method",
-      "path",
-      "status",
-    ], fromMap(this.#http, ["method", "path", "status"]));
-    counter("nmcp_gateway_rpc_messages_total", "JSON-RPC messages from clients by method", [
-      "method",
-    ], fromMap(this.#rpc, ["method"]));
-    counter(
-      "nmcp_gateway_bytes_total",
-      "Bytes from clients and from the upstream",
-      ["direction"],
-      fromMap(this.#bytes, ["direction"]),
+    const latency = [...this.#latency].flatMap(([path, h]) =>
+      histogramSamples(BUCKETS, h, { path })
     );
-    counter(
-      "nmcp_gateway_upstream_restarts_total",
-      "Times the upstream went down and restarted",
-      [],
-      (set) => set({}, this.#restarts),
-    );
-    const sessions = this.openSessions;
-    new prom.Gauge({
-      name: "nmcp_gateway_open_sessions",
-      help: "Open client sessions",
-      registers,
-      collect() {
-        this.set(sessions());
+    const families: Family[] = [
+      {
+        name: "nmcp_gateway_http_requests_total",
+        help: "HTTP requests by HTTP method, path and status",
+        type: "counter",
+        samples: labelled(this.#http, ["method", "path", "status"]),
       },
-    });
-    registry.registerMetric(
-      this.#histogram() as unknown as Parameters<Registry["registerMetric"]>[0],
-    );
-    return registry;
-  }
-
-  #histogram() {
-    const name = "nmcp_gateway_http_request_duration_seconds";
-    const help = "Time to response headers";
-    const get = () => {
-      const values: {
-        labels: Record<string, string | number>;
-        value: number;
-        metricName: string;
-      }[] = [];
-      for (const [path, h] of this.#latency) {
-        BUCKETS.forEach((le, i) =>
-          values.push({ labels: { path, le }, value: h.counts[i], metricName: `${name}_bucket` })
-        );
-        values.push({ labels: { path, le: "+Inf" }, value: h.count, metricName: `${name}_bucket` });
-        values.push({ labels: { path }, value: h.sum, metricName: `${name}_sum` });
-        values.push({ labels: { path }, value: h.count, metricName: `${name}_count` });
-      }
-      return { name, help, type: "histogram", aggregator: "sum", values };
-    };
-    return { name, help, type: "histogram", aggregator: "sum", get, reset: () => {} };
+      {
+        name: "nmcp_gateway_rpc_messages_total",
+        help: "JSON-RPC messages from clients by method",
+        type: "counter",
+        samples: labelled(this.#rpc, ["method"]),
+      },
+      {
+        name: "nmcp_gateway_bytes_total",
+        help: "Bytes from clients and from the upstream",
+        type: "counter",
+        samples: labelled(this.#bytes, ["direction"]),
+      },
+      {
+        name: "nmcp_gateway_upstream_restarts_total",
+        help: "Times the upstream went down and restarted",
+        type: "counter",
+        samples: [{ value: this.#restarts }],
+      },
+      {
+        name: "nmcp_gateway_open_sessions",
+        help: "Open client sessions",
+        type: "gauge",
+        samples: [{ value: this.openSessions() }],
+      },
+      {
+        name: "nmcp_gateway_http_request_duration_seconds",
+        help: "Time to response headers",
+        type: "histogram",
+        samples: latency,
+      },
+    ];
+    return { text: renderFamilies(families), contentType: CONTENT_TYPE };
   }
 }

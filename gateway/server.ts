@@ -163,7 +163,7 @@ class GatewayServer implements Gateway {
       case "/readyz":
         return await this.#readyz();
       case "/metrics": {
-        const { text, contentType } = await this.metrics.render();
+        const { text, contentType } = this.metrics.render();
         return new Response(text, { headers: { "content-type": contentType } });
       }
       case "/activity":
