@@ -1,8 +1,7 @@
 /**
- * The gateway's command line, parsed with `node:util`'s `parseArgs` (commander pulls in most of
- * Deno's Node compatibility layer, ~10 MB of idle RSS; `parseArgs` costs ~1 MB).
+ * The gateway's command line, parsed here without libraries: any `node:` import (commander, even
+ * `node:util`'s parseArgs) boots Deno's Node compatibility layer, ~5 MiB of RSS in every pod.
  */
-import { parseArgs } from "node:util";
 
 /** Parsed gateway flags with their defaults applied. */
 export interface Flags {
@@ -70,13 +69,39 @@ const STRINGS = [
   "ready-file",
 ] as const;
 
-type Spec = { type: "string" | "boolean"; short?: string };
-const OPTIONS: Record<string, Spec> = {
-  stdio: { type: "boolean" },
-  "per-session": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  ...Object.fromEntries(STRINGS.map((k) => [k, { type: "string" } as Spec])),
-};
+const BOOLEANS = new Set(["stdio", "per-session", "help"]);
+const SHORT: Record<string, string> = { h: "help" };
+
+const bad = (why: string) => new TypeError(`Cannot parse gateway flags: ${why}`);
+
+/** Splits argv into flag values and positionals (everything after `--`, and bare words). */
+function scan(argv: string[]): { values: Map<string, string | true>; positionals: string[] } {
+  const values = new Map<string, string | true>();
+  const positionals: string[] = [];
+  const known = new Set<string>([...BOOLEANS, ...STRINGS]);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const raw = arg.startsWith("--") ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
+    const name = arg.startsWith("--") ? raw : SHORT[raw];
+    if (name === undefined || !known.has(name)) throw bad(`unknown option "${arg}"`);
+    if (BOOLEANS.has(name)) {
+      if (eq >= 0) throw bad(`option "--${name}" takes no value`);
+      values.set(name, true);
+    } else if (eq >= 0) values.set(name, arg.slice(eq + 1));
+    else if (i + 1 < argv.length) values.set(name, argv[++i]);
+    else throw bad(`option "--${name} <value>" needs a value`);
+  }
+  return { values, positionals };
+}
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -92,24 +117,18 @@ const list = (value: string | undefined) =>
 
 /** Parses `argv` (without the program name); throws a one-line TypeError on bad flags. */
 export function parseFlags(argv: string[]): Parsed {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    throw new TypeError(`Cannot parse gateway flags: ${msg}`);
-  }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  if (v.help) return { help: true };
-  const s = (k: string) => v[k] as string | undefined;
+  const { values, positionals } = scan(argv);
+  if (values.get("help")) return { help: true };
+  const s = (k: string) => values.get(k) as string | undefined;
+  const b = (k: string) => values.has(k) ? true : undefined;
   const flags: Flags = {
     host: s("host") ?? "0.0.0.0",
     port: int("port", s("port"), 8080),
-    stdio: v.stdio as boolean | undefined,
+    stdio: b("stdio"),
     fifo: s("fifo"),
     http: s("http"),
     sse: s("sse"),
-    perSession: v["per-session"] as boolean | undefined,
+    perSession: b("per-session"),
     allowedOrigins: list(s("allowed-origins")),
     allowedHosts: list(s("allowed-hosts")),
     tokenFile: s("token-file"),
@@ -120,5 +139,5 @@ export function parseFlags(argv: string[]): Parsed {
     logLevel: s("log-level") ?? "info",
     readyFile: s("ready-file"),
   };
-  return { help: false, flags, command: parsed.positionals };
+  return { help: false, flags, command: positionals };
 }

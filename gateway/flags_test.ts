@@ -65,3 +65,11 @@ Deno.test("parseFlags refuses unknown flags and bad integers with one line", () 
     }, argv.join(" "));
   }
 });
+
+Deno.test("parseFlags keeps bare words as the command and refuses values on switches", () => {
+  const p = parseFlags(["--stdio", "cat", "-"]);
+  assert.ok(!p.help);
+  assert.deepEqual(p.command, ["cat", "-"]);
+  assert.throws(() => parseFlags(["--stdio=yes"]), /takes no value/);
+  assert.throws(() => parseFlags(["-x"]), /unknown option "-x"/);
+});
