@@ -148,6 +148,21 @@ export function statelessSession(url: string): Promise<BenchSession> {
   });
 }
 
+/** Text chunks of a byte stream, read directly (cheaper per chunk than a TextDecoderStream). */
+async function* decoded(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      yield decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** Matches replies to waiting calls by id. */
 class Pending {
   #waiting = new Map<string | number, (r: RpcReply) => void>();
@@ -191,7 +206,7 @@ export async function sseSession(base: string): Promise<BenchSession> {
   const endpoint = new Promise<string>((resolve) => announce = resolve);
   const pump = (async () => {
     let buf = "";
-    for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+    for await (const chunk of decoded(res.body!)) {
       buf += chunk.replaceAll("\r\n", "\n");
       const cut = buf.lastIndexOf("\n\n");
       if (cut < 0) continue;
@@ -256,7 +271,7 @@ export async function stdioClient(argv: string[]): Promise<StdioClient> {
   const pending = new Pending();
   const pump = (async () => {
     let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    for await (const chunk of decoded(child.stdout)) {
       buf += chunk;
       const lines = buf.split("\n");
       buf = lines.pop() ?? "";

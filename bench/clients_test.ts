@@ -6,7 +6,7 @@ import {
   stdioClient,
   streamableSession,
 } from "./clients.ts";
-import { denoScript, gatewayPresent, startGateway } from "./launch.ts";
+import { denoScript, gatewayPresent, startGateway, startListening } from "./launch.ts";
 
 const ECHO = denoScript("bench/echo_server.ts");
 
@@ -49,4 +49,20 @@ Deno.test({
       await gw.stop();
     }
   },
+});
+
+Deno.test("the floor bridge routes each session's echoes back to it on both transports", async () => {
+  const floor = await startListening(denoScript("bench/floor_bridge.ts", ...ECHO), "floor");
+  try {
+    const sessions = await Promise.all([
+      streamableSession(`${floor.base}/mcp`),
+      sseSession(floor.base),
+      sseSession(floor.base),
+    ]);
+    const got = await Promise.all(sessions.map((s, i) => s.call(`floor-${i}`)));
+    assert.deepEqual(got, ["floor-0", "floor-1", "floor-2"]);
+    await Promise.all(sessions.map((s) => s.close()));
+  } finally {
+    await floor.stop();
+  }
 });

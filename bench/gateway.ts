@@ -34,7 +34,7 @@ export interface GatewayBenchOptions {
 
 /** One measured cell. */
 export interface Row extends CellResult {
-  target: "direct" | "ceiling" | "nmcp" | "supergateway";
+  target: "direct" | "ceiling" | "floor" | "nmcp" | "supergateway";
   transport: "stdio" | "streamable" | "sse" | "stateless";
   concurrency: number;
 }
@@ -114,6 +114,18 @@ async function benchCeiling(opts: GatewayBenchOptions, peaks: Peaks): Promise<Ro
   }
 }
 
+async function benchFloor(opts: GatewayBenchOptions, peaks: Peaks): Promise<Row[]> {
+  const srv = await startListening(denoScript("bench/floor_bridge.ts", ...ECHO), "floor_bridge.ts");
+  try {
+    const sampler = samplePeak(srv.pid);
+    const rows = await cells("floor", ["streamable", "sse"], srv.base, opts);
+    peaks.floor = sampler.stop();
+    return rows;
+  } finally {
+    await srv.stop();
+  }
+}
+
 async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks) {
   const gw: Running = await startGateway(ECHO);
   try {
@@ -145,7 +157,10 @@ async function benchSupergateway(opts: GatewayBenchOptions, peaks: Peaks): Promi
   return rows;
 }
 
-/** Ratios the targets are judged by: throughput vs supergateway, p50 overhead vs direct. */
+/**
+ * Ratios the targets are judged by (throughput vs supergateway, p50 overhead vs direct), and
+ * each bridge's throughput as a share of the do-nothing floor bridge's.
+ */
 export function ratios(rows: Row[], concurrencies: number[]): Record<string, number> {
   const find = (t: Row["target"], tr: Row["transport"], c: number) =>
     rows.find((r) => r.target === t && r.transport === tr && r.concurrency === c);
@@ -156,6 +171,15 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
       const ours = find("nmcp", tr, c), theirs = find("supergateway", tr, c);
       if (ours && theirs && theirs.rps > 0) {
         out[`${tr}_x_supergateway_c${c}`] = round(ours.rps / theirs.rps);
+      }
+    }
+    for (const tr of ["streamable", "sse"] as const) {
+      const floor = find("floor", tr, c);
+      for (const t of ["nmcp", "supergateway"] as const) {
+        const r = find(t, tr, c);
+        if (floor && r && floor.rps > 0) {
+          out[`${t}_${tr}_of_floor_c${c}`] = round(r.rps / floor.rps);
+        }
       }
     }
     const ceiling = find("ceiling", "streamable", c), oursHttp = find("nmcp", "streamable", c);
@@ -197,6 +221,7 @@ export function mergeRounds(rounds: Row[][]): Row[] {
 async function oneRound(opts: GatewayBenchOptions, peaks: Peaks) {
   const rows = await benchDirect(opts);
   rows.push(...await benchCeiling(opts, peaks));
+  rows.push(...await benchFloor(opts, peaks));
   let rss: GatewayBenchReport["rssMiB"];
   if (gatewayPresent()) {
     const ours = await benchOurs(opts, peaks);

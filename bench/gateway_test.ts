@@ -23,9 +23,12 @@ Deno.test("ratios() compares throughput with supergateway and p50 with direct st
     row("ceiling", "streamable", 3000, 0.3),
     row("nmcp", "streamable", 1500, 0.5),
     row("supergateway", "streamable", 500, 2),
+    row("floor", "streamable", 2000, 0.4),
   ];
   assert.deepEqual(ratios(rows, [1]), {
     streamable_x_supergateway_c1: 3,
+    nmcp_streamable_of_floor_c1: 0.75,
+    supergateway_streamable_of_floor_c1: 0.25,
     streamable_of_ceiling_c1: 0.5,
     streamable_p50_overhead_ms_c1: 0.3,
   });
