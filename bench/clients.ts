@@ -1,7 +1,9 @@
 /**
- * Minimal raw MCP load clients (fetch with keep-alive, no SDK) for each transport, and a direct
- * stdio client. Each session calls the `echo` tool and returns the echoed text.
+ * The load generator's MCP clients: Streamable HTTP, legacy SSE and stateless sessions over
+ * {@linkcode RawConnection} (cheaper per call than `fetch`, so cells measure the servers), and a
+ * direct stdio client. Each session calls the `echo` tool and returns the echoed text.
  */
+import { type Head, RawConnection } from "./raw_http.ts";
 
 /** A JSON-RPC response as the clients read it. */
 export interface RpcReply {
@@ -50,102 +52,10 @@ export function parseSse(text: string): { event: string; data: string }[] {
   return out;
 }
 
-async function readReply(res: Response, id: number): Promise<RpcReply> {
-  if (!res.ok) {
-    const body = await res.text();
-    throw new Error(
-      `Cannot call MCP endpoint "${res.url}": HTTP ${res.status} ${body.slice(0, 200)}`,
-    );
-  }
-  if (res.headers.get("content-type")?.includes("text/event-stream")) {
-    for (const e of parseSse(await res.text())) {
-      const msg = JSON.parse(e.data) as RpcReply;
-      if (msg.id === id) return msg;
-    }
-    throw new Error(`Cannot call MCP endpoint "${res.url}": no reply with id ${id}`);
-  }
-  return await res.json() as RpcReply;
-}
-
-function callBody(id: number, message: string, meta?: Record<string, unknown>): string {
+/** The JSON-RPC body of one `echo` call. */
+export function callBody(id: number, message: string, meta?: Record<string, unknown>): string {
   const params = { name: "echo", arguments: { message }, ...(meta ? { _meta: meta } : {}) };
   return JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params });
-}
-
-const ACCEPT = "application/json, text/event-stream";
-const timeout = () => AbortSignal.timeout(CALL_TIMEOUT_MS);
-
-/** Opens a Streamable HTTP session on `url` (initialize, initialized). */
-export async function streamableSession(url: string): Promise<BenchSession> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: ACCEPT };
-  const id = nextId++;
-  const init = await fetch(url, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id,
-      method: "initialize",
-      params: { protocolVersion: SESSION_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
-    }),
-  });
-  const sid = init.headers.get("mcp-session-id");
-  const reply = await readReply(init, id);
-  if (reply.error) throw new Error(`Cannot initialize session "${url}": ${reply.error.message}`);
-  if (sid) headers["mcp-session-id"] = sid;
-  headers["mcp-protocol-version"] = SESSION_VERSION;
-  const note = await fetch(url, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
-  });
-  await note.body?.cancel();
-  return {
-    async call(message) {
-      const id = nextId++;
-      const res = await fetch(url, {
-        method: "POST",
-        headers,
-        body: callBody(id, message),
-        signal: timeout(),
-      });
-      return echoed(await readReply(res, id));
-    },
-    async close() {
-      if (!sid) return;
-      const res = await fetch(url, { method: "DELETE", headers }).catch(() => undefined);
-      await res?.body?.cancel();
-    },
-  };
-}
-
-/** A stateless (2026-07-28) "session": every call stands alone, with version in `_meta`. */
-export function statelessSession(url: string): Promise<BenchSession> {
-  const headers = {
-    "content-type": "application/json",
-    accept: ACCEPT,
-    "mcp-protocol-version": STATELESS_VERSION,
-    "mcp-method": "tools/call",
-    "mcp-name": "echo",
-  };
-  const meta = {
-    "io.modelcontextprotocol/protocolVersion": STATELESS_VERSION,
-    "io.modelcontextprotocol/clientCapabilities": {},
-    "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
-  };
-  return Promise.resolve({
-    async call(message) {
-      const id = nextId++;
-      const res = await fetch(url, {
-        method: "POST",
-        headers,
-        body: callBody(id, message, meta),
-        signal: timeout(),
-      });
-      return echoed(await readReply(res, id));
-    },
-    close: () => Promise.resolve(),
-  });
 }
 
 /** Text chunks of a byte stream, read directly (cheaper per chunk than a TextDecoderStream). */
@@ -164,7 +74,7 @@ async function* decoded(body: ReadableStream<Uint8Array>): AsyncGenerator<string
 }
 
 /** Matches replies to waiting calls by id. */
-class Pending {
+export class Pending {
   #waiting = new Map<string | number, (r: RpcReply) => void>();
   /** Waits for the reply to `id`; after `timeoutMs` it resolves with an error instead. */
   wait(id: number, timeoutMs = CALL_TIMEOUT_MS): Promise<RpcReply> {
@@ -193,60 +103,148 @@ class Pending {
   }
 }
 
-/** Opens a legacy HTTP+SSE session: GET `/sse`, then POST to the announced endpoint. */
+const ACCEPT = "application/json, text/event-stream";
+
+/** The reply with `id` in a JSON or SSE response body. */
+function replyIn(head: Head, body: string, id: number, what: string): RpcReply {
+  if (head.status >= 300) {
+    throw new Error(`Cannot call ${what}: HTTP ${head.status} ${body.slice(0, 200)}`);
+  }
+  if (head.headers.get("content-type")?.includes("text/event-stream")) {
+    for (const e of parseSse(body)) {
+      const msg = JSON.parse(e.data) as RpcReply;
+      if (msg.id === id) return msg;
+    }
+    throw new Error(`Cannot call ${what}: no reply with id ${id}`);
+  }
+  return JSON.parse(body) as RpcReply;
+}
+
+/** Opens a Streamable HTTP session on `url` over one raw keep-alive connection. */
+export async function streamableSession(url: string): Promise<BenchSession> {
+  const path = new URL(url).pathname;
+  const conn = await RawConnection.open(url);
+  const headers: Record<string, string> = { "content-type": "application/json", accept: ACCEPT };
+  const id = nextId++;
+  const init = await conn.request(
+    "POST",
+    path,
+    headers,
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method: "initialize",
+      params: { protocolVersion: SESSION_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
+    }),
+  );
+  const reply = replyIn(init, init.body, id, `initialize on "${url}"`);
+  if (reply.error) throw new Error(`Cannot initialize session "${url}": ${reply.error.message}`);
+  const sid = init.headers.get("mcp-session-id");
+  if (sid) headers["mcp-session-id"] = sid;
+  headers["mcp-protocol-version"] = SESSION_VERSION;
+  await conn.request(
+    "POST",
+    path,
+    headers,
+    `{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+  );
+  return {
+    async call(message) {
+      const id = nextId++;
+      const res = await conn.request("POST", path, headers, callBody(id, message));
+      return echoed(replyIn(res, res.body, id, `"${url}"`));
+    },
+    async close() {
+      if (sid) await conn.request("DELETE", path, headers).catch(() => {});
+      conn.close();
+    },
+  };
+}
+
+/** A stateless (2026-07-28) "session" over one raw connection: every call stands alone. */
+export async function statelessSession(url: string): Promise<BenchSession> {
+  const path = new URL(url).pathname;
+  const conn = await RawConnection.open(url);
+  const headers = {
+    "content-type": "application/json",
+    accept: ACCEPT,
+    "mcp-protocol-version": STATELESS_VERSION,
+    "mcp-method": "tools/call",
+    "mcp-name": "echo",
+  };
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": STATELESS_VERSION,
+    "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+  };
+  return {
+    async call(message) {
+      const id = nextId++;
+      const res = await conn.request("POST", path, headers, callBody(id, message, meta));
+      return echoed(replyIn(res, res.body, id, `"${url}"`));
+    },
+    close: () => Promise.resolve(conn.close()),
+  };
+}
+
+/** Opens a legacy HTTP+SSE session: a raw GET `/sse` stream plus a raw POST connection. */
 export async function sseSession(base: string): Promise<BenchSession> {
-  const abort = new AbortController();
-  const res = await fetch(`${base}/sse`, {
-    headers: { accept: "text/event-stream" },
-    signal: abort.signal,
+  const stream = await RawConnection.open(base);
+  await stream.send("GET", `${new URL(base).pathname.replace(/\/$/, "")}/sse`, {
+    accept: "text/event-stream",
   });
-  if (!res.ok || !res.body) throw new Error(`Cannot open SSE stream "${base}/sse": ${res.status}`);
+  const head = await stream.head();
+  if (head.status !== 200) throw new Error(`Cannot open SSE stream "${base}/sse": ${head.status}`);
   const pending = new Pending();
-  let announce: (url: string) => void = () => {};
+  let announce: (path: string) => void = () => {};
   const endpoint = new Promise<string>((resolve) => announce = resolve);
   const pump = (async () => {
     let buf = "";
-    for await (const chunk of decoded(res.body!)) {
-      buf += chunk.replaceAll("\r\n", "\n");
+    for (let chunk = await stream.chunk(); chunk !== null; chunk = await stream.chunk()) {
+      buf += chunk;
       const cut = buf.lastIndexOf("\n\n");
       if (cut < 0) continue;
       for (const e of parseSse(buf.slice(0, cut + 2))) {
-        if (e.event === "endpoint") announce(new URL(e.data, base).href);
-        else pending.deliver(JSON.parse(e.data) as RpcReply);
+        if (e.event === "endpoint") {
+          announce(new URL(e.data, base).pathname + new URL(e.data, base).search);
+        } else pending.deliver(JSON.parse(e.data) as RpcReply);
       }
       buf = buf.slice(cut + 2);
     }
   })().catch((e) => pending.fail(e as Error));
-  const post = async (msg: object) => {
-    const r = await fetch(await endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(msg),
-    });
-    await r.body?.cancel();
-    if (!r.ok) throw new Error(`Cannot post to SSE session "${base}": HTTP ${r.status}`);
+  const path = await endpoint;
+  const conn = await RawConnection.open(base);
+  const post = async (body: string) => {
+    const res = await conn.request("POST", path, { "content-type": "application/json" }, body);
+    if (res.status >= 300) {
+      throw new Error(`Cannot post to SSE session "${base}": HTTP ${res.status}`);
+    }
   };
-  const request = async (id: number, msg: object) => {
+  const request = async (id: number, body: string) => {
     const reply = pending.wait(id);
-    await post(msg);
+    await post(body);
     return await reply;
   };
   const id = nextId++;
-  const init = await request(id, {
-    jsonrpc: "2.0",
+  const init = await request(
     id,
-    method: "initialize",
-    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: CLIENT_INFO },
-  });
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method: "initialize",
+      params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: CLIENT_INFO },
+    }),
+  );
   if (init.error) throw new Error(`Cannot initialize SSE session "${base}": ${init.error.message}`);
-  await post({ jsonrpc: "2.0", method: "notifications/initialized" });
+  await post(`{"jsonrpc":"2.0","method":"notifications/initialized"}`);
   return {
     async call(message) {
       const id = nextId++;
-      return echoed(await request(id, JSON.parse(callBody(id, message))));
+      return echoed(await request(id, callBody(id, message)));
     },
     async close() {
-      abort.abort();
+      conn.close();
+      stream.close();
       await pump;
     },
   };

@@ -17,8 +17,8 @@ export interface CellOptions {
   concurrency: number;
   /** Measured time. */
   durationMs: number;
-  /** Unmeasured calls first, per session. Default 20. */
-  warmupCalls?: number;
+  /** Unmeasured calls first, per session, for at least this long (JIT warm-up). Default 500 ms. */
+  warmupMs?: number;
 }
 
 /** The `p`-th percentile (0..100) of ascending `sorted` values, nearest rank; 0 when empty. */
@@ -59,8 +59,11 @@ export async function runCell(
     }
   };
   try {
+    const warm = performance.now() + (opts.warmupMs ?? 500);
     await Promise.all(sessions.map(async (s, w) => {
-      for (let i = 0; i < (opts.warmupCalls ?? 20); i++) await one(s, `w${w}-warm-${i}`, false);
+      for (let i = 0; i < 20 || performance.now() < warm; i++) {
+        await one(s, `w${w}-warm-${i}`, false);
+      }
     }));
     errors = 0;
     const start = performance.now();

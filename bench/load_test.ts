@@ -24,7 +24,7 @@ Deno.test("runCell() counts a payload from another session as an error", async (
       close: () => Promise.resolve(),
     });
   };
-  const r = await runCell(open, { concurrency: 2, durationMs: 30, warmupCalls: 1 });
+  const r = await runCell(open, { concurrency: 2, durationMs: 30, warmupMs: 0 });
   assert.ok(r.requests > 0);
   assert.ok(r.errors > 0);
 });
