@@ -61,11 +61,6 @@ function validId(id: unknown): boolean {
     id === null;
 }
 
-/** A map key for an id that keeps 1 and "1" apart. */
-export function idKey(id: Id | null | undefined): string {
-  return typeof id === "number" ? `n${id}` : `s${id}`;
-}
-
 /** Builds a JSON-RPC error response. */
 export function errorResponse(
   id: Id | null | undefined,

@@ -3,14 +3,7 @@
  * rewriting, subscriptions, log levels and server-to-client request routing. Plain data and
  * functions: every call returns the messages to send, no I/O happens here.
  */
-import {
-  ErrorCode,
-  errorResponse,
-  type Id,
-  idKey,
-  type Message,
-  metaOf,
-} from "../jsonrpc/message.ts";
+import { ErrorCode, errorResponse, type Id, type Message, metaOf } from "../jsonrpc/message.ts";
 
 /** A message the caller must send: up to the server or down to one session. */
 export type Action =
@@ -26,7 +19,8 @@ interface Pending {
 }
 
 interface SessionState {
-  pending: Map<string, number>;
+  /** Upstream id of each pending request, by the client's id (Map keys keep 1 and "1" apart). */
+  pending: Map<Id, number>;
   level?: number;
 }
 
@@ -64,10 +58,10 @@ export class Router {
   #nextId = 1;
   #pending = new Map<number, Pending>();
   #tokens = new Map<string, { sid: string; clientToken: unknown; clientId: Id }>();
-  #serverReqs = new Map<string, string>();
+  #serverReqs = new Map<Id, string>();
   #subs = new Map<string, Set<string>>();
   #sessions = new Map<string, SessionState>();
-  #deferred = new Map<string, Message>();
+  #deferred = new Map<Id, Message>();
 
   /** Registers a session so it receives broadcasts. */
   addSession(sid: string): void {
@@ -101,7 +95,7 @@ export class Router {
     const upId = this.#nextId++;
     const entry: Pending = { sid, clientId: msg.id as Id, method: msg.method as string };
     this.#pending.set(upId, entry);
-    s.pending.set(idKey(msg.id), upId);
+    s.pending.set(msg.id as Id, upId);
     const meta = metaOf(msg);
     if (meta === undefined || meta.progressToken === undefined) return { ...msg, id: upId };
     const token = `p${upId}`;
@@ -114,7 +108,7 @@ export class Router {
   #clientNotification(s: SessionState, msg: Message): Action[] {
     if (msg.method === "notifications/initialized") return [];
     if (msg.method === "notifications/cancelled") {
-      const upId = s.pending.get(idKey(msg.params?.requestId as Id));
+      const upId = s.pending.get(msg.params?.requestId as Id);
       if (upId === undefined) return [];
       return [{ to: "upstream", msg: { ...msg, params: { ...msg.params, requestId: upId } } }];
     }
@@ -122,7 +116,7 @@ export class Router {
   }
 
   #clientResponse(sid: string, msg: Message): Action[] {
-    const key = idKey(msg.id);
+    const key = msg.id as Id;
     if (this.#serverReqs.get(key) !== sid) return [];
     this.#serverReqs.delete(key);
     return [{ to: "upstream", msg }];
@@ -178,7 +172,7 @@ export class Router {
   #forget(upId: number, p: Pending): void {
     this.#pending.delete(upId);
     if (p.token) this.#tokens.delete(p.token);
-    this.#sessions.get(p.sid)?.pending.delete(idKey(p.clientId));
+    this.#sessions.get(p.sid)?.pending.delete(p.clientId);
   }
 
   #upstreamNotification(msg: Message): Action[] {
@@ -194,8 +188,8 @@ export class Router {
       return [...subs].map((sid) => ({ to: "session" as const, sid, msg }));
     }
     if (method === "notifications/cancelled") {
-      if (this.#deferred.delete(idKey(msg.params?.requestId as Id))) return [];
-      const sid = this.#serverReqs.get(idKey(msg.params?.requestId as Id));
+      if (this.#deferred.delete(msg.params?.requestId as Id)) return [];
+      const sid = this.#serverReqs.get(msg.params?.requestId as Id);
       return sid === undefined ? [] : [{ to: "session", sid, msg }];
     }
     if (method === "notifications/message") {
@@ -219,11 +213,11 @@ export class Router {
   #serverRequest(msg: Message): Action[] {
     const owner = this.#ownerOf(msg);
     if (owner === "ambiguous") {
-      this.#deferred.set(idKey(msg.id), msg);
+      this.#deferred.set(msg.id as Id, msg);
       return [{ to: "deferred", msg }];
     }
     if (owner === "none") return [refusal(msg, "no client session caused it")];
-    this.#serverReqs.set(idKey(msg.id), owner.sid);
+    this.#serverReqs.set(msg.id as Id, owner.sid);
     return [{ to: "session", sid: owner.sid, msg, related: owner.related }];
   }
 
@@ -240,9 +234,9 @@ export class Router {
 
   /** Refuses a deferred server request that is still ambiguous (the caller's timeout). */
   refuseDeferred(id: Id): Action[] {
-    const msg = this.#deferred.get(idKey(id));
+    const msg = this.#deferred.get(id);
     if (!msg) return [];
-    this.#deferred.delete(idKey(id));
+    this.#deferred.delete(id);
     return [refusal(msg, "several client sessions may have caused it")];
   }
 
@@ -280,10 +274,9 @@ export class Router {
         msg: { jsonrpc: "2.0", method: "notifications/cancelled", params },
       });
     }
-    for (const [key, owner] of this.#serverReqs) {
+    for (const [id, owner] of this.#serverReqs) {
       if (owner !== sid) continue;
-      this.#serverReqs.delete(key);
-      const id = key[0] === "n" ? Number(key.slice(1)) : key.slice(1);
+      this.#serverReqs.delete(id);
       out.push({
         to: "upstream",
         msg: errorResponse(id, ErrorCode.ConnectionClosed, "Client session ended"),

@@ -217,3 +217,19 @@ Deno.test("Router.refuseDeferred refuses a request that stayed ambiguous", () =>
   assert.equal(out[0].to, "upstream");
   assert.equal(out[0].msg.error?.code, -32603);
 });
+
+Deno.test('Router keeps the ids 1 and "1" of one session apart, for answers and cancellations', () => {
+  const r = twoSessions();
+  const n = up(r.fromClient("A", req(1, "tools/call")))[0];
+  const s = up(r.fromClient("A", req("1", "tools/call")))[0];
+  const cancel = up(r.fromClient("A", {
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: "1" },
+  }))[0];
+  assert.equal(cancel.params?.requestId, s.id);
+  const back = r.fromUpstream({ jsonrpc: "2.0", id: n.id, result: {} });
+  assert.equal((back[0] as { msg: Message }).msg.id, 1);
+  const back2 = r.fromUpstream({ jsonrpc: "2.0", id: s.id, result: {} });
+  assert.equal((back2[0] as { msg: Message }).msg.id, "1");
+});

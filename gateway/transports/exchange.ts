@@ -3,7 +3,7 @@
  * requests and answers with JSON, or switches to an SSE stream as soon as a related message
  * (progress, server request) must be sent before the response (when the client accepts both).
  */
-import { ErrorCode, errorResponse, type Id, idKey, type Message } from "../jsonrpc/message.ts";
+import { ErrorCode, errorResponse, type Id, type Message } from "../jsonrpc/message.ts";
 import { jsonResponse } from "./context.ts";
 import type { SseStream } from "./sse_stream.ts";
 
@@ -31,7 +31,7 @@ export const SSE_HEADERS = {
 /** The pending answer to one POST carrying one request or a batch. */
 export class Exchange {
   readonly response: Promise<Response>;
-  #want = new Set<string>();
+  #want = new Set<Id>();
   #ids: Id[];
   #responses: Message[] = [];
   #stream: SseStream | null = null;
@@ -54,7 +54,7 @@ export class Exchange {
     newStream: () => SseStream,
   ) {
     this.#ids = ids;
-    for (const id of ids) this.#want.add(idKey(id));
+    for (const id of ids) this.#want.add(id);
     this.#mode = opts.mode;
     this.#batch = opts.batch;
     this.#headers = opts.headers;
@@ -72,7 +72,7 @@ export class Exchange {
   /** Takes a response or a related message; false when it does not belong here. */
   take(msg: Message, isResponse: boolean): boolean {
     if (isResponse) {
-      if (!this.#want.delete(idKey(msg.id))) return false;
+      if (!this.#want.delete(msg.id as Id)) return false;
       if (this.#stream) {
         this.#stream.send(msg);
         if (this.done) this.#stream.end();
@@ -107,7 +107,7 @@ export class Exchange {
   /** Answers every still-pending request with an error (session ended). */
   abort(reason: string): void {
     for (const id of this.#ids) {
-      if (this.#want.has(idKey(id))) {
+      if (this.#want.has(id)) {
         this.take(errorResponse(id, ErrorCode.ConnectionClosed, reason), true);
       }
     }

@@ -1,12 +1,5 @@
 /** The Streamable HTTP transport at `/mcp` (revisions 2025-03-26, 2025-06-18, 2025-11-25). */
-import {
-  ErrorCode,
-  type Id,
-  idKey,
-  type Message,
-  parseBody,
-  resultResponse,
-} from "../jsonrpc/message.ts";
+import { ErrorCode, type Id, type Message, parseBody, resultResponse } from "../jsonrpc/message.ts";
 import {
   ALL_VERSIONS,
   allowsBatch,
@@ -43,7 +36,7 @@ export class StreamableSession implements ClientSession {
   readonly version: string;
   lastActive: number;
   #ctx: TransportContext;
-  #exchanges = new Map<string, Exchange>();
+  #exchanges = new Map<Id, Exchange>();
   #get: SseStream | null = null;
   #streams = new Map<string, SseStream>();
   #nextStream = 0;
@@ -66,10 +59,9 @@ export class StreamableSession implements ClientSession {
   deliver(msg: Message, related?: Id): boolean {
     const isResponse = msg.method === undefined;
     if (related !== undefined) {
-      const key = idKey(related);
-      const ex = this.#exchanges.get(key);
+      const ex = this.#exchanges.get(related);
       if (ex && ex.take(msg, isResponse)) {
-        if (isResponse) this.#exchanges.delete(key);
+        if (isResponse) this.#exchanges.delete(related);
         return true;
       }
     }
@@ -104,7 +96,7 @@ export class StreamableSession implements ClientSession {
     if (ids.length > 0) {
       const opts = { mode, batch, headers: { [SESSION]: this.id } };
       ex = new Exchange(ids, opts, () => this.newStream());
-      for (const id of ids) this.#exchanges.set(idKey(id), ex);
+      for (const id of ids) this.#exchanges.set(id, ex);
     }
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
@@ -168,8 +160,7 @@ export function handleMcp(
   return new Response(null, { status: 405, headers: { allow: "GET, POST, DELETE" } });
 }
 
-function checkVersion(req: Request, id?: Id | null): Response | null {
-  const v = req.headers.get(VERSION);
+function checkVersion(v: string | null, id?: Id | null): Response | null {
   return v === null || ALL_VERSIONS.includes(v) ? null : unsupportedVersion(v, id);
 }
 
@@ -187,8 +178,8 @@ function findSession(req: Request, ctx: TransportContext): StreamableSession | R
   return s;
 }
 
-function isStateless(req: Request, msgs: Message[]): boolean {
-  if (req.headers.get(VERSION) === STATELESS_VERSION) return true;
+function isStateless(version: string | null, msgs: Message[]): boolean {
+  if (version === STATELESS_VERSION) return true;
   return msgs.length === 1 && msgs[0].params?._meta !== undefined &&
     (msgs[0].params._meta as Record<string, unknown>)[META_VERSION] === STATELESS_VERSION;
 }
@@ -211,9 +202,10 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
   const { messages, batch } = parsed;
-  const bad = checkVersion(req, messages[0].id);
+  const version = req.headers.get(VERSION);
+  const bad = checkVersion(version, messages[0].id);
   if (bad) return bad;
-  if (isStateless(req, messages)) return handleStateless(req, messages, batch, ctx, mode);
+  if (isStateless(version, messages)) return handleStateless(req, messages, batch, ctx, mode);
   const init = messages.find(isInitialize);
   if (init) {
     if (messages.length > 1) {
@@ -272,7 +264,7 @@ function handleGet(req: Request, ctx: TransportContext): Response {
   if (!(req.headers.get("accept") ?? "").includes("text/event-stream")) {
     return rpcError(406, ErrorCode.InvalidRequest, "Accept must include text/event-stream");
   }
-  const bad = checkVersion(req);
+  const bad = checkVersion(req.headers.get(VERSION));
   if (bad) return bad;
   const session = findSession(req, ctx);
   if (session instanceof Response) return session;
