@@ -9,6 +9,7 @@ import { SessionTable } from "./session/table.ts";
 import { type ClientSession, rpcError, type TransportContext } from "./transports/context.ts";
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
+import { pathOf } from "./request_url.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
 import { HttpUpstream } from "./upstream/http.ts";
 import { SseUpstream } from "./upstream/sse.ts";
@@ -139,7 +140,7 @@ class GatewayServer implements Gateway {
   /** Serves one HTTP request; never throws. */
   handler = async (req: Request): Promise<Response> => {
     const started = performance.now();
-    const path = new URL(req.url).pathname;
+    const path = pathOf(req.url);
     this.#counters.currentConnections++;
     let res: Response;
     try {
@@ -178,7 +179,7 @@ class GatewayServer implements Gateway {
     const len = Number(req.headers.get("content-length") ?? 0);
     if (len > 0) this.metrics.addBytes("client_in", len);
     if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody);
-    if (path === "/sse") return await handleSseOpen(req, this.#ctx);
+    if (path === "/sse") return await handleSseOpen(req, path, this.#ctx);
     return await handleSseMessage(req, this.#ctx, this.#maxBody);
   }
 

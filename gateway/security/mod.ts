@@ -12,13 +12,10 @@ export interface SecurityOptions {
 
 /** Runs Host, Origin and token checks; returns a ready error response or null when allowed. */
 export function guard(req: Request, opts: SecurityOptions): Response | null {
-  const checks: CheckResult[] = [
-    checkHost(req.headers.get("host"), opts.allowedHosts),
-    checkOrigin(req.headers.get("origin"), opts.allowedOrigins),
-    checkBearer(req.headers.get("authorization"), opts.token),
-  ];
-  for (const c of checks) {
-    if (c.ok) continue;
+  let c: CheckResult = checkHost(req.headers.get("host"), opts.allowedHosts);
+  if (c.ok) c = checkOrigin(req.headers.get("origin"), opts.allowedOrigins);
+  if (c.ok) c = checkBearer(req.headers.get("authorization"), opts.token);
+  if (!c.ok) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (c.status === 401) headers["www-authenticate"] = 'Bearer realm="nmcp-gateway"';
     const body = { jsonrpc: "2.0", id: null, error: { code: -32000, message: c.message } };

@@ -31,12 +31,14 @@ export interface TransportContext {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** A JSON response. */
-export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...JSON_HEADERS, ...headers as Record<string, string> },
-  });
+/** A JSON response (`headers` are added to its Content-Type). */
+export function jsonResponse(
+  body: unknown,
+  status = 200,
+  headers?: Record<string, string>,
+): Response {
+  const all = headers ? { "content-type": "application/json", ...headers } : JSON_HEADERS;
+  return new Response(JSON.stringify(body), { status, headers: all });
 }
 
 /** A JSON-RPC error in an HTTP error response. */

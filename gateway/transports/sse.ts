@@ -14,6 +14,7 @@ import {
 } from "./context.ts";
 import { SSE_HEADERS } from "./exchange.ts";
 import { SseStream } from "./sse_stream.ts";
+import { queryParam } from "../request_url.ts";
 
 /** A legacy SSE client session: every message for it goes down its one stream. */
 export class LegacySession implements ClientSession {
@@ -78,7 +79,11 @@ export class LegacySession implements ClientSession {
 }
 
 /** Handles `GET /sse`: opens a session and announces its message endpoint. */
-export async function handleSseOpen(req: Request, ctx: TransportContext): Promise<Response> {
+export async function handleSseOpen(
+  req: Request,
+  path: string,
+  ctx: TransportContext,
+): Promise<Response> {
   if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
   if (ctx.sessions.size >= ctx.maxSessions) {
     return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions");
@@ -92,7 +97,7 @@ export async function handleSseOpen(req: Request, ctx: TransportContext): Promis
   ctx.sessions.set(session.id, session);
   hub.attach(session.id, session);
   const body = session.stream.connect();
-  const base = new URL(req.url).pathname.replace(/\/sse$/, "");
+  const base = path.replace(/\/sse$/, "");
   session.stream.event("endpoint", `${base}/message?sessionId=${session.id}`);
   return new Response(body, { headers: SSE_HEADERS });
 }
@@ -104,7 +109,7 @@ export async function handleSseMessage(
   maxBody: number,
 ): Promise<Response> {
   if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
-  const sid = new URL(req.url).searchParams.get("sessionId");
+  const sid = queryParam(req.url, "sessionId");
   if (!sid) return rpcError(400, ErrorCode.InvalidRequest, "Missing sessionId");
   const session = ctx.sessions.get(sid);
   if (!(session instanceof LegacySession)) {
