@@ -191,6 +191,28 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
       const ours = find("nmcp", tr, c);
       if (ours && direct) out[`${tr}_p50_overhead_ms_c${c}`] = round(ours.p50Ms - direct.p50Ms);
     }
+    if (c === 1 && ceiling && direct) Object.assign(out, serialBound(ceiling, direct, find));
+  }
+  return out;
+}
+
+/**
+ * At one session each call needs an HTTP round trip and a stdio round trip, one after the
+ * other, so no gateway beats 1 / (1/ceiling + 1/direct) req/s; also as a multiple of each
+ * supergateway cell (how far any gateway could get ahead of it here).
+ */
+function serialBound(
+  ceiling: Row,
+  direct: Row,
+  find: (t: Row["target"], tr: Row["transport"], c: number) => Row | undefined,
+): Record<string, number> {
+  const bound = 1 / (1 / ceiling.rps + 1 / direct.rps);
+  const out: Record<string, number> = { serial_bound_rps_c1: Math.round(bound) };
+  for (const tr of ["streamable", "sse"] as const) {
+    const theirs = find("supergateway", tr, 1);
+    if (theirs && theirs.rps > 0) {
+      out[`serial_bound_x_supergateway_${tr}_c1`] = Math.round((bound / theirs.rps) * 100) / 100;
+    }
   }
   return out;
 }

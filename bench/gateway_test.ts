@@ -31,6 +31,8 @@ Deno.test("ratios() compares throughput with supergateway and p50 with direct st
     supergateway_streamable_of_floor_c1: 0.25,
     streamable_of_ceiling_c1: 0.5,
     streamable_p50_overhead_ms_c1: 0.3,
+    serial_bound_rps_c1: 1714,
+    serial_bound_x_supergateway_streamable_c1: 3.43,
   });
 });
 
