@@ -14,6 +14,7 @@ import {
 import {
   denoScript,
   gatewayPresent,
+  REPO_ROOT,
   type Running,
   startGateway,
   startListening,
@@ -21,6 +22,7 @@ import {
 } from "./launch.ts";
 import { type CellResult, runCell } from "./load.ts";
 import { samplePeak } from "./proc.ts";
+import { bundle } from "../scripts/bundle.ts";
 
 /** Options of {@linkcode benchGateway}. */
 export interface GatewayBenchOptions {
@@ -126,8 +128,18 @@ async function benchFloor(opts: GatewayBenchOptions, peaks: Peaks): Promise<Row[
   }
 }
 
-async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks) {
-  const gw: Running = await startGateway(ECHO);
+/** Bundles the gateway into `dir` the way it ships (`deno task bundle`); argv that runs it. */
+async function shippedGateway(dir: string): Promise<string[]> {
+  const out = `${dir}/nmcp-gateway.js`;
+  const target = { entry: `${REPO_ROOT}/gateway/main.ts`, out, split: false };
+  if (!await bundle({ ...target, config: `${REPO_ROOT}/deno.json` })) {
+    throw new Error('Cannot run bench "gateway": bundling gateway/main.ts failed');
+  }
+  return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", out];
+}
+
+async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks, program: string[]) {
+  const gw: Running = await startGateway(ECHO, { program });
   try {
     await sleep(1000);
     const idle = await rssMiB(gw.pid);
@@ -240,13 +252,13 @@ export function mergeRounds(rounds: Row[][]): Row[] {
   }));
 }
 
-async function oneRound(opts: GatewayBenchOptions, peaks: Peaks) {
+async function oneRound(opts: GatewayBenchOptions, peaks: Peaks, program: string[] | null) {
   const rows = await benchDirect(opts);
   rows.push(...await benchCeiling(opts, peaks));
   rows.push(...await benchFloor(opts, peaks));
   let rss: GatewayBenchReport["rssMiB"];
-  if (gatewayPresent()) {
-    const ours = await benchOurs(opts, peaks);
+  if (program) {
+    const ours = await benchOurs(opts, peaks, program);
     rows.push(...ours.rows);
     rss = ours.rss;
   }
@@ -259,10 +271,16 @@ export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBe
   const peaks: Peaks = {};
   const rounds: Row[][] = [];
   let rss: GatewayBenchReport["rssMiB"];
-  for (let i = 0; i < (opts.rounds ?? 1); i++) {
-    const round = await oneRound(opts, peaks);
-    rounds.push(round.rows);
-    rss ??= round.rss;
+  const dir = await Deno.makeTempDir({ prefix: "nmcp-bench-" });
+  try {
+    const program = gatewayPresent() ? await shippedGateway(dir) : null;
+    for (let i = 0; i < (opts.rounds ?? 1); i++) {
+      const round = await oneRound(opts, peaks, program);
+      rounds.push(round.rows);
+      rss ??= round.rss;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
   const rows = mergeRounds(rounds);
   return {
@@ -300,6 +318,7 @@ export function renderTable(report: GatewayBenchReport): string {
     lines.push(`peak ${k}: ${v.processes} processes, ${v.rssMiB} MiB RSS`);
   }
   if (report.rssMiB) {
+    lines.push("nmcp: gateway/main.ts bundled as it ships, run with deno run --no-config");
     lines.push(
       `nmcp idle RSS: ${report.rssMiB.idle} MiB (after load: ${report.rssMiB.afterLoad} MiB)`,
     );

@@ -88,10 +88,14 @@ function stopper(child: Deno.ChildProcess, drains: Promise<unknown>[]): () => Pr
  */
 export function startGateway(
   upstream: string[],
-  opts: StartOptions & { extraArgs?: string[] } = {},
+  opts: StartOptions & {
+    extraArgs?: string[];
+    /** Argv of the gateway program. Default: `deno run -A gateway/main.ts` (the source). */
+    program?: string[];
+  } = {},
 ): Promise<Running> {
-  const argv = denoScript(
-    "gateway/main.ts",
+  const argv = [
+    ...(opts.program ?? denoScript("gateway/main.ts")),
     "--host",
     "127.0.0.1",
     "--port",
@@ -100,7 +104,7 @@ export function startGateway(
     "--stdio",
     "--",
     ...upstream,
-  );
+  ];
   return startListening(argv, "gateway/main.ts", opts);
 }
 
