@@ -25,7 +25,7 @@ import {
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
-import { jsonResponse, rpcError, type TransportContext } from "./context.ts";
+import { jsonResponse, rpcError, type TransportContext, whenClientGone } from "./context.ts";
 import { Exchange, type ReplyMode } from "./exchange.ts";
 import { handleListen } from "./listen.ts";
 import { SseStream } from "./sse_stream.ts";
@@ -205,9 +205,16 @@ class StatelessCall implements SessionSink {
     return this.#ex.response;
   }
 
+  /** Whether the answer was given in full (JSON), not streamed. */
+  get answered(): boolean {
+    return this.#ex.done;
+  }
+
   /** The client went away before its answer: cancel upstream unless the call is held. */
   clientGone(): void {
-    if (!this.#waiting && !this.#ex.done) this.#hub.detach(this.sid);
+    if (this.#waiting || this.#ex.done) return;
+    this.#hub.detach(this.sid);
+    this.#ex.abort("Client went away"); // settles the handler; nobody reads the answer
   }
 
   deliver(msg: Message, related?: Id): boolean {
@@ -327,15 +334,20 @@ export async function handleStateless(
       const text = "Cannot continue request: unknown or expired requestState";
       return jsonResponse(errorResponse(msg.id, ErrorCode.InvalidParams, text));
     }
-    req.signal.addEventListener("abort", () => call.clientGone(), { once: true });
-    return await call.resume(msg, mode);
+    return await answer(req, call, call.resume(msg, mode));
   }
   const call = new StatelessCall(hub, msg, mode);
   hub.attach(call.sid, call);
-  // Closing the response (or aborting the request) cancels the call upstream.
-  req.signal.addEventListener("abort", () => call.clientGone(), { once: true });
   hub.fromClient(call.sid, toUpstreamRequest(msg));
-  const res = await call.response;
+  const res = await answer(req, call, call.response);
   ctx.releaseHub(hub);
+  return res;
+}
+
+/** Waits for a call's response; a client leaving before its answer cancels the call upstream. */
+async function answer(req: Request, call: StatelessCall, response: Promise<Response>) {
+  const stop = whenClientGone(req, () => call.clientGone());
+  const res = await response;
+  if (call.answered) stop(); // a streamed answer stays watched until it ends
   return res;
 }
