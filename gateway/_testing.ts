@@ -1,5 +1,8 @@
-/** Test helpers: an in-memory MCP server behind the Upstream interface. */
+/** Test helpers: an in-memory MCP server behind the Upstream interface, and a gateway on it. */
+import assert from "node:assert/strict";
+import { createLogger } from "../lib/log.ts";
 import type { Message } from "./jsonrpc/message.ts";
+import { createGateway, type GatewayOptions } from "./server.ts";
 import type { Upstream, UpstreamEvents } from "./upstream/types.ts";
 
 /** A tiny in-memory MCP server: echoes tools/call arguments, can be told to die. */
@@ -50,4 +53,54 @@ export class FakeUpstream implements Upstream {
     this.events = null;
     return Promise.resolve();
   }
+}
+
+/** The gateway URL the in-process tests post to. */
+export const BASE = "http://localhost/mcp";
+/** The Accept header of a Streamable HTTP client. */
+export const ACCEPT = "application/json, text/event-stream";
+const log = createLogger({}, { write: () => {} });
+
+/** A gateway in front of a {@linkcode FakeUpstream}, ready. */
+export async function start(extra: Partial<GatewayOptions> = {}) {
+  const fake = new FakeUpstream();
+  const gw = createGateway({
+    upstream: { kind: "stdio", command: ["unused"] },
+    upstreamFactory: () => fake,
+    log,
+    ...extra,
+  });
+  assert.ok(await gw.whenReady(1000));
+  return { gw, fake };
+}
+
+/** A POST of `body` to {@linkcode BASE} with client headers. */
+export function post(body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(BASE, {
+    method: "POST",
+    headers: { host: "localhost", accept: ACCEPT, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** An initialize request. */
+export const INIT = {
+  jsonrpc: "2.0",
+  id: 0,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "t", version: "1" },
+  },
+};
+
+/** Opens a session; returns its id. */
+export async function open(handler: (r: Request) => Promise<Response>): Promise<string> {
+  const res = await handler(post(INIT));
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.result.serverInfo.name, "fake");
+  assert.equal(body.result.protocolVersion, "2025-06-18");
+  return res.headers.get("mcp-session-id")!;
 }
