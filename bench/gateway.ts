@@ -70,6 +70,9 @@ export async function rssMiB(pid: number): Promise<number> {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** Unmeasured load on each transport of a freshly started server, before its cells. */
+const WARM_MS = 1000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function cells(
@@ -79,6 +82,15 @@ async function cells(
   opts: GatewayBenchOptions,
 ): Promise<Row[]> {
   const rows: Row[] = [];
+  // A fresh process is not yet JIT-compiled: warm it on every transport before the first cell.
+  for (const transport of transports) {
+    const concurrency = Math.max(...opts.concurrencies);
+    await runCell(() => OPENERS[transport](base), {
+      concurrency,
+      durationMs: WARM_MS,
+      warmupMs: 0,
+    });
+  }
   for (const transport of transports) {
     for (const concurrency of opts.concurrencies) {
       const r = await runCell(() => OPENERS[transport](base), { ...opts, concurrency });
@@ -92,6 +104,8 @@ async function benchDirect(opts: GatewayBenchOptions): Promise<Row[]> {
   const client = await stdioClient(ECHO);
   try {
     const rows: Row[] = [];
+    const warm = Math.max(...opts.concurrencies);
+    await runCell(client.session, { concurrency: warm, durationMs: WARM_MS, warmupMs: 0 });
     for (const concurrency of opts.concurrencies) {
       const r = await runCell(client.session, { ...opts, concurrency });
       rows.push({ target: "direct", transport: "stdio", concurrency, ...r });
