@@ -30,6 +30,7 @@ export function queryParam(url: string, name: string): string | null {
 }
 
 function decode(part: string): string | null {
+  if (!part.includes("%") && !part.includes("+")) return part;
   try {
     return decodeURIComponent(part.replaceAll("+", " "));
   } catch {
