@@ -9,6 +9,7 @@ export {
   buildPod,
   buildService,
   GATEWAY_PORT,
+  GATEWAY_V8_FLAGS,
   LAUNCH_SCRIPT,
   ownerRef,
   type PodOptions,

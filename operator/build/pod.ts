@@ -15,6 +15,11 @@ import type { Container, Entrypoint, Pod, Service } from "./types.ts";
 
 /** Port of the gateway sidecar inside every MCP pod. */
 export const GATEWAY_PORT = 8080;
+/**
+ * V8 flags of the gateway sidecar: a 1 MiB young generation holds its RSS under load near 80 MiB
+ * instead of about 175 MiB (over its 128 Mi limit), at the same throughput (`bench gateway`).
+ */
+export const GATEWAY_V8_FLAGS = "--max-semi-space-size=1";
 /** Where the shared emptyDir (launcher + FIFOs) is mounted. */
 export const NMCP_DIR = "/nmcp";
 /** Path of the copied launcher binary. */
@@ -119,7 +124,10 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
     image: opts.gatewayImage,
     restartPolicy: "Always",
     command: gatewayArgs(server, opts),
-    env: [{ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
+    env: [
+      { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+      { name: "DENO_V8_FLAGS", value: GATEWAY_V8_FLAGS },
+    ],
     ports: [{ name: "mcp", containerPort: GATEWAY_PORT, protocol: "TCP" }],
     readinessProbe: probe("/readyz", 1),
     livenessProbe: { ...probe("/healthz", 10), failureThreshold: 3 },

@@ -42,6 +42,12 @@ Deno.test("buildPod() wires a stdio server through the launcher and the gateway 
   );
   assert.deepEqual(gateway.ports, [{ name: "mcp", containerPort: 8080, protocol: "TCP" }]);
   assert.deepEqual(gateway.readinessProbe?.httpGet, { path: "/readyz", port: 8080 });
+  assert.deepEqual(
+    (gateway.env as { name: string }[]).find((e) => e.name === "DENO_V8_FLAGS"),
+    { name: "DENO_V8_FLAGS", value: "--max-semi-space-size=1" },
+    "the sidecar's young generation is small",
+  );
+  assert.deepEqual(gateway.resources?.limits, { memory: "128Mi" });
   const mcp = pod.spec.containers[0];
   assert.deepEqual(mcp.command, [
     "/nmcp/bin/busybox",
