@@ -23,6 +23,7 @@ import {
 import { type CellResult, runCell } from "./load.ts";
 import { samplePeak } from "./proc.ts";
 import { bundle } from "../scripts/bundle.ts";
+import { GATEWAY_V8_FLAGS } from "../operator/mod.ts";
 
 /** Options of {@linkcode benchGateway}. */
 export interface GatewayBenchOptions {
@@ -49,7 +50,7 @@ export interface GatewayBenchReport {
   rounds: number;
   rows: Row[];
   /** Our gateway's VmRSS (MiB) after start and after the load (idle both times). */
-  rssMiB?: { idle: number; afterLoad: number };
+  rssMiB?: { idle: number; afterLoad: number; peak: number };
   /** Peak RSS (MiB) and process count of each server's process tree over its cells. */
   peaks: Record<string, { processes: number; rssMiB: number }>;
   ratios: Record<string, number>;
@@ -63,10 +64,10 @@ const OPENERS: Record<"streamable" | "sse" | "stateless", Open> = {
   stateless: (base) => statelessSession(`${base}/mcp`),
 };
 
-/** VmRSS of `pid` in MiB, from /proc. */
-export async function rssMiB(pid: number): Promise<number> {
+/** VmRSS (or another `/proc/PID/status` size such as VmHWM, the peak) of `pid` in MiB. */
+export async function rssMiB(pid: number, field = "VmRSS"): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const kb = Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1] ?? NaN);
+  const kb = Number(status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m"))?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;
 }
 
@@ -153,7 +154,8 @@ async function shippedGateway(dir: string): Promise<string[]> {
 }
 
 async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks, program: string[]) {
-  const gw: Running = await startGateway(ECHO, { program });
+  const env = { DENO_V8_FLAGS: GATEWAY_V8_FLAGS };
+  const gw: Running = await startGateway(ECHO, { program, env });
   try {
     await sleep(1000);
     const idle = await rssMiB(gw.pid);
@@ -161,7 +163,8 @@ async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks, program: strin
     const rows = await cells("nmcp", ["streamable", "sse", "stateless"], gw.base, opts);
     peaks.nmcp = sampler.stop();
     await sleep(1000);
-    return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid) } };
+    const peak = await rssMiB(gw.pid, "VmHWM");
+    return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid), peak } };
   } finally {
     await gw.stop();
   }
@@ -332,9 +335,13 @@ export function renderTable(report: GatewayBenchReport): string {
     lines.push(`peak ${k}: ${v.processes} processes, ${v.rssMiB} MiB RSS`);
   }
   if (report.rssMiB) {
-    lines.push("nmcp: gateway/main.ts bundled as it ships, run with deno run --no-config");
     lines.push(
-      `nmcp idle RSS: ${report.rssMiB.idle} MiB (after load: ${report.rssMiB.afterLoad} MiB)`,
+      `nmcp: gateway/main.ts bundled as it ships, run with deno run --no-config and ` +
+        `DENO_V8_FLAGS=${GATEWAY_V8_FLAGS} as in its pods`,
+    );
+    lines.push(
+      `nmcp idle RSS: ${report.rssMiB.idle} MiB (after load: ${report.rssMiB.afterLoad} MiB, ` +
+        `peak ${report.rssMiB.peak} MiB; the sidecar's limit is 128 MiB)`,
     );
   } else lines.push("nmcp gateway: not present (gateway/main.ts missing), skipped");
   return lines.join("\n");

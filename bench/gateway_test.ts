@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { median, mergeRounds, ratios, renderTable, type Row } from "./gateway.ts";
+import { median, mergeRounds, ratios, renderTable, type Row, rssMiB } from "./gateway.ts";
 
 const row = (
   target: Row["target"],
@@ -62,4 +62,10 @@ Deno.test("mergeRounds() reports medians per cell and sums counts", () => {
   assert.equal(m.requests, 600);
   assert.equal(median([4, 1, 3, 2]), 2.5);
   assert.equal(median([]), 0);
+});
+
+Deno.test("rssMiB() reads the current and the peak RSS of a process", async () => {
+  const now = await rssMiB(Deno.pid);
+  const peak = await rssMiB(Deno.pid, "VmHWM");
+  assert.ok(now > 0 && peak >= now, `${now} ${peak}`);
 });

@@ -27,6 +27,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Working directory of the process. Default: the repository root. */
   cwd?: string;
+  /** Extra environment variables of the process. */
+  env?: Record<string, string>;
 }
 
 /** Argv that runs a TypeScript file of this repository with the current deno. */
@@ -117,6 +119,7 @@ export async function startListening(
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
     cwd: opts.cwd ?? REPO_ROOT,
+    env: opts.env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
