@@ -85,6 +85,8 @@ class GatewayServer implements Gateway {
   #log: Logger;
   #now: () => number;
   #sessions = new SessionTable<ClientSession>();
+  /** Open listen streams (2026-07-28), which belong to no session. */
+  #listening = 0;
   #counters: ActivityCounters = { currentConnections: 0, totalRequests: 0, lastRequestAt: null };
   #security: SecurityOptions;
   #maxBody: number;
@@ -118,6 +120,14 @@ class GatewayServer implements Gateway {
       maxSessions: options.maxSessions ?? 1000,
       now: this.#now,
       countMethod: (m) => this.metrics.countMethod(m),
+      streamOpened: () => {
+        this.#listening++;
+        let open = true;
+        return () => {
+          if (open) this.#listening--;
+          open = false;
+        };
+      },
       sharedHub: () => this.hub,
       acquireHub: () => this.#pool.acquire(),
       releaseHub: (hub) => this.#pool.release(hub),
@@ -141,7 +151,8 @@ class GatewayServer implements Gateway {
   handler = async (req: Request): Promise<Response> => {
     const started = performance.now();
     const path = pathOf(req.url);
-    this.#counters.currentConnections++;
+    const mcp = MCP_PATHS.has(path); // probes and /activity polls are not client connections
+    if (mcp) this.#counters.currentConnections++;
     let res: Response;
     try {
       res = await this.#route(req, path);
@@ -149,9 +160,9 @@ class GatewayServer implements Gateway {
       this.#log.error("Cannot handle request", { path, error: String(err) });
       res = rpcError(500, -32603, "Internal error");
     } finally {
-      this.#counters.currentConnections--;
+      if (mcp) this.#counters.currentConnections--;
     }
-    const p = MCP_PATHS.has(path) ? path : "other";
+    const p = mcp ? path : "other";
     this.metrics.countHttp(req.method, p, res.status);
     this.metrics.observe(p, (performance.now() - started) / 1000);
     return res;
@@ -197,8 +208,8 @@ class GatewayServer implements Gateway {
 
   /** The activity report the operator polls. */
   activity(): Activity {
-    let streaming = 0;
-    for (const s of this.#sessions.values()) if (s.busy()) streaming++;
+    let streaming = this.#listening;
+    for (const s of this.#sessions.values()) streaming += s.openStreams();
     const hub = this.hub;
     const upstream = hub
       ? { state: hub.state, restarts: hub.restarts }

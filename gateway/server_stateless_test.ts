@@ -72,6 +72,7 @@ Deno.test("handler: 2026-07-28 subscriptions/listen acknowledges and streams opt
     resourceSubscriptions: ["u"],
   });
   assert.equal(ack.params._meta["io.modelcontextprotocol/subscriptionId"], "L");
+  assert.equal(gw.activity().currentConnections, 1, "an open listen stream is a connection");
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(fake.received.find((m) => m.method === "resources/subscribe")?.params?.uri, "u");
   for (const method of ["notifications/prompts/list_changed", "notifications/tools/list_changed"]) {
@@ -92,6 +93,7 @@ Deno.test("handler: 2026-07-28 subscriptions/listen acknowledges and streams opt
   await reader.cancel();
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(fake.received.find((m) => m.method === "resources/unsubscribe")?.params?.uri, "u");
+  assert.equal(gw.activity().currentConnections, 0);
   await gw.close();
 });
 

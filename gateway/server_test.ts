@@ -267,3 +267,22 @@ Deno.test("handler: a server request for a session without any stream is refused
   assert.deepEqual((await (await pending).json()).result, { ok: true });
   await gw.close();
 });
+
+Deno.test("handler: /activity counts client requests and streams, not probes or itself", async () => {
+  const { gw, fake } = await start();
+  const poll = async () =>
+    await (await gw.handler(new Request("http://localhost/activity"))).json();
+  assert.equal((await poll()).currentConnections, 0);
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = { jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "echo" } };
+  const pending = gw.handler(post(call, { "mcp-session-id": sid }));
+  await new Promise((r) => setTimeout(r, 10));
+  const during = await poll();
+  assert.deepEqual([during.openSessions, during.currentConnections], [1, 1]);
+  fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: {} });
+  await (await pending).body?.cancel();
+  const after = await poll();
+  assert.deepEqual([after.openSessions, after.currentConnections], [1, 0], "an idle session");
+  await gw.close();
+});

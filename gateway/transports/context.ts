@@ -10,6 +10,8 @@ export interface ClientSession extends TableEntry, SessionSink {
   readonly hub: Hub;
   /** Ends the session from the gateway side (DELETE, expiry, shutdown). */
   end(reason: string): void;
+  /** How many SSE response streams of this session are connected now. */
+  openStreams(): number;
 }
 
 /** Shared state and services the transports use. */
@@ -23,6 +25,8 @@ export interface TransportContext {
   releaseHub(hub: Hub): void;
   /** The shared hub (stateless requests use it); null in per-session mode. */
   sharedHub(): Hub | null;
+  /** Counts a stream outside any session as open; the returned function counts it closed. */
+  streamOpened(): () => void;
   /** Counts one JSON-RPC method call for metrics. */
   countMethod(method: string): void;
   /** Current time in ms. */

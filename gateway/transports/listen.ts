@@ -96,9 +96,11 @@ export function handleListen(
   const asked = (msg.params?.notifications ?? {}) as SubscriptionFilter;
   const filter = honoured(asked, (hub.initResult?.capabilities ?? {}) as Json);
   let gone = false;
+  const closed = ctx.streamOpened();
   const leave = () => {
     if (gone) return;
     gone = true;
+    closed();
     hub.detach(sink.sid);
     ctx.releaseHub(hub);
   };

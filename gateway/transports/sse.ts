@@ -38,6 +38,11 @@ export class LegacySession implements ClientSession {
     return this.stream.connected;
   }
 
+  /** One while the stream is connected. */
+  openStreams(): number {
+    return this.stream.connected ? 1 : 0;
+  }
+
   /** Sends a message down the stream. */
   deliver(msg: Message): boolean {
     if (!this.stream.connected) return false;

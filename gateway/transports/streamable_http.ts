@@ -55,6 +55,13 @@ export class StreamableSession implements ClientSession {
     return this.#exchanges.size > 0 || (this.#get?.connected ?? false);
   }
 
+  /** Connected streams: the GET stream and POST answers streamed as SSE. */
+  openStreams(): number {
+    let n = 0;
+    for (const s of this.#streams.values()) if (s.connected) n++;
+    return n;
+  }
+
   /** Delivers a message from the hub to the POST stream it belongs to, else the GET stream. */
   deliver(msg: Message, related?: Id): boolean {
     const isResponse = msg.method === undefined;
