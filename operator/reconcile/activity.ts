@@ -1,6 +1,7 @@
 /** The activity report of a gateway (`GET /activity`), as the operator reads it. */
 
 import type { ActivityReport } from "../../lib/activity.ts";
+import type { MCPServer } from "../../lib/api/mod.ts";
 
 /** What the gateway learned from the upstream's initialize result. */
 export interface ServerInfo {
@@ -31,4 +32,13 @@ export function parseActivity(body: unknown): Activity {
     upstream: b.upstream ?? { state: "unknown", restarts: 0 },
     serverInfo: b.serverInfo ?? null,
   };
+}
+
+/**
+ * Client connections that keep a server from idling: requests in flight and open streams. An
+ * open session with neither does not count, so a client that vanished without ending its session
+ * cannot keep its server up. Without a report, the last known open sessions count, to be safe.
+ */
+export function liveConnections(activity: Activity | null | undefined, server: MCPServer): number {
+  return activity ? activity.currentConnections : server.status?.currentConnections ?? 0;
 }

@@ -2,12 +2,12 @@
 
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Pod } from "../build/types.ts";
-import type { Activity } from "./activity.ts";
+import { type Activity, liveConnections } from "./activity.ts";
 import type { PoolMember } from "./pool.ts";
 import { isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
 
-/** A Ready server without sessions counts as idle (for maxIdle) after this much quiet. */
+/** A Ready server without live connections counts as idle (for maxIdle) after this much quiet. */
 export const IDLE_GRACE_MS = 30_000;
 
 /** Derives a server's pool membership facts at time `now` (ms). */
@@ -18,9 +18,9 @@ export function memberOf(
   opts: { allowlist: string[]; now: number },
 ): PoolMember {
   const hasPod = pods.length > 0;
-  const sessions = activity?.openSessions ?? server.status?.currentConnections ?? 0;
   const last = lastActiveAt(server, activity?.lastRequestAt);
-  const idle = hasPod && server.status?.phase === "Ready" && sessions === 0 &&
+  const idle = hasPod && server.status?.phase === "Ready" &&
+    liveConnections(activity, server) === 0 &&
     opts.now - last >= IDLE_GRACE_MS;
   return {
     name: server.metadata.name!,

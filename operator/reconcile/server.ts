@@ -4,7 +4,7 @@ import { CONDITIONS, type MCPServer, type MCPServerStatus } from "../../lib/api/
 import { buildPod, buildService, specHash } from "../build/pod.ts";
 import { serviceEndpoint } from "../build/names.ts";
 import type { Entrypoint, Pod } from "../build/types.ts";
-import type { Activity } from "./activity.ts";
+import { type Activity, liveConnections } from "./activity.ts";
 import { setConditions } from "./conditions.ts";
 import { type PodVerdict, podVerdict } from "./pod_health.ts";
 import type { ConditionInput } from "./conditions.ts";
@@ -64,15 +64,14 @@ function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
   }
   const timeout = idleTimeoutOf(server, observed.pool) * 1000;
   if (timeout === 0) return undefined;
-  const sessions = observed.activity?.openSessions ?? server.status?.currentConnections ?? 0;
-  if (sessions > 0) return undefined;
+  if (liveConnections(observed.activity, server) > 0) return undefined;
   const last = Math.max(lastActiveAt(server, observed.activity?.lastRequestAt), startedAt);
   const left = last + timeout - now;
   if (left <= 0) {
     return stopNow(
       ctx,
       REASONS.idleTimeout,
-      `No request for ${timeout / 1000}s and no open session`,
+      `No request for ${timeout / 1000}s and no open connection`,
     );
   }
   return left;

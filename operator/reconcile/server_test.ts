@@ -146,10 +146,17 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
   assert.deepEqual(stop.deletePods, [p.metadata.name]);
   assert.equal(stop.status.stoppedAt, NOW.toISOString());
   assert.equal(stop.events[0].reason, "IdleTimeout");
-  const open = { ...late, openSessions: 1 };
+  const streaming = { ...late, openSessions: 1, currentConnections: 1 };
   assert.equal(
-    planServer(s, observed(s, { pods: [p], activity: open }), NOW, settings).status.phase,
+    planServer(s, observed(s, { pods: [p], activity: streaming }), NOW, settings).status.phase,
     "Ready",
+    "an open stream or a request in flight keeps the server",
+  );
+  const abandoned = { ...late, openSessions: 1, currentConnections: 0 };
+  assert.equal(
+    planServer(s, observed(s, { pods: [p], activity: abandoned }), NOW, settings).status.phase,
+    "Stopping",
+    "a session without streams or requests does not",
   );
 });
 

@@ -8,7 +8,8 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { everything, getServer, startOperatorEnv, until } from "./operator_env.ts";
 
 Deno.test({
-  name: "operator wakes a stdio server on connect, serves a tool call, stops it when idle",
+  name:
+    "operator wakes a stdio server on connect, serves a tool call, stops it when idle (a session left open included)",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -36,7 +37,8 @@ Deno.test({
       assert.match(JSON.stringify(result.content), /hi/);
       const running = await getServer(e, "ev");
       assert.equal(running?.status?.phase, "Ready");
-      await transport.terminateSession();
+      // No DELETE: the session stays open on the gateway, abandoned; it must not keep the
+      // server from stopping once idle.
       await client.close();
 
       const legacy = new Client({ name: "legacy", version: "1" });
