@@ -3,6 +3,7 @@
  * {@linkcode RawConnection} (cheaper per call than `fetch`, so cells measure the servers), and a
  * direct stdio client. Each session calls the `echo` tool and returns the echoed text.
  */
+import { spawnPiped } from "./proc.ts";
 import { type Head, RawConnection } from "./raw_http.ts";
 
 /** A JSON-RPC response as the clients read it. */
@@ -258,12 +259,7 @@ export interface StdioClient {
 
 /** Spawns `argv` and talks newline-delimited JSON-RPC over its stdin/stdout. */
 export async function stdioClient(argv: string[]): Promise<StdioClient> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const child = spawnPiped(argv);
   const writer = child.stdin.getWriter();
   const encoder = new TextEncoder();
   const pending = new Pending();

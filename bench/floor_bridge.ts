@@ -7,6 +7,8 @@
  * process hops. Usage: `deno run -A bench/floor_bridge.ts CMD ARGS…`; prints `floor listening on URL`.
  */
 
+import { spawnPiped } from "./proc.ts";
+
 const encoder = new TextEncoder();
 
 /** Where the reply to one client id goes: a waiting POST, or an SSE stream. */
@@ -22,12 +24,7 @@ export function idOf(line: string): unknown {
 }
 
 function bridge(argv: string[]): (req: Request) => Promise<Response> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const child = spawnPiped(argv);
   const stdin = child.stdin.getWriter();
   const routes = new Map<unknown, Route>();
   const streams = new Map<string, ReadableStreamDefaultController<Uint8Array>>();

@@ -21,7 +21,7 @@ import {
   startSupergateway,
 } from "./launch.ts";
 import { type CellResult, runCell } from "./load.ts";
-import { samplePeak } from "./proc.ts";
+import { samplePeak, statusKiB } from "./proc.ts";
 import { bundle } from "../scripts/bundle.ts";
 import { GATEWAY_V8_FLAGS } from "../operator/mod.ts";
 
@@ -66,8 +66,7 @@ const OPENERS: Record<"streamable" | "sse" | "stateless", Open> = {
 
 /** VmRSS (or another `/proc/PID/status` size such as VmHWM, the peak) of `pid` in MiB. */
 export async function rssMiB(pid: number, field = "VmRSS"): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const kb = Number(status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m"))?.[1] ?? NaN);
+  const kb = statusKiB(await Deno.readTextFile(`/proc/${pid}/status`), field);
   return Math.round((kb / 1024) * 10) / 10;
 }
 

@@ -6,9 +6,24 @@ export function parentOf(stat: string): number {
   return Number(rest[1]);
 }
 
+/** A size in KiB (VmRSS, VmHWM…) from the text of `/proc/PID/status` (pure); 0 when absent. */
+export function statusKiB(status: string, field = "VmRSS"): number {
+  return Number(status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m"))?.[1] ?? 0);
+}
+
 /** Resident set size in KiB from the text of `/proc/PID/status` (pure); 0 when absent. */
 export function rssKiB(status: string): number {
-  return Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1] ?? 0);
+  return statusKiB(status);
+}
+
+/** Spawns `argv` with piped stdin and stdout (newline-delimited JSON-RPC), stderr inherited. */
+export function spawnPiped(argv: string[]): Deno.ChildProcess {
+  return new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
 }
 
 function readOr(path: string): string {

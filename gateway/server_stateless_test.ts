@@ -1,6 +1,26 @@
 import assert from "node:assert/strict";
 import { BASE, post, start } from "./_testing.ts";
 
+/** A stateless call to tool "ask" held by the fake upstream; `caps`: the client's capabilities. */
+async function heldCall(caps: Record<string, unknown>, signal?: AbortSignal) {
+  const { gw, fake } = await start();
+  const meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": caps,
+  };
+  const h = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "ask" };
+  fake.hold = true;
+  const req = post({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "ask", arguments: {}, _meta: meta },
+  }, h);
+  const first = gw.handler(signal ? new Request(req, { signal }) : req);
+  await new Promise((r) => setTimeout(r, 10));
+  return { gw, fake, meta, h, first };
+}
+
 Deno.test("handler: stateless 2026-07-28 discover and call without a session", async () => {
   const { gw, fake } = await start();
   const meta = {
@@ -98,20 +118,7 @@ Deno.test("handler: 2026-07-28 subscriptions/listen acknowledges and streams opt
 });
 
 Deno.test("handler: a server request during a stateless call becomes an InputRequiredResult (MRTR)", async () => {
-  const { gw, fake } = await start();
-  const meta = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientCapabilities": { sampling: {} },
-  };
-  const h = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "ask" };
-  fake.hold = true;
-  const first = gw.handler(post({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "ask", arguments: {}, _meta: meta },
-  }, h));
-  await new Promise((r) => setTimeout(r, 10));
+  const { gw, fake, meta, h, first } = await heldCall({ sampling: {} });
   const sampling = { messages: [], maxTokens: 5 };
   fake.events?.message({
     jsonrpc: "2.0",
@@ -158,20 +165,7 @@ Deno.test("handler: a server request during a stateless call becomes an InputReq
 });
 
 Deno.test("handler: a stateless server request for an undeclared capability answers -32021 (400)", async () => {
-  const { gw, fake } = await start();
-  const meta = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientCapabilities": { sampling: {} },
-  };
-  const h = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "ask" };
-  fake.hold = true;
-  const first = gw.handler(post({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "ask", arguments: {}, _meta: meta },
-  }, h));
-  await new Promise((r) => setTimeout(r, 10));
+  const { gw, fake, first } = await heldCall({ sampling: {} });
   const upstreamCall = fake.held[0].id;
   fake.events?.message({ jsonrpc: "2.0", id: 501, method: "roots/list", params: {} });
   const res = await first;
@@ -188,44 +182,16 @@ Deno.test("handler: a stateless server request for an undeclared capability answ
 });
 
 Deno.test("handler: a stateless client leaving before its answer cancels the call upstream", async () => {
-  const { gw, fake } = await start();
-  const meta = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientCapabilities": {},
-  };
-  const h = {
-    "mcp-protocol-version": "2026-07-28",
-    "mcp-method": "tools/call",
-    "mcp-name": "slow",
-  };
-  const call = (id: number) => ({
-    jsonrpc: "2.0",
-    id,
-    method: "tools/call",
-    params: { name: "slow", arguments: {}, _meta: meta },
-  });
-  const quick = await gw.handler(post(call(1), h));
-  assert.equal((await quick.json()).id, 1);
-  fake.hold = true;
   const client = new AbortController();
-  const req = post(call(2), h);
-  const pending = gw.handler(new Request(req, { signal: client.signal }));
-  await new Promise((r) => setTimeout(r, 20));
+  const { gw, fake, first } = await heldCall({}, client.signal);
   const upstreamId = fake.held[0].id;
   client.abort();
+  const cancels = () => fake.received.filter((m) => m.method === "notifications/cancelled");
   const deadline = Date.now() + 2000;
-  const cancelled = () =>
-    fake.received.find((m) =>
-      m.method === "notifications/cancelled" && m.params?.requestId === upstreamId
-    );
-  while (!cancelled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(cancelled(), "the upstream call is cancelled");
-  const after = await pending;
-  await after.body?.cancel();
-  assert.equal(
-    fake.received.filter((m) => m.method === "notifications/cancelled").length,
-    1,
-    "the answered call is not cancelled",
-  );
+  while (cancels().length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.deepEqual(cancels().map((m) => m.params?.requestId), [upstreamId]);
+  await (await first).body?.cancel(); // the handler settles too
   await gw.close();
 });
