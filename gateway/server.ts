@@ -122,11 +122,7 @@ class GatewayServer implements Gateway {
       countMethod: (m) => this.metrics.countMethod(m),
       streamOpened: () => {
         this.#listening++;
-        let open = true;
-        return () => {
-          if (open) this.#listening--;
-          open = false;
-        };
+        return () => void this.#listening--;
       },
       sharedHub: () => this.hub,
       acquireHub: () => this.#pool.acquire(),
@@ -190,7 +186,7 @@ class GatewayServer implements Gateway {
     const len = Number(req.headers.get("content-length") ?? 0);
     if (len > 0) this.metrics.addBytes("client_in", len);
     if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody);
-    if (path === "/sse") return await handleSseOpen(req, path, this.#ctx);
+    if (path === "/sse") return await handleSseOpen(req, this.#ctx);
     return await handleSseMessage(req, this.#ctx, this.#maxBody);
   }
 

@@ -25,7 +25,7 @@ export interface TransportContext {
   releaseHub(hub: Hub): void;
   /** The shared hub (stateless requests use it); null in per-session mode. */
   sharedHub(): Hub | null;
-  /** Counts a stream outside any session as open; the returned function counts it closed. */
+  /** Counts a stream outside any session as open; call the returned function once, at its end. */
   streamOpened(): () => void;
   /** Counts one JSON-RPC method call for metrics. */
   countMethod(method: string): void;

@@ -84,11 +84,7 @@ export class LegacySession implements ClientSession {
 }
 
 /** Handles `GET /sse`: opens a session and announces its message endpoint. */
-export async function handleSseOpen(
-  req: Request,
-  path: string,
-  ctx: TransportContext,
-): Promise<Response> {
+export async function handleSseOpen(req: Request, ctx: TransportContext): Promise<Response> {
   if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
   if (ctx.sessions.size >= ctx.maxSessions) {
     return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions");
@@ -102,8 +98,7 @@ export async function handleSseOpen(
   ctx.sessions.set(session.id, session);
   hub.attach(session.id, session);
   const body = session.stream.connect();
-  const base = path.replace(/\/sse$/, "");
-  session.stream.event("endpoint", `${base}/message?sessionId=${session.id}`);
+  session.stream.event("endpoint", `/message?sessionId=${session.id}`);
   return new Response(body, { headers: SSE_HEADERS });
 }
 
