@@ -50,6 +50,16 @@ export function upgradeWith(
   return up;
 }
 
+/** The container a request names and a channel WebSocket to it, or the error Response. */
+function openContainerChannels(req: Request, pod: Pod, worker: PodWorker | undefined) {
+  const q = new URL(req.url).searchParams;
+  const picked = pickContainer(pod, worker, q.get("container"));
+  if (picked instanceof Response) return picked;
+  const up = upgradeChannels(req);
+  if (up instanceof Response) return up;
+  return { q, picked, ...up };
+}
+
 function opened(socket: WebSocket): Promise<void> {
   if (socket.readyState === WebSocket.OPEN) return Promise.resolve();
   return new Promise((resolve) => socket.addEventListener("open", () => resolve(), { once: true }));
@@ -75,12 +85,9 @@ async function pump(stream: ReadableStream<Uint8Array> | null, socket: WebSocket
 
 /** Serves `…/exec?command=…&container=…&stdin=…`. */
 export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined): Response {
-  const q = new URL(req.url).searchParams;
-  const picked = pickContainer(pod, worker, q.get("container"));
-  if (picked instanceof Response) return picked;
-  const up = upgradeChannels(req);
-  if (up instanceof Response) return up;
-  const { socket, response } = up;
+  const channels = openContainerChannels(req, pod, worker);
+  if (channels instanceof Response) return channels;
+  const { q, picked, socket, response } = channels;
   const command = q.getAll("command");
   const child = picked.runner?.exec(command, {
     stdin: q.get("stdin") === "true",
@@ -126,12 +133,9 @@ export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined)
 
 /** Serves `…/attach?container=…&stdin=…&stdout=…`: the running process's own streams. */
 export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefined): Response {
-  const q = new URL(req.url).searchParams;
-  const picked = pickContainer(pod, worker, q.get("container"));
-  if (picked instanceof Response) return picked;
-  const up = upgradeChannels(req);
-  if (up instanceof Response) return up;
-  const { socket, response } = up;
+  const channels = openContainerChannels(req, pod, worker);
+  if (channels instanceof Response) return channels;
+  const { q, picked, socket, response } = channels;
   const proc = picked.runner?.process;
   socket.addEventListener("message", (ev) => {
     if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
