@@ -88,7 +88,7 @@ async function bareStart(): Promise<number> {
 /** Runs the benchmark; returns the exit code (1 when a target is missed). */
 export async function run(args: string[]): Promise<number> {
   const n = Number(args[args.indexOf("--servers") + 1]) || 1000;
-  const cluster = await startCluster({ podIpPrefix: "127.201.7" });
+  const cluster = await startCluster();
   const client = createKubeClient(await loadClusterAccess({ kubeconfig: cluster.kubeconfigPath }));
   let op: Deno.ChildProcess | undefined;
   try {

@@ -34,7 +34,7 @@ Deno.test({
   name: "Controller writes exactly status, pod, service and event for a request",
 
   async fn() {
-    const cluster = await startCluster({ podIpPrefix: "127.203.9" });
+    const cluster = await startCluster();
     const base = createKubeClient(await loadClusterAccess({ kubeconfig: cluster.kubeconfigPath }));
     const { client, writes } = recording(base);
     const log = createLogger({}, { level: "error" });

@@ -19,7 +19,10 @@ export interface ClusterOptions {
   kubeconfigPath?: string;
   /** The kubeconfig context's namespace. Default `default`. */
   namespace?: string;
-  /** First three octets of pod IPs. Default `127.0.1`. */
+  /**
+   * First three octets of pod IPs. Default: a free /24 claimed machine-wide (see
+   * kubelet/ip_claim.ts); a given one is claimed too, and startCluster fails if it is held.
+   */
   podIpPrefix?: string;
   /** First restart back-off in ms. Default 1000. */
   backoffBaseMs?: number;

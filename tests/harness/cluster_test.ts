@@ -44,7 +44,6 @@ async function withCluster(f: (c: Cluster, kubectl: Kubectl) => Promise<void>) {
   const cluster = await startCluster({
     images: [...HTTP_IMAGE, ...API_CLIENT_IMAGE],
     backoffBaseMs: 300,
-    podIpPrefix: "127.0.4",
   });
   console.log(`startCluster: ${Math.round(performance.now() - t0)} ms`);
   const home = await Deno.makeTempDir({ prefix: "harness-kubectl-home-" });
@@ -136,7 +135,11 @@ Deno.test("kubectl: init, native sidecar and main share an emptyDir; logs; delet
     await ok(k, ["apply", "-f", "-"], stringify(SIDECAR_POD));
     await ok(k, ["wait", "--for=condition=Ready", "pod/mcp", "--timeout=30s"]);
     const wide = await ok(k, ["get", "pod", "mcp", "-o", "wide"]);
-    assert.match(wide, /mcp\s+2\/2\s+Running\s+0\s+\S+\s+127\.0\.4\.\d+\s+harness-node/);
+    const ip = cluster.kubelet.podIpPrefix.replaceAll(".", "\\.");
+    assert.match(
+      wide,
+      new RegExp(`mcp\\s+2/2\\s+Running\\s+0\\s+\\S+\\s+${ip}\\.\\d+\\s+harness-node`),
+    );
     assert.equal(
       await ok(k, ["logs", "mcp", "-c", "server"]),
       "from-init\nfrom-sidecar\nnode=harness-node\n",

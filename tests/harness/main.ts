@@ -1,7 +1,7 @@
 /**
  * Runs a harness cluster until SIGINT/SIGTERM and prints its KUBECONFIG line.
  *
- *     deno run -A tests/harness/main.ts [--kubeconfig PATH] [--data DIR]
+ *     deno run -A tests/harness/main.ts [--kubeconfig PATH] [--data DIR] [--pod-ip-prefix 127.a.b]
  *
  * @module
  */
@@ -16,14 +16,19 @@ export async function main(argv: string[]): Promise<void> {
     .option("--kubeconfig <path>", "where to write the kubeconfig")
     .option("--data <dir>", "persist API state and pod data here")
     .option("--namespace <ns>", "the kubeconfig context's namespace", "default")
+    .option("--pod-ip-prefix <a.b.c>", "pod IP range (default: a free /24 under 127/8)")
     .parse(argv, { from: "user" });
-  const opts = program.opts<{ kubeconfig?: string; data?: string; namespace: string }>();
+  const opts = program.opts<
+    { kubeconfig?: string; data?: string; namespace: string; podIpPrefix?: string }
+  >();
   const cluster = await startCluster({
     kubeconfigPath: opts.kubeconfig,
     dataDir: opts.data,
     namespace: opts.namespace,
+    podIpPrefix: opts.podIpPrefix,
   });
   console.log(`export KUBECONFIG=${cluster.kubeconfigPath}`);
+  console.log(`# pod IPs: ${cluster.kubelet.podIpPrefix}.0/24`);
   const { promise, resolve } = Promise.withResolvers<void>();
   Deno.addSignalListener("SIGINT", resolve);
   Deno.addSignalListener("SIGTERM", resolve);

@@ -81,14 +81,10 @@ export async function pluginEnv(
 /** Starts the harness and a private HOME (kubectl's discovery cache) for one test file. */
 export async function startCliEnv(): Promise<CliEnv> {
   const mod = await import(HARNESS.href) as {
-    startCluster(opts: { podIpPrefix: string }): Promise<Cluster>;
+    startCluster(): Promise<Cluster>;
   };
-  // A pod-IP range of our own, so pods of clusters other tests run at the same time never
-  // collide on an address.
-  const rand = (n: number) => Math.floor(Math.random() * n);
-  const cluster = await mod.startCluster({
-    podIpPrefix: `127.${100 + rand(100)}.${1 + rand(250)}`,
-  });
+  // The cluster claims a pod-IP range no other harness on the machine holds.
+  const cluster = await mod.startCluster();
   const home = await Deno.makeTempDir({ prefix: "nmcp-cli-" });
   const env = await pluginEnv({ ...cluster.env(), HOME: home });
   return {

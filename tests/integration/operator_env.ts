@@ -61,9 +61,8 @@ export async function until<T>(
 
 /** Starts the harness, installs the CRDs and the nmcp-system namespace. */
 export async function startOperatorEnv(): Promise<OperatorEnv> {
-  // A private pod IP range: other test files run harness clusters at the same time.
-  const prefix = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 250)}`;
-  const cluster = await startCluster({ backoffBaseMs: 200, podIpPrefix: prefix });
+  // The cluster claims a pod-IP range no other harness on the machine holds.
+  const cluster = await startCluster({ backoffBaseMs: 200 });
   const home = await Deno.makeTempDir({ prefix: "nmcp-op-" });
   const env = {
     ...cluster.env(),

@@ -12,8 +12,8 @@ export class IpPool {
   #used = new Set<string>();
   #next = 2;
 
-  /** `prefix` is the first three octets, default `127.0.1`. */
-  constructor(prefix = "127.0.1") {
+  /** `prefix` is the first three octets (a range claimed with `claimIpRange`). */
+  constructor(prefix: string) {
     this.#prefix = prefix;
   }
 

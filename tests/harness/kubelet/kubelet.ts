@@ -12,6 +12,7 @@ import { defaultImages, type ImageMap } from "../images.ts";
 import { buildNetshim, netshimEnv } from "../netshim/mod.ts";
 import { type ApiConfig, ApiError, KubeApi, type WatchEvent } from "./api.ts";
 import { ImageStore } from "./image_store.ts";
+import { claimIpRange, type IpRangeClaim } from "./ip_claim.ts";
 import { IpPool } from "./ip_pool.ts";
 import { PodWorker, type PodWorkerDeps } from "./pod_worker.ts";
 import { findHostTools } from "./process.ts";
@@ -28,8 +29,13 @@ export interface KubeletOptions {
   images?: ImageMap;
   /** Node name. Default `harness-node`. */
   nodeName?: string;
-  /** First three octets of pod IPs. Default `127.0.1`. */
+  /**
+   * First three octets of pod IPs (a /24 under 127.0.0.0/8). Default: the first range no other
+   * harness on the machine holds. Either way the range is locked machine-wide until `stop()`.
+   */
   podIpPrefix?: string;
+  /** Directory of the machine-wide range locks. Default `/tmp/nmcp-harness-ip`. */
+  ipClaimDir?: string;
   /** First restart back-off. Default 1000 ms (10 s in a real kubelet). */
   backoffBaseMs?: number;
   /** Longest back-off. Default 300000 ms. */
@@ -63,6 +69,8 @@ function hostEnv(): Record<string, string> {
 /** A running kubelet. */
 export interface Kubelet {
   readonly nodeName: string;
+  /** The first three octets of this kubelet's pod IPs (its claimed /24). */
+  readonly podIpPrefix: string;
   /** The handler to install with the API server's setPodStreamHandler. */
   readonly streamHandler: PodStreamHandler;
   /** The worker of a pod (by uid), if it runs here. */
@@ -74,7 +82,9 @@ export interface Kubelet {
 /** Watches pods and runs this node's through pod workers. */
 class ProcessKubelet implements Kubelet {
   readonly nodeName: string;
+  readonly podIpPrefix: string;
   readonly streamHandler: PodStreamHandler;
+  #claim: IpRangeClaim;
   #api: KubeApi;
   #deps: PodWorkerDeps;
   #workers = new Map<string, PodWorker>();
@@ -82,8 +92,10 @@ class ProcessKubelet implements Kubelet {
   #ac = new AbortController();
   #running: Promise<void> = Promise.resolve();
 
-  constructor(api: KubeApi, deps: PodWorkerDeps) {
+  constructor(api: KubeApi, deps: PodWorkerDeps, claim: IpRangeClaim) {
     this.nodeName = deps.nodeName;
+    this.podIpPrefix = claim.prefix;
+    this.#claim = claim;
     this.#api = api;
     this.#deps = deps;
     this.streamHandler = createStreamHandler((uid) => this.#workers.get(uid));
@@ -168,6 +180,7 @@ class ProcessKubelet implements Kubelet {
     this.#workers.clear();
     await this.#api.drain();
     this.#api.close();
+    this.#claim.release();
   }
 }
 
@@ -182,6 +195,23 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       return undefined;
     });
   }
+  const claim = claimIpRange({ prefix: opts.podIpPrefix, dir: opts.ipClaimDir });
+  try {
+    return await runKubelet(opts, api, log, shim, claim);
+  } catch (e) {
+    claim.release();
+    api.close();
+    throw e;
+  }
+}
+
+async function runKubelet(
+  opts: KubeletOptions,
+  api: KubeApi,
+  log: Logger,
+  shim: string | undefined,
+  claim: IpRangeClaim,
+): Promise<Kubelet> {
   const deps: PodWorkerDeps = {
     api,
     tools: await findHostTools(),
@@ -189,7 +219,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       [...(opts.images ?? []), ...defaultImages()],
       `${opts.dataDir}/images`,
     ),
-    ipPool: new IpPool(opts.podIpPrefix),
+    ipPool: new IpPool(claim.prefix),
     dataDir: opts.dataDir,
     hostIP: "127.0.0.1",
     nodeName: opts.nodeName ?? "harness-node",
@@ -201,7 +231,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     log,
   };
   await api.registerNode(deps.nodeName, deps.hostIP);
-  const kubelet = new ProcessKubelet(api, deps);
+  const kubelet = new ProcessKubelet(api, deps, claim);
   kubelet.start();
   return kubelet;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { claimIpRange } from "../kubelet/ip_claim.ts";
 import { buildNetshim, netshimEnv } from "./mod.ts";
 
 const SERVE = `
@@ -46,17 +47,19 @@ async function get(url: string): Promise<string> {
 
 Deno.test("netshim gives two pods the same port on their own IPs, and localhost is the pod", async () => {
   const lib = await buildNetshim();
+  const range = claimIpRange();
+  const [ipA, ipB] = [`${range.prefix}.201`, `${range.prefix}.202`];
   const port = freePort();
   const a = start(
     Deno.execPath(),
     ["eval", SERVE, "a", String(port)],
-    netshimEnv(lib, "127.0.1.201"),
+    netshimEnv(lib, ipA),
   );
-  const b = start("node", ["-e", NODE_SERVE, "b", String(port)], netshimEnv(lib, "127.0.1.202"));
+  const b = start("node", ["-e", NODE_SERVE, "b", String(port)], netshimEnv(lib, ipB));
   try {
     await Promise.all([a.ready, b.ready]);
-    assert.equal(await get(`http://127.0.1.201:${port}/`), "a");
-    assert.equal(await get(`http://127.0.1.202:${port}/`), "b");
+    assert.equal(await get(`http://${ipA}:${port}/`), "a");
+    assert.equal(await get(`http://${ipB}:${port}/`), "b");
     await assert.rejects(get(`http://127.0.0.1:${port}/`), "nothing listens on the host's own IP");
     const probe = (ip: string) =>
       new Deno.Command(Deno.execPath(), {
@@ -64,11 +67,12 @@ Deno.test("netshim gives two pods the same port on their own IPs, and localhost 
         env: netshimEnv(lib, ip),
         stdout: "piped",
       }).output();
-    const fromA = await probe("127.0.1.201");
+    const fromA = await probe(ipA);
     assert.equal(new TextDecoder().decode(fromA.stdout).trim(), "a");
-    const fromB = await probe("127.0.1.202");
+    const fromB = await probe(ipB);
     assert.equal(new TextDecoder().decode(fromB.stdout).trim(), "b");
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+    range.release();
   }
 });
