@@ -5,7 +5,13 @@
  * @module
  */
 
-import { ContainerProcess, type HostTools, type ProcessExit, type ProcessSpec } from "./process.ts";
+import {
+  ContainerProcess,
+  type HostTools,
+  launchPrefix,
+  type ProcessExit,
+  type ProcessSpec,
+} from "./process.ts";
 import { ProbeLoop } from "./probes.ts";
 import type { Container, ContainerState, ContainerStatus } from "./types.ts";
 
@@ -327,7 +333,10 @@ export class ContainerRunner {
     this.#execGroups.clear();
   }
 
-  /** Starts `argv` in the container's mount namespace with its env; undefined if not running. */
+  /**
+   * Starts `argv` in the container's mount namespace with its env and user; undefined if not
+   * running.
+   */
   exec(
     argv: string[],
     io: { stdin: boolean; stdout: "piped" | "null"; stderr: "piped" | "null" },
@@ -338,13 +347,13 @@ export class ContainerRunner {
     const t = this.#deps.tools;
     const child = new Deno.Command(t.setsid, {
       args: [
-        ...t.deathSig,
         t.nsenter,
         "-t",
         String(proc.pid),
         "-m",
         `--wd=${spec.workingDir}`,
         "--",
+        ...launchPrefix(t, spec.runAs),
         ...argv,
       ],
       env: spec.env,

@@ -6,9 +6,19 @@
  */
 
 import type { PodStreamHandler, PodStreamSubresource, StoredPod } from "../contract.ts";
+import type { Kubelet, KubeletOptions } from "./kubelet.ts";
+import { startKubelet } from "./kubelet.ts";
 import type { Pod } from "./types.ts";
 
 type Event = { type: string; object: unknown };
+
+/** A kubelet Event the fake received (the fields tests look at). */
+export interface RecordedEvent {
+  type: string;
+  reason: string;
+  message: string;
+  involvedObject: { name: string; fieldPath?: string };
+}
 
 /** A running fake API server. */
 export interface FakeApi {
@@ -17,6 +27,8 @@ export interface FakeApi {
   caCertPem: string;
   pods: Map<string, Pod>;
   configMaps: Map<string, Record<string, string>>;
+  /** Events POSTed by the kubelet, oldest first. */
+  events: RecordedEvent[];
   setPodStreamHandler(h: PodStreamHandler): void;
   createPod(pod: Omit<Pod, "metadata"> & { metadata: { name: string; namespace?: string } }): Pod;
   deletePod(ns: string, name: string, graceSeconds?: number): void;
@@ -32,6 +44,7 @@ export function startFakeApi(): FakeApi {
   const watchers = new Set<(e: Event) => void>();
   const closers = new Set<() => void>();
   const history: Event[] = [];
+  const events: RecordedEvent[] = [];
   let handler: PodStreamHandler | undefined;
   const emit = (type: string, pod: Pod) => {
     pod.metadata.resourceVersion = String(++rv);
@@ -84,6 +97,10 @@ export function startFakeApi(): FakeApi {
         return json({ items: [...pods.values()], metadata: { resourceVersion: String(rv) } });
       }
       if (p === "/api/v1/nodes") return json({}, 201);
+      if (/^\/api\/v1\/namespaces\/[^/]+\/events$/.test(p) && req.method === "POST") {
+        events.push(await req.json());
+        return json({}, 201);
+      }
       const cm = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(p);
       if (cm) {
         const data = configMaps.get(`${cm[1]}/${cm[2]}`);
@@ -123,6 +140,7 @@ export function startFakeApi(): FakeApi {
     caCertPem: "",
     pods,
     configMaps,
+    events,
     setPodStreamHandler: (h) => handler = h,
     createPod(input) {
       const pod = {
@@ -147,4 +165,22 @@ export function startFakeApi(): FakeApi {
       await server.finished;
     },
   };
+}
+
+/** Runs `f` with a fake API and a real kubelet on it (stream handler installed), then stops both. */
+export async function withFakeCluster(
+  f: (api: FakeApi, kubelet: Kubelet) => Promise<void>,
+  opts: Partial<KubeletOptions> = {},
+): Promise<void> {
+  const api = startFakeApi();
+  const dir = await Deno.makeTempDir({ prefix: "kubelet-test-" });
+  const kubelet = await startKubelet({ api, dataDir: dir, backoffBaseMs: 200, ...opts });
+  api.setPodStreamHandler(kubelet.streamHandler);
+  try {
+    await f(api, kubelet);
+  } finally {
+    await kubelet.stop();
+    await api.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 }

@@ -1,32 +1,11 @@
 import assert from "node:assert/strict";
 import { groupAlive, until } from "../_testing.ts";
-import { startFakeApi } from "./fake_api_test_util.ts";
-import { type Kubelet, startKubelet } from "./kubelet.ts";
-
-async function withCluster(
-  f: (api: ReturnType<typeof startFakeApi>, kubelet: Kubelet) => Promise<void>,
-) {
-  const api = startFakeApi();
-  const dir = await Deno.makeTempDir({ prefix: "kubelet-test-" });
-  const kubelet = await startKubelet({
-    api,
-    dataDir: dir,
-    backoffBaseMs: 200,
-  });
-  api.setPodStreamHandler(kubelet.streamHandler);
-  try {
-    await f(api, kubelet);
-  } finally {
-    await kubelet.stop();
-    await api.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withFakeCluster } from "./fake_api_test_util.ts";
 
 const sh = (script: string) => ({ image: "busybox:1.36", command: ["sh", "-c", script] });
 
 Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then terminates", async () => {
-  await withCluster(async (api, kubelet) => {
+  await withFakeCluster(async (api, kubelet) => {
     api.createPod({
       metadata: { name: "web" },
       spec: {
@@ -63,7 +42,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
     });
     assert.equal(pod.spec.nodeName, "harness-node");
     assert.equal(pod.status?.phase, "Running");
-    assert.ok(pod.status?.podIP?.startsWith(`${kubelet.podIpPrefix}.`), pod.status?.podIP);
+    assert.ok(pod.status?.podIP?.startsWith(`${kubelet.podIpPrefix}.`), String(pod.status?.podIP));
     assert.equal(pod.status?.initContainerStatuses?.[0].state.terminated?.reason, "Completed");
     assert.ok(pod.status?.initContainerStatuses?.[1].state.running);
     const log = async () =>
@@ -90,7 +69,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
 });
 
 Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, liveness restarts, hostNetwork, ErrImagePull", async () => {
-  await withCluster(async (api) => {
+  await withFakeCluster(async (api) => {
     api.createPod({
       metadata: { name: "crash" },
       spec: {

@@ -15,6 +15,7 @@ import { type PodObjects, referencedObjects, resolveEnv } from "./env.ts";
 import { imageID, type ImageStore } from "./image_store.ts";
 import type { IpPool } from "./ip_pool.ts";
 import type { HostTools } from "./process.ts";
+import { containerIdentity } from "./security.ts";
 import { computePodStatus, statusChanged } from "./status.ts";
 import type { Container, Pod, PodStatus } from "./types.ts";
 import { containerMounts, type Mount, prepareVolumes, REPO_ROOT } from "./volumes.ts";
@@ -160,6 +161,8 @@ export class PodWorker {
         message: `failed to pull and unpack image "${c.image}": not in the harness image map`,
       };
     }
+    const identity = containerIdentity(this.pod, c);
+    if (!identity.ok) return identity;
     const hostPath = this.#deps.baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin";
     const cluster = this.#deps.cluster;
     const base = {
@@ -192,6 +195,7 @@ export class PodWorker {
           workingDir: c.workingDir ?? image.workingDir ?? "/",
           mounts,
           keep: harnessPaths(this.#dir, image.binDir),
+          runAs: identity.runAs,
         },
       };
     } catch (e) {

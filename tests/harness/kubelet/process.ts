@@ -7,6 +7,7 @@
  */
 
 import { LogWriter } from "./logs.ts";
+import { type RunAs, setprivArgs } from "./security.ts";
 import { type Mount, mountScript } from "./volumes.ts";
 
 /** Host tools found once at start. */
@@ -15,11 +16,11 @@ export interface HostTools {
   unshare: string;
   nsenter: string;
   sh: string;
-  /** `setpriv --pdeathsig KILL`: a container's main process dies if the kubelet's does. */
-  deathSig: string[];
+  /** util-linux setpriv: the container's user, and `--pdeathsig KILL` (dies with the kubelet). */
+  setpriv: string;
 }
 
-/** Finds setsid, unshare, nsenter and sh on the host (not in an image's PATH). */
+/** Finds setsid, unshare, nsenter, setpriv and sh on the host (not in an image's PATH). */
 export async function findHostTools(): Promise<HostTools> {
   const find = async (name: string) => {
     for (const dir of ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]) {
@@ -33,7 +34,7 @@ export async function findHostTools(): Promise<HostTools> {
     unshare: await find("unshare"),
     nsenter: await find("nsenter"),
     sh: await find("sh"),
-    deathSig: await find("setpriv").then((p) => [p, "--pdeathsig", "KILL"], () => []),
+    setpriv: await find("setpriv"),
   };
 }
 
@@ -47,6 +48,16 @@ export interface ProcessSpec {
   keep?: string[];
   stdin: boolean;
   logPath: string;
+  /** The user to run as (see security.ts). Default: the kubelet's own (root). */
+  runAs?: RunAs;
+}
+
+/**
+ * The prefix that execs a program as `runAs` and makes it die with the kubelet: setpriv with
+ * `--pdeathsig KILL` (applied after the uid change, which would otherwise clear it).
+ */
+export function launchPrefix(tools: HostTools, runAs: RunAs | undefined): string[] {
+  return [tools.setpriv, "--pdeathsig", "KILL", ...setprivArgs(runAs), "--"];
 }
 
 /** How a process ended. */
@@ -107,6 +118,7 @@ export class ContainerProcess {
         "-c",
         script,
         "sh",
+        ...launchPrefix(tools, spec.runAs),
         ...spec.argv,
       ],
       env: spec.env,

@@ -50,6 +50,18 @@ export interface VolumeMount {
   subPath?: string;
 }
 
+/** The security fields the kubelet reads (pod and container securityContext together). */
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  /** Pod only. */
+  supplementalGroups?: number[];
+  /** Pod only. */
+  fsGroup?: number;
+  [other: string]: unknown;
+}
+
 /** A container (regular, init, or native sidecar when restartPolicy is Always). */
 export interface Container {
   name: string;
@@ -68,6 +80,7 @@ export interface Container {
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
+  securityContext?: SecurityContext;
 }
 
 /** Items of a configMap/secret volume. */
@@ -98,6 +111,7 @@ export interface PodSpec {
   automountServiceAccountToken?: boolean;
   hostNetwork?: boolean;
   hostname?: string;
+  securityContext?: SecurityContext;
   [other: string]: unknown;
 }
 

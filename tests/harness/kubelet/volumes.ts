@@ -101,7 +101,35 @@ async function writeItems(
   }
 }
 
-/** The host path of each volume, created under `podDir/volumes`; data volumes filled. */
+/**
+ * What `fsGroup` does to a volume, as the kubelet's SetVolumeOwnership: every file and dir
+ * goes to group `gid` with group read (and write unless `readOnly`), dirs get the setgid bit
+ * so new files inherit the group. Bounded to `maxEntries` entries.
+ */
+export async function applyFsGroup(
+  dir: string,
+  gid: number,
+  readOnly: boolean,
+  maxEntries = 10_000,
+): Promise<void> {
+  const pending = [dir];
+  for (let n = 0; pending.length > 0 && n < maxEntries; n++) {
+    const path = pending.pop()!;
+    const info = await Deno.lstat(path);
+    if (info.isSymlink) continue;
+    await Deno.chown(path, null, gid);
+    const bits = (readOnly ? 0o040 : 0o060) | (info.isDirectory ? 0o2010 : 0);
+    await Deno.chmod(path, ((info.mode ?? 0) & 0o7777) | bits);
+    if (!info.isDirectory) continue;
+    for await (const e of Deno.readDir(path)) pending.push(`${path}/${e.name}`);
+  }
+}
+
+/**
+ * The host path of each volume, created under `podDir/volumes`; data volumes filled. Every
+ * volume dir is world-writable (0777, as Kubernetes makes an emptyDir); with the pod's
+ * `fsGroup` each volume is handed to that group (configMap and secret volumes read-only).
+ */
 export async function prepareVolumes(
   pod: Pod,
   podDir: string,
@@ -125,6 +153,13 @@ export async function prepareVolumes(
       return { paths, error: `${ref.kind} "${ref.name}" not found` };
     }
     await writeItems(dir, data, ref.src.items, ref.src.defaultMode ?? 0o644);
+  }
+  const fsGroup = (pod.spec.securityContext ?? {}).fsGroup;
+  if (fsGroup !== undefined) {
+    for (const v of (pod.spec.volumes ?? []) as Volume[]) {
+      const dir = paths.get(v.name);
+      if (dir) await applyFsGroup(dir, fsGroup, Boolean(v.configMap || v.secret));
+    }
   }
   return { paths };
 }
