@@ -24,3 +24,20 @@ export function groupAlive(pid: number): boolean {
     s.trim() && !s.startsWith("Z")
   );
 }
+
+/** Reads lines from a stream until `pred` matches one; returns all text read. */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  pred: (text: string) => boolean,
+  ms = 15000,
+): Promise<string> {
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (!pred(text)) {
+    if (Date.now() > deadline) throw new Error(`Timed out; read so far: ${text}`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`Stream ended; read so far: ${text}`);
+    text += value;
+  }
+  return text;
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { groupAlive, until as waitUntil } from "./_testing.ts";
+import { groupAlive, readUntil, until as waitUntil } from "./_testing.ts";
 import { anyTag, type Cluster, runKubectl, type RunResult, startCluster } from "./mod.ts";
 
 /** An HTTP server image: answers "hello from <pod>" on 0.0.0.0:8080 (the pod IP via netshim). */
@@ -74,23 +74,6 @@ async function ok(k: Kubectl, args: string[], stdin?: string): Promise<string> {
 /** Waits for a cluster condition (20 s unless told, polled every 100 ms). */
 const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20000) =>
   waitUntil(what, f, ms, 100);
-
-/** Reads lines from a stream until `pred` matches one; returns all text read. */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<string>,
-  pred: (text: string) => boolean,
-  ms = 15000,
-): Promise<string> {
-  let text = "";
-  const deadline = Date.now() + ms;
-  while (!pred(text)) {
-    if (Date.now() > deadline) throw new Error(`Timed out; read so far: ${text}`);
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`Stream ended; read so far: ${text}`);
-    text += value;
-  }
-  return text;
-}
 
 const SIDECAR_POD = {
   apiVersion: "v1",

@@ -66,6 +66,15 @@ function hostEnv(): Record<string, string> {
   return out;
 }
 
+/**
+ * The node's address: `.1` of the claimed range (pods get .2–.254). Not 127.0.0.1, so that a
+ * pod (through the netshim) tells the host's connections (probes, other host processes) from
+ * its own loopback; hostNetwork pods get it as their pod IP.
+ */
+export function nodeIP(prefix: string): string {
+  return `${prefix}.1`;
+}
+
 /** A running kubelet. */
 export interface Kubelet {
   readonly nodeName: string;
@@ -221,11 +230,12 @@ async function runKubelet(
     ),
     ipPool: new IpPool(claim.prefix),
     dataDir: opts.dataDir,
-    hostIP: "127.0.0.1",
+    hostIP: nodeIP(claim.prefix),
     nodeName: opts.nodeName ?? "harness-node",
     backoffBaseMs: opts.backoffBaseMs ?? 1000,
     backoffMaxMs: opts.backoffMaxMs ?? 300_000,
-    podEnv: (ip: string): Record<string, string> => (shim ? netshimEnv(shim, ip) : {}),
+    podEnv: (ip: string): Record<string, string> =>
+      shim ? netshimEnv(shim, ip, nodeIP(claim.prefix)) : {},
     baseEnv: opts.baseEnv ?? hostEnv(),
     cluster: opts.api,
     log,

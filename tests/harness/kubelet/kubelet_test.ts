@@ -69,7 +69,7 @@ Deno.test("kubelet runs init, native sidecar and main sharing an emptyDir, then 
 });
 
 Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, liveness restarts, hostNetwork, ErrImagePull", async () => {
-  await withFakeCluster(async (api) => {
+  await withFakeCluster(async (api, kubelet) => {
     api.createPod({
       metadata: { name: "crash" },
       spec: {
@@ -142,7 +142,8 @@ Deno.test("kubelet shows CrashLoopBackOff, previous logs, readiness gating, live
       const s = api.get("default", "hostnet")?.status;
       return s?.phase === "Running" && s;
     });
-    assert.equal(hostnet.podIP, "127.0.0.1");
+    assert.equal(hostnet.podIP, `${kubelet.podIpPrefix}.1`, "a hostNetwork pod has the node's IP");
+    assert.equal(hostnet.hostIP, hostnet.podIP);
     const live = await until("liveness restart", () => {
       const s = api.get("default", "live")?.status?.containerStatuses?.[0];
       return s && s.restartCount >= 1 && s;

@@ -27,7 +27,8 @@ export function createStreamHandler(
       case "attach":
         return serveAttach(req, pod, worker);
       case "portforward":
-        return servePortForward(req, worker?.podIP);
+        // a hostNetwork pod's loopback is the host's
+        return servePortForward(req, worker && (pod.spec.hostNetwork ? "127.0.0.1" : worker.podIP));
     }
     return statusResponse(404, "NotFound", `the server could not find the requested resource`);
   };

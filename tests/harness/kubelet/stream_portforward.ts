@@ -2,7 +2,9 @@
  * `portforward`: kubectl's SPDY/3.1 over WebSocket (`SPDY/3.1+portforward.k8s.io`; per
  * forwarded connection an error stream and a data stream) and client-node's channel
  * WebSocket (`?ports=P`, data on channel 0, errors on 1, a 2-byte port prefix first).
- * Each forwarded connection is a TCP connection to podIP:port.
+ * Each forwarded connection is a TCP connection to podIP:port from the pod's own IP (see
+ * pod_dial.ts), so a netshim'd server in the pod sees it on its loopback (127.0.0.1), as with
+ * a real kubelet, whose port-forward dials localhost inside the pod's network namespace.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import {
   SPDY_PORTFORWARD_PROTOCOL,
   statusResponse,
 } from "./channel.ts";
+import { dialFromPod, type PodConn } from "./pod_dial.ts";
 import { upgradeWith } from "./stream_exec.ts";
 import {
   encodeData,
@@ -39,7 +42,7 @@ interface Forward {
   port: number;
   dataId?: number;
   errorId?: number;
-  conn?: Promise<Deno.TcpConn | undefined>;
+  conn?: Promise<PodConn | undefined>;
   closed: boolean;
 }
 
@@ -78,7 +81,7 @@ class SpdyPortForward {
       if (!fw || f.streamId !== fw.dataId) return;
       const data = f.data, fin = (f.flags & FLAG_FIN) !== 0;
       fw.conn = fw.conn?.then(async (c) => {
-        if (c && data.length > 0) await writeAll(c, data).catch(() => this.#closeForward(fw, true));
+        if (c && data.length > 0) await c.write(data).catch(() => this.#closeForward(fw, true));
         if (c && fin) await c.closeWrite().catch(() => {});
         return c;
       });
@@ -119,7 +122,7 @@ class SpdyPortForward {
   }
 
   #connect(fw: Forward) {
-    fw.conn = Deno.connect({ hostname: this.podIP, port: fw.port }).then((c) => {
+    fw.conn = dialFromPod(this.podIP, fw.port).then((c) => {
       this.#pumpOut(fw, c);
       return c;
     }, (e) => {
@@ -130,13 +133,11 @@ class SpdyPortForward {
     });
   }
 
-  async #pumpOut(fw: Forward, c: Deno.TcpConn) {
-    const buf = new Uint8Array(32 * 1024);
+  async #pumpOut(fw: Forward, c: PodConn) {
     try {
-      while (!fw.closed) {
-        const n = await c.read(buf);
-        if (n === null) break;
-        this.#send(encodeData(fw.dataId!, buf.slice(0, n)));
+      for await (const chunk of c.readable) {
+        if (fw.closed) break;
+        this.#send(encodeData(fw.dataId!, chunk));
       }
     } catch {
       // connection reset
@@ -161,12 +162,8 @@ class SpdyPortForward {
   }
 }
 
-async function writeAll(c: Deno.TcpConn, data: Uint8Array) {
-  for (let off = 0; off < data.length;) off += await c.write(data.subarray(off));
-}
-
 function channelForward(socket: WebSocket, podIP: string, port: number) {
-  let conn: Promise<Deno.TcpConn | undefined> = Promise.resolve(undefined);
+  let conn: Promise<PodConn | undefined> = Promise.resolve(undefined);
   let closed = false;
   const close = () => {
     if (closed) return;
@@ -181,14 +178,12 @@ function channelForward(socket: WebSocket, podIP: string, port: number) {
   socket.addEventListener("open", () => {
     socket.send(portPrefix(0, port));
     socket.send(portPrefix(1, port));
-    conn = Deno.connect({ hostname: podIP, port }).then((c) => {
+    conn = dialFromPod(podIP, port).then((c) => {
       (async () => {
-        const buf = new Uint8Array(32 * 1024);
         try {
-          for (let n = await c.read(buf); n !== null && !closed; n = await c.read(buf)) {
-            if (socket.readyState === WebSocket.OPEN) {
-              socket.send(encodeChannel(0, buf.slice(0, n)));
-            }
+          for await (const chunk of c.readable) {
+            if (closed) break;
+            if (socket.readyState === WebSocket.OPEN) socket.send(encodeChannel(0, chunk));
           }
         } catch { /* reset */ }
         close();
@@ -205,7 +200,7 @@ function channelForward(socket: WebSocket, podIP: string, port: number) {
     if (!(ev.data instanceof ArrayBuffer)) return;
     const { channel, data } = decodeChannel(new Uint8Array(ev.data));
     conn = conn.then(async (c) => {
-      if (c && channel === 0 && data.length > 0) await writeAll(c, data).catch(close);
+      if (c && channel === 0 && data.length > 0) await c.write(data).catch(close);
       if (c && channel === Channel.close && data[0] === 0) await c.closeWrite().catch(() => {});
       return c;
     });

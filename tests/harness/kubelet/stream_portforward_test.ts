@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { claimIpRange } from "./ip_claim.ts";
 import { servePortForward } from "./stream_portforward.ts";
 
 /** Opens client-node's style of port-forward: `?ports=P`, channel 0 data, channel 1 errors. */
@@ -23,15 +24,17 @@ async function forward(api: number, port: number) {
 const text = (msgs: { data: Uint8Array }[]) =>
   msgs.map((m) => new TextDecoder().decode(m.data)).join("");
 
-Deno.test("servePortForward() forwards a channel WebSocket to podIP:port and reports refusals", async () => {
+Deno.test("servePortForward() forwards a channel WebSocket to podIP:port from podIP and reports refusals", async () => {
   const ac = new AbortController();
+  const range = claimIpRange();
+  const podIP = `${range.prefix}.9`;
   const pod = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-    () => new Response("hello"),
+    { hostname: podIP, port: 0, signal: ac.signal, onListen() {} },
+    (_req, info) => new Response(`hello ${info.remoteAddr.hostname}`),
   );
   const api = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-    (req) => servePortForward(req, "127.0.0.1"),
+    (req) => servePortForward(req, podIP),
   );
   try {
     const ok = await forward(api.addr.port, pod.addr.port);
@@ -46,7 +49,8 @@ Deno.test("servePortForward() forwards a channel WebSocket to podIP:port and rep
     ]]);
     assert.match(
       text(ok.got.slice(2).filter((m) => m.channel === 0)),
-      /^HTTP\/1\.1 200 OK[\s\S]*hello$/,
+      new RegExp(`^HTTP/1\\.1 200 OK[\\s\\S]*hello ${podIP.replaceAll(".", "\\.")}$`),
+      "the connection comes from the pod's own IP",
     );
 
     const refused = await forward(api.addr.port, 1);
@@ -58,5 +62,6 @@ Deno.test("servePortForward() forwards a channel WebSocket to podIP:port and rep
   } finally {
     ac.abort();
     await Promise.all([pod.finished, api.finished]);
+    range.release();
   }
 });

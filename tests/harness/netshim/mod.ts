@@ -1,6 +1,7 @@
 /**
  * Builds (once, cached by source hash) the netshim preload library that gives each harness
- * pod its own "localhost" and wildcard binds on its pod IP. See netshim.c.
+ * pod its own "localhost", wildcard binds on its pod IP, and a pod's-eye view of peers (its own
+ * IP as 127.0.0.1, the host as the node IP). See netshim.c.
  *
  * @module
  */
@@ -46,7 +47,14 @@ export async function buildNetshim(opts: BuildOptions = {}): Promise<string> {
   return out;
 }
 
-/** The environment that puts a process on `podIp` through the shim. */
-export function netshimEnv(library: string, podIp: string): Record<string, string> {
-  return { LD_PRELOAD: library, NMCP_POD_IP: podIp };
+/**
+ * The environment that puts a process on `podIp` through the shim; with `nodeIp`, peers at the
+ * host's 127.0.0.1 are reported as that address (see netshim.c).
+ */
+export function netshimEnv(
+  library: string,
+  podIp: string,
+  nodeIp?: string,
+): Record<string, string> {
+  return { LD_PRELOAD: library, NMCP_POD_IP: podIp, ...(nodeIp ? { NMCP_NODE_IP: nodeIp } : {}) };
 }

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { stringify } from "yaml";
+import { readUntil, until } from "./_testing.ts";
+import { anyTag, type Cluster, runKubectl, startCluster } from "./mod.ts";
+
+const deno = `'${Deno.execPath()}' eval --no-config`;
+
+/**
+ * `peer-server` answers every request with the peer address it sees (and logs it with the
+ * user agent); `peer-get URL` prints the body of a GET. Both are Deno, so netshim'd.
+ */
+const PEER_IMAGE = anyTag("test/peer", {
+  executables: {
+    "peer-server": {
+      script: `exec ${deno} 'Deno.serve({ hostname: "0.0.0.0", port: 8080, onListen() {} }, ` +
+        `(req, info) => { const peer = info.remoteAddr.hostname; ` +
+        `console.log("peer", peer, req.headers.get("user-agent")); return new Response(peer); })'`,
+    },
+    "peer-get": {
+      script: `exec ${deno} 'console.log(await (await fetch(Deno.args[0])).text())' "$@"`,
+    },
+  },
+  entrypoint: ["peer-server"],
+});
+
+const pod = (name: string) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name },
+  spec: {
+    containers: [{
+      name: "c",
+      image: "test/peer:1",
+      readinessProbe: { httpGet: { path: "/ready", port: 8080 }, periodSeconds: 1 },
+    }],
+  },
+});
+
+type Kubectl = (args: string[], stdin?: string) => Promise<string>;
+
+async function withCluster(
+  f: (c: Cluster, k: Kubectl, env: Record<string, string>) => Promise<void>,
+) {
+  const cluster = await startCluster({ images: PEER_IMAGE });
+  const home = await Deno.makeTempDir({ prefix: "harness-net-home-" });
+  const env = { ...cluster.env(), HOME: home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+  const k: Kubectl = async (args, stdin) => {
+    const r = await runKubectl(args, { env, stdin });
+    assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  try {
+    await f(cluster, k, env);
+  } finally {
+    await cluster.stop();
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+/** The body kubectl port-forward to `pod:8080` returns. */
+async function viaPortForward(env: Record<string, string>, podName: string): Promise<string> {
+  const pf = new Deno.Command("kubectl", {
+    args: ["port-forward", `pod/${podName}`, ":8080"],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = pf.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const line = await readUntil(reader, (t) => /127\.0\.0\.1:\d+/.test(t));
+    const port = /127\.0\.0\.1:(\d+)/.exec(line)![1];
+    return await (await fetch(`http://127.0.0.1:${port}/`)).text();
+  } finally {
+    pf.kill("SIGTERM");
+    await reader.cancel();
+    await pf.status;
+  }
+}
+
+Deno.test("pod network: same-pod clients and port-forward arrive on the pod's loopback; the node and other pods do not", async () => {
+  await withCluster(async (cluster, k, env) => {
+    await k(["apply", "-f", "-"], [pod("a"), pod("b")].map((p) => stringify(p)).join("---\n"));
+    // readiness is an httpGet from the kubelet: Ready means probes still reach the pods
+    await k(["wait", "--for=condition=Ready", "pod/a", "pod/b", "--timeout=30s"]);
+    const ip = (name: string, field: string) =>
+      k(["get", "pod", name, "-o", `jsonpath={.status.${field}}`]);
+    const [ipA, ipB, hostIP] = [
+      await ip("a", "podIP"),
+      await ip("b", "podIP"),
+      await ip("a", "hostIP"),
+    ];
+    assert.equal(hostIP, `${cluster.kubelet.podIpPrefix}.1`);
+    assert.ok(ipA.startsWith(`${cluster.kubelet.podIpPrefix}.`) && ipA !== ipB, `${ipA} ${ipB}`);
+
+    assert.equal(await k(["exec", "a", "--", "peer-get", "http://localhost:8080/"]), "127.0.0.1");
+    assert.equal(await k(["exec", "a", "--", "peer-get", `http://${ipA}:8080/`]), "127.0.0.1");
+    assert.equal(await k(["exec", "b", "--", "peer-get", `http://${ipA}:8080/`]), ipB);
+    assert.equal(await (await fetch(`http://${ipA}:8080/`)).text(), hostIP, "a host process");
+    assert.equal(await viaPortForward(env, "a"), "127.0.0.1");
+    const probes = await until("a probe in the log", async () => {
+      const log = await k(["logs", "a"]);
+      return log.includes("kube-probe/") && log;
+    });
+    assert.match(
+      probes,
+      new RegExp(`^peer ${hostIP.replaceAll(".", "\\.")} kube-probe/1\\.32$`, "m"),
+    );
+  });
+});
