@@ -139,6 +139,7 @@ export function serviceAccountUser(
 /** Turns bearer tokens into users. */
 export class Authenticator {
   #deps: AuthenticatorDeps;
+  #seen = new WeakMap<Request, Promise<UserInfo | undefined>>();
 
   constructor(deps: AuthenticatorDeps) {
     this.#deps = deps;
@@ -149,8 +150,17 @@ export class Authenticator {
     return this.#deps.signer;
   }
 
-  /** The user of a request's bearer token; undefined means 401. */
-  async authenticate(req: Request): Promise<UserInfo | undefined> {
+  /** The user of a request's bearer token (remembered per Request); undefined means 401. */
+  authenticate(req: Request): Promise<UserInfo | undefined> {
+    let user = this.#seen.get(req);
+    if (!user) {
+      user = this.#authenticate(req);
+      this.#seen.set(req, user);
+    }
+    return user;
+  }
+
+  async #authenticate(req: Request): Promise<UserInfo | undefined> {
     const token = bearerToken(req.headers.get("authorization"));
     if (!token) return undefined;
     const r = await this.authenticateToken(token);

@@ -1,7 +1,7 @@
 /**
  * Decoding of the Kubernetes protobuf envelope for the few kinds kubectl's generators send
  * as protobuf (`kubectl create configmap|secret|namespace|serviceaccount|deployment|service`,
- * `kubectl run`, `kubectl create token`'s TokenRequest; TokenReview too). Only the fields those commands set are mapped; the rest is ignored.
+ * `kubectl run`, `kubectl create token`'s TokenRequest, `kubectl auth whoami`; TokenReview too). Only the fields those commands set are mapped; the rest is ignored.
  *
  * @module
  */
@@ -99,6 +99,7 @@ const TOKEN_REVIEW_SPEC: Desc = { 1: ["token", "string"], 2: ["audiences", "stri
 const KINDS: Record<string, Desc> = {
   TokenRequest: { 1: ["metadata", META], 2: ["spec", TOKEN_REQUEST_SPEC] },
   TokenReview: { 1: ["metadata", META], 2: ["spec", TOKEN_REVIEW_SPEC] },
+  SelfSubjectReview: { 1: ["metadata", META] },
   ConfigMap: {
     1: ["metadata", META],
     2: ["data", "map", "string"],

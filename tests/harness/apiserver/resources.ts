@@ -88,6 +88,9 @@ export const BUILTINS: readonly ResourceType[] = [
   builtin("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, {
     verbs: ["create"],
   }),
+  builtin("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, {
+    verbs: ["create"],
+  }),
   builtin("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases", true),

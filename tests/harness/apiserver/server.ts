@@ -267,8 +267,8 @@ async function resource(
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
   if (sub && STREAMING.has(sub)) return await stream(deps, req, rt, p);
-  // authentication.k8s.io: TokenRequest (serviceaccounts/token) and TokenReview
-  const token = tokenEndpoint(deps, rt, p, req.method);
+  // authentication.k8s.io: TokenRequest (serviceaccounts/token), TokenReview, SelfSubjectReview
+  const token = tokenEndpoint(deps, req, rt, p);
   if (token) return json(await token(await readBody(req)), 201);
   if (sub === "binding" && req.method === "POST" && !rt.crd && rt.plural === "pods" && p.name) {
     const r = bindPod(deps.api, rt, ns, p.name, await readBody(req));

@@ -1,13 +1,14 @@
 /**
  * The authentication endpoints: TokenRequest (`POST …/serviceaccounts/{name}/token`, what
- * `kubectl create token` and the kubelet call) and TokenReview
- * (`POST /apis/authentication.k8s.io/v1/tokenreviews`, what a webhook-style server calls).
+ * `kubectl create token` and the kubelet call), TokenReview
+ * (`POST /apis/authentication.k8s.io/v1/tokenreviews`, what a webhook-style server calls) and
+ * SelfSubjectReview (`kubectl auth whoami`).
  *
  * @module
  */
 
 import type { Api } from "./api.ts";
-import type { Authenticator } from "./authn.ts";
+import type { Authenticator, UserInfo } from "./authn.ts";
 import { rfc3339 } from "./objects.ts";
 import { isObj, type Obj } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
@@ -159,23 +160,47 @@ export async function createTokenReview(deps: TokenApiDeps, body: unknown): Prom
   };
 }
 
+/** Answers a SelfSubjectReview: the caller's own user (`kubectl auth whoami`). */
+export function createSelfSubjectReview(user: UserInfo): Obj {
+  return {
+    kind: "SelfSubjectReview",
+    apiVersion: GROUP_VERSION,
+    metadata: { creationTimestamp: null },
+    status: { userInfo: user },
+  };
+}
+
+type Endpoint = "tokenrequest" | "tokenreviews" | "selfsubjectreviews";
+
+function endpointOf(rt: ResourceType, p: ResourcePath): Endpoint | undefined {
+  if (rt.crd) return undefined;
+  if (rt.group === "" && rt.plural === "serviceaccounts" && p.subresource === "token") {
+    return "tokenrequest";
+  }
+  if (rt.group !== "authentication.k8s.io") return undefined;
+  return rt.plural === "tokenreviews" || rt.plural === "selfsubjectreviews" ? rt.plural : undefined;
+}
+
 /**
  * The handler of an authentication endpoint for this request, if it is one: a POST of
- * `serviceaccounts/{name}/token` or of `tokenreviews`. The caller reads the body.
+ * `serviceaccounts/{name}/token`, `tokenreviews` or `selfsubjectreviews`. The caller reads
+ * the body.
  */
 export function tokenEndpoint(
   deps: TokenApiDeps,
+  req: Request,
   rt: ResourceType,
   p: ResourcePath,
-  method: string,
 ): ((body: unknown) => Promise<Obj>) | undefined {
-  const core = !rt.crd && rt.group === "";
-  const isRequest = core && rt.plural === "serviceaccounts" && p.subresource === "token";
-  const isReview = !rt.crd && rt.group === "authentication.k8s.io" && rt.plural === "tokenreviews";
-  if (!isRequest && !isReview) return undefined;
-  if (method !== "POST" || (isReview && (p.name || p.subresource)) || (isRequest && !p.name)) {
+  const which = endpointOf(rt, p);
+  if (!which) return undefined;
+  const named = which === "tokenrequest";
+  if (req.method !== "POST" || (named ? !p.name : p.name || p.subresource)) {
     throw methodNotAllowed();
   }
-  if (isReview) return (body) => createTokenReview(deps, body);
+  if (which === "tokenreviews") return (body) => createTokenReview(deps, body);
+  if (which === "selfsubjectreviews") {
+    return async () => createSelfSubjectReview((await deps.authn.authenticate(req))!);
+  }
   return (body) => createTokenRequest(deps, p.namespace!, p.name!, body);
 }

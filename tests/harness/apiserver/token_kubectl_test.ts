@@ -84,12 +84,16 @@ Deno.test("kubectl create token --bound-object-kind Pod binds the token to the p
   }
 });
 
-Deno.test("discovery lists tokenreviews and serviceaccounts/token; a user kubeconfig authenticates as that user", async () => {
+Deno.test("discovery lists tokenreviews and serviceaccounts/token; kubectl auth whoami with a user kubeconfig is that user", async () => {
   const c = await startTestCluster();
   try {
     const res = await c.kubectl(["api-resources", "--api-group=authentication.k8s.io"]);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /tokenreviews\s+authentication\.k8s\.io\/v1\s+false\s+TokenReview/);
+    assert.match(
+      res.stdout,
+      /selfsubjectreviews\s+authentication\.k8s\.io\/v1\s+false\s+SelfSubjectReview/,
+    );
     const raw = await c.kubectl(["get", "--raw", "/api/v1"]);
     const sub = JSON.parse(raw.stdout).resources.find((r: { name: string }) =>
       r.name === "serviceaccounts/token"
@@ -105,10 +109,17 @@ Deno.test("discovery lists tokenreviews and serviceaccounts/token; a user kubeco
       groups: ["team-a", "system:authenticated"],
     });
     const env = { KUBECONFIG: path, HOME: c.home, PATH: Deno.env.get("PATH") ?? "" };
-    const asAlice = await runKubectl(["get", "--raw", "/api/v1/namespaces/default/configmaps"], {
-      env,
+    const whoami = await runKubectl(["auth", "whoami", "-o", "json"], { env });
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.deepEqual(JSON.parse(whoami.stdout).status.userInfo, {
+      username: "alice",
+      groups: ["team-a", "system:authenticated"],
     });
-    assert.doesNotMatch(asAlice.stderr, /Unauthorized/);
+    const admin = await c.kubectl(["auth", "whoami"]);
+    assert.match(
+      admin.stdout,
+      /Username\s+kubernetes-admin\nGroups\s+\[system:masters system:authenticated\]/,
+    );
     const bad = await runKubectl(["get", "cm", "--token", "forged"], { env });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /Unauthorized/);
