@@ -86,6 +86,35 @@ function seed(api: Api): void {
   }
 }
 
+/** What {@linkcode userAccess} works with. */
+interface UserAccessDeps {
+  authn: Authenticator;
+  /** Saves identity.json (with the new user). */
+  persist: () => Promise<void>;
+  adminKubeconfig: string;
+  writeKubeconfig: (path: string, token: string) => Promise<void>;
+  /** Collects the user kubeconfigs written (removed on stop). */
+  written: Set<string>;
+}
+
+/** The static-user methods of an {@linkcode ApiServer}. */
+function userAccess(d: UserAccessDeps): Pick<ApiServer, "issueUserToken" | "writeUserKubeconfig"> {
+  const issueUserToken = async (username: string, groups: string[] = []) => {
+    const { user, created } = d.authn.staticUser(username, groups);
+    if (created) await d.persist();
+    return user.token;
+  };
+  return {
+    issueUserToken,
+    async writeUserKubeconfig(username, groups) {
+      const path = userKubeconfigPath(d.adminKubeconfig, username);
+      await d.writeKubeconfig(path, await issueUserToken(username, groups));
+      d.written.add(path);
+      return path;
+    },
+  };
+}
+
 /** Starts the API server and writes its kubeconfig. */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const file = opts.dataDir ? `${opts.dataDir}/state.json` : undefined;
@@ -144,11 +173,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   await writeKubeconfig(kubeconfigPath, token);
   const ownKubeconfig = opts.kubeconfigPath === undefined;
   const userKubeconfigs = new Set<string>();
-  const issueUserToken = async (username: string, groups: string[] = []) => {
-    const { user, created } = authn.staticUser(username, groups);
-    if (created) await saveIdentity(opts.dataDir, identity);
-    return user.token;
-  };
   return {
     url,
     token,
@@ -156,13 +180,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     kubeconfigPath,
     api,
     authn,
-    issueUserToken,
-    async writeUserKubeconfig(username, groups) {
-      const path = userKubeconfigPath(kubeconfigPath, username);
-      await writeKubeconfig(path, await issueUserToken(username, groups));
-      userKubeconfigs.add(path);
-      return path;
-    },
+    ...userAccess({
+      authn,
+      persist: () => saveIdentity(opts.dataDir, identity),
+      adminKubeconfig: kubeconfigPath,
+      writeKubeconfig,
+      written: userKubeconfigs,
+    }),
     closeWatches: () => hub.closeAll(),
     setPodStreamHandler(h) {
       streamHandler = h;
