@@ -207,3 +207,47 @@ Deno.test("a restarted server keeps accepting its ServiceAccount and static user
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A protobuf length-delimited field. */
+function field(num: number, value: Uint8Array | string): Uint8Array {
+  const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
+  const len: number[] = [];
+  for (let n = bytes.length;; n >>>= 7) {
+    if (n < 0x80) {
+      len.push(n);
+      break;
+    }
+    len.push((n & 0x7f) | 0x80);
+  }
+  return new Uint8Array([(num << 3) | 2, ...len, ...bytes]);
+}
+
+const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
+
+Deno.test("TokenReview accepts a protobuf body, as Go clients send it", async () => {
+  const s = await startApiServer({ http: true });
+  try {
+    create(s, "serviceaccounts", "default", { metadata: { name: "bot" } });
+    const token = await saToken(s, "default", "bot", { audiences: ["aud-1"] });
+    const typeMeta = concat(field(1, "authentication.k8s.io/v1"), field(2, "TokenReview"));
+    const raw = concat(
+      field(1, new Uint8Array()),
+      field(2, concat(field(1, token), field(2, "aud-1"))),
+    );
+    const body = concat(new Uint8Array([0x6b, 0x38, 0x73, 0]), field(1, typeMeta), field(2, raw));
+    const res = await fetch(`${s.url}/apis/authentication.k8s.io/v1/tokenreviews`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${s.token}`,
+        "content-type": "application/vnd.kubernetes.protobuf",
+      },
+      body,
+    });
+    assert.equal(res.status, 201);
+    const st = (await res.json()).status;
+    assert.equal(st.authenticated, true);
+    assert.deepEqual(st.audiences, ["aud-1"]);
+  } finally {
+    await s.stop();
+  }
+});
