@@ -130,8 +130,13 @@ function fromB64url(s: string): Uint8Array<ArrayBuffer> {
 const ALG = { name: "ECDSA", namedCurve: "P-256" } as const;
 const SIGN = { name: "ECDSA", hash: "SHA-256" } as const;
 
+/** How many verified tokens {@linkcode TokenSigner.verify} remembers (ECDSA costs ~1 ms). */
+const VERIFIED_CACHE = 1024;
+
 /** Signs and verifies the harness's JWTs with one ES256 key (persisted as a private JWK). */
 export class TokenSigner {
+  #verified = new Map<string, Record<string, unknown>>();
+
   private constructor(
     /** The private key as a JWK, for `identity.json`. */
     readonly jwk: JsonWebKey,
@@ -172,8 +177,23 @@ export class TokenSigner {
     return `${input}.${b64url(new Uint8Array(sig))}`;
   }
 
-  /** The claims of a token this key signed; undefined for anything else (or tampered). */
+  /**
+   * The claims of a token this key signed; undefined for anything else (or tampered). Good
+   * signatures are remembered (the claims still need {@linkcode checkClaims} every time).
+   */
   async verify(token: string): Promise<Record<string, unknown> | undefined> {
+    const known = this.#verified.get(token);
+    if (known) return known;
+    const claims = await this.#verify(token);
+    if (!claims) return undefined;
+    if (this.#verified.size >= VERIFIED_CACHE) {
+      this.#verified.delete(this.#verified.keys().next().value!);
+    }
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  async #verify(token: string): Promise<Record<string, unknown> | undefined> {
     const parts = token.split(".");
     if (parts.length !== 3) return undefined;
     try {
