@@ -1,6 +1,6 @@
 /**
- * The HTTP handler: authentication (see authn.ts), discovery, OpenAPI, and the resource verbs mapped to
- * {@linkcode Api}, with Tables, watches, warnings and `Status` errors.
+ * The HTTP handler: authentication (authn.ts), discovery, OpenAPI, and the resource verbs
+ * mapped to {@linkcode Api}, with Tables, watches, warnings and `Status` errors.
  *
  * @module
  */
