@@ -151,7 +151,7 @@ Deno.test("TokenReview: a token expires with its expirationSeconds; a deleted or
   }
 });
 
-Deno.test("TokenRequest: a pod-bound token names the pod and dies with it; bad bindings are refused", async () => {
+Deno.test("TokenRequest: pod- and Secret-bound tokens die with their object; bad bindings are refused", async () => {
   const s = await startApiServer({ http: true });
   try {
     create(s, "serviceaccounts", "default", { metadata: { name: "bot" } });
@@ -177,6 +177,16 @@ Deno.test("TokenRequest: a pod-bound token names the pod and dies with it; bad b
     assert.equal(absent.status, 404);
     s.api.delete(s.api.registry.find("", "v1", "pods")!, "default", "p", {});
     assert.match(String((await review(s, token)).error), /pods "p" not found/);
+    const secret = create(s, "secrets", "default", { metadata: { name: "sec" } });
+    const secretRef = { kind: "Secret", apiVersion: "v1", name: "sec", uid: uidOf(secret) };
+    const bySecret = await saToken(s, "default", "bot", { boundObjectRef: secretRef });
+    assert.equal((await review(s, bySecret)).authenticated, true);
+    s.api.delete(s.api.registry.find("", "v1", "secrets")!, "default", "sec", {});
+    assert.match(String((await review(s, bySecret)).error), /secrets "sec" not found/);
+    const node = await requestToken(s, "default", "bot", {
+      boundObjectRef: { kind: "Node", apiVersion: "v1", name: "n" },
+    });
+    assert.equal(node.status, 400);
   } finally {
     await s.stop();
   }
