@@ -51,7 +51,10 @@ async function cacheDir(): Promise<string> {
   return dir;
 }
 
-/** Starts the API server and a kubelet bound to it. */
+/** The kubelet's node; it authenticates as `system:node:<name>` in group `system:nodes`. */
+export const NODE_NAME = "harness-node";
+
+/** Starts the API server and a kubelet bound to it (with its own node credentials). */
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({
@@ -65,8 +68,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   });
   let kubelet: Kubelet;
   try {
+    const token = await apiServer.issueUserToken(`system:node:${NODE_NAME}`, ["system:nodes"]);
     kubelet = await startKubelet({
-      api: { url: apiServer.url, token: apiServer.token, caCertPem: apiServer.caCertPem },
+      api: { url: apiServer.url, token, caCertPem: apiServer.caCertPem },
+      nodeName: NODE_NAME,
       dataDir: `${dataDir}/kubelet`,
       images: opts.images,
       podIpPrefix: opts.podIpPrefix,

@@ -46,6 +46,10 @@ function subresources(rt: ResourceType): Sub[] {
     out.push({ name: "binding", kind: "Binding", verbs: ["create"] });
     out.push(...STREAMING.map(([name, kind, verbs]) => ({ name, kind, verbs })));
   }
+  if (!rt.crd && rt.group === "" && rt.plural === "serviceaccounts") {
+    const [group, version] = ["authentication.k8s.io", "v1"];
+    out.push({ name: "token", kind: "TokenRequest", verbs: ["create"], group, version });
+  }
   if (!rt.crd && rt.kind === "Deployment") {
     const verbs = ["get", "patch", "update"];
     out.push({ name: "scale", kind: "Scale", verbs, group: "autoscaling", version: "v1" });

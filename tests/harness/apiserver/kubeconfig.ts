@@ -32,3 +32,9 @@ export function kubeconfigYaml(k: KubeconfigInput): string {
     preferences: {},
   });
 }
+
+/** Where a user's kubeconfig goes: beside the admin's, `<admin>.<user>.yaml`. */
+export function userKubeconfigPath(adminPath: string, username: string): string {
+  const safe = username.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `${adminPath.replace(/\.ya?ml$/, "")}.${safe}.yaml`;
+}

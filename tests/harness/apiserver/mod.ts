@@ -14,10 +14,11 @@
 import { createLogger, type LogLevel } from "../../../lib/log.ts";
 import type { PodStreamHandler } from "../contract.ts";
 import { Api } from "./api.ts";
+import type { Authenticator } from "./authn.ts";
 import { Controllers } from "./controllers.ts";
-import { kubeconfigYaml } from "./kubeconfig.ts";
+import { kubeconfigYaml, userKubeconfigPath } from "./kubeconfig.ts";
 import { Registry } from "./resources.ts";
-import { loadIdentity, saveIdentity, serveOnPreferredPort } from "./identity.ts";
+import { authenticatorOf, loadIdentity, saveIdentity, serveOnPreferredPort } from "./identity.ts";
 import { createHandler } from "./server.ts";
 import { Store } from "./store.ts";
 import { WatchHub } from "./watch.ts";
@@ -36,11 +37,14 @@ export interface ApiServerOptions {
   port?: number;
   /** Lowest level of the server's own log lines (stderr). Default `warn`. */
   logLevel?: LogLevel;
+  /** The server's clock (timestamps, token issue and expiry). Default the real time. */
+  now?: () => Date;
 }
 
 /** A running API server. */
 export interface ApiServer {
   url: string;
+  /** The admin's bearer token (user kubernetes-admin, groups system:masters). */
   token: string;
   caCertPem: string;
   kubeconfigPath: string;
@@ -48,6 +52,15 @@ export interface ApiServer {
   setPodStreamHandler(h: PodStreamHandler): void;
   /** The operations behind the HTTP layer (for white-box tests). */
   api: Api;
+  /** Who bearer tokens are (white-box tests: `authn.authenticateToken`). */
+  authn: Authenticator;
+  /**
+   * A static bearer token for `username` in `groups` (plus system:authenticated), kept in
+   * identity.json; the same user and groups get the same token again.
+   */
+  issueUserToken(username: string, groups?: string[]): Promise<string>;
+  /** Writes a kubeconfig for that user next to the admin's and returns its path. */
+  writeUserKubeconfig(username: string, groups?: string[]): Promise<string>;
   /** Ends every open watch stream now, as an API server restart would (clients re-watch). */
   closeWatches(): void;
   /** Ends watches, stops controllers, writes the snapshot and closes the listener. */
@@ -73,6 +86,35 @@ function seed(api: Api): void {
   }
 }
 
+/** What {@linkcode userAccess} works with. */
+interface UserAccessDeps {
+  authn: Authenticator;
+  /** Saves identity.json (with the new user). */
+  persist: () => Promise<void>;
+  adminKubeconfig: string;
+  writeKubeconfig: (path: string, token: string) => Promise<void>;
+  /** Collects the user kubeconfigs written (removed on stop). */
+  written: Set<string>;
+}
+
+/** The static-user methods of an {@linkcode ApiServer}. */
+function userAccess(d: UserAccessDeps): Pick<ApiServer, "issueUserToken" | "writeUserKubeconfig"> {
+  const issueUserToken = async (username: string, groups: string[] = []) => {
+    const { user, created } = d.authn.staticUser(username, groups);
+    if (created) await d.persist();
+    return user.token;
+  };
+  return {
+    issueUserToken,
+    async writeUserKubeconfig(username, groups) {
+      const path = userKubeconfigPath(d.adminKubeconfig, username);
+      await d.writeKubeconfig(path, await issueUserToken(username, groups));
+      d.written.add(path);
+      return path;
+    },
+  };
+}
+
 /** Starts the API server and writes its kubeconfig. */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const file = opts.dataDir ? `${opts.dataDir}/state.json` : undefined;
@@ -81,7 +123,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const { tls, token } = identity;
   const store = new Store({ file });
   await store.load();
-  const api = new Api(store, new Registry());
+  const now = opts.now ?? (() => new Date());
+  const api = new Api(store, new Registry(), now);
+  const authn = await authenticatorOf(
+    identity,
+    (plural, ns, name) => store.get(`/${plural}`, ns, name),
+    now,
+  );
   const log = createLogger({ component: "harness-apiserver" }, { level: opts.logLevel ?? "warn" });
   const controllers = new Controllers(api);
   controllers.onError = (job, e) => log.warn("controller job failed", { job, error: String(e) });
@@ -93,7 +141,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     log,
     api,
     hub,
-    token,
+    authn,
     host: () => host,
     streamHandler: () => streamHandler,
   });
@@ -106,27 +154,39 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       onListen: () => {},
       ...(tls ? { cert: tls.certPem, key: tls.keyPem } : {}),
     }, handler));
-  await saveIdentity(opts.dataDir, { ...identity, port: server.addr.port });
+  identity.port = server.addr.port;
+  await saveIdentity(opts.dataDir, identity);
   host = `127.0.0.1:${server.addr.port}`;
   const url = `${tls ? "https" : "http"}://${host}`;
   const kubeconfigPath = opts.kubeconfigPath ??
     await Deno.makeTempFile({ prefix: "harness-kubeconfig-", suffix: ".yaml" });
-  await Deno.writeTextFile(
-    kubeconfigPath,
-    kubeconfigYaml({
-      url,
-      token,
-      caCertPem: tls?.caCertPem,
-      namespace: opts.namespace ?? "default",
-    }),
-  );
+  const writeKubeconfig = (path: string, token: string) =>
+    Deno.writeTextFile(
+      path,
+      kubeconfigYaml({
+        url,
+        token,
+        caCertPem: tls?.caCertPem,
+        namespace: opts.namespace ?? "default",
+      }),
+    );
+  await writeKubeconfig(kubeconfigPath, token);
   const ownKubeconfig = opts.kubeconfigPath === undefined;
+  const userKubeconfigs = new Set<string>();
   return {
     url,
     token,
     caCertPem: tls?.caCertPem ?? "",
     kubeconfigPath,
     api,
+    authn,
+    ...userAccess({
+      authn,
+      persist: () => saveIdentity(opts.dataDir, identity),
+      adminKubeconfig: kubeconfigPath,
+      writeKubeconfig,
+      written: userKubeconfigs,
+    }),
     closeWatches: () => hub.closeAll(),
     setPodStreamHandler(h) {
       streamHandler = h;
@@ -141,7 +201,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         () => log.warn("open connections still running 5 s after stop (a stream handler?)"),
       );
       await store.flush();
-      if (ownKubeconfig) await Deno.remove(kubeconfigPath).catch(() => {});
+      if (!ownKubeconfig) return;
+      for (const p of [kubeconfigPath, ...userKubeconfigs]) await Deno.remove(p).catch(() => {});
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Decoding of the Kubernetes protobuf envelope for the few kinds kubectl's generators send
  * as protobuf (`kubectl create configmap|secret|namespace|serviceaccount|deployment|service`,
- * `kubectl run`). Only the fields those commands set are mapped; the rest is ignored.
+ * `kubectl run`, `kubectl create token`'s TokenRequest, `kubectl auth whoami`; TokenReview too). Only the fields those commands set are mapped; the rest is ignored.
  *
  * @module
  */
@@ -81,8 +81,25 @@ const SVC_PORT: Desc = {
   5: ["nodePort", "int"],
 };
 
+// authentication.k8s.io/v1 (k8s.io/api authentication/v1 generated.proto)
+const BOUND_REF: Desc = {
+  1: ["kind", "string"],
+  2: ["apiVersion", "string"],
+  3: ["name", "string"],
+  4: ["uid", "string"],
+};
+const TOKEN_REQUEST_SPEC: Desc = {
+  1: ["audiences", "string", true],
+  3: ["boundObjectRef", BOUND_REF],
+  4: ["expirationSeconds", "int"],
+};
+const TOKEN_REVIEW_SPEC: Desc = { 1: ["token", "string"], 2: ["audiences", "string", true] };
+
 /** Descriptors of the top-level kinds, by kind. */
 const KINDS: Record<string, Desc> = {
+  TokenRequest: { 1: ["metadata", META], 2: ["spec", TOKEN_REQUEST_SPEC] },
+  TokenReview: { 1: ["metadata", META], 2: ["spec", TOKEN_REVIEW_SPEC] },
+  SelfSubjectReview: { 1: ["metadata", META] },
   ConfigMap: {
     1: ["metadata", META],
     2: ["data", "map", "string"],

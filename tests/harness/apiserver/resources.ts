@@ -30,6 +30,8 @@ export interface ResourceType {
   categories: string[];
   /** Subresources beyond the streaming pod ones: `status`. */
   status: boolean;
+  /** Only these verbs, for a type that is not stored (a review): default all of them. */
+  verbs?: string[];
   /** CRD data when the type comes from a CustomResourceDefinition. */
   crd?: { name: string; schema?: Schema; columns: PrinterColumn[]; selectableFields: string[] };
 }
@@ -41,9 +43,9 @@ export function apiVersionOf(rt: { group: string; version: string }): string {
 
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-/** The verbs a type supports (all of them). */
-export function verbsOf(_rt: ResourceType): string[] {
-  return VERBS;
+/** The verbs a type supports (all of them unless it lists its own). */
+export function verbsOf(rt: ResourceType): string[] {
+  return rt.verbs ?? VERBS;
 }
 
 function builtin(
@@ -83,6 +85,12 @@ export const BUILTINS: readonly ResourceType[] = [
   builtin("", "v1", "ConfigMap", "configmaps", true, { shortNames: ["cm"] }),
   builtin("", "v1", "Secret", "secrets", true),
   builtin("", "v1", "ServiceAccount", "serviceaccounts", true, { shortNames: ["sa"] }),
+  builtin("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, {
+    verbs: ["create"],
+  }),
+  builtin("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, {
+    verbs: ["create"],
+  }),
   builtin("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases", true),

@@ -1,6 +1,6 @@
 /**
- * The HTTP handler: bearer-token auth, discovery, OpenAPI, and the resource verbs mapped to
- * {@linkcode Api}, with Tables, watches, warnings and `Status` errors.
+ * The HTTP handler: authentication (authn.ts), discovery, OpenAPI, and the resource verbs
+ * mapped to {@linkcode Api}, with Tables, watches, warnings and `Status` errors.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import type { Logger } from "../../../lib/log.ts";
 import type { PodStreamHandler, PodStreamSubresource, StoredPod } from "../contract.ts";
 import { parseFieldValidation } from "./admit.ts";
 import { Api, type WriteOptions } from "./api.ts";
+import type { Authenticator } from "./authn.ts";
 import { bindPod } from "./binding.ts";
 import { handleScale } from "./scale.ts";
 import { checkFieldSelector } from "./field_labels.ts";
@@ -30,6 +31,7 @@ import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
+import { tokenEndpoint } from "./token_api.ts";
 import { parseGoDuration, parseTimeout, type WatchHub, watchResponse } from "./watch.ts";
 
 /** What the handler needs. */
@@ -38,7 +40,8 @@ export interface HandlerDeps {
   log?: Logger;
   api: Api;
   hub: WatchHub;
-  token: string;
+  /** Who a request's bearer token is (401 when nobody). */
+  authn: Authenticator;
   host: () => string;
   streamHandler: () => PodStreamHandler | undefined;
 }
@@ -264,6 +267,9 @@ async function resource(
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
   if (sub && STREAMING.has(sub)) return await stream(deps, req, rt, p);
+  // authentication.k8s.io: TokenRequest (serviceaccounts/token), TokenReview, SelfSubjectReview
+  const token = tokenEndpoint(deps, req, rt, p);
+  if (token) return json(await token(await readBody(req)), 201);
   if (sub === "binding" && req.method === "POST" && !rt.crd && rt.plural === "pods" && p.name) {
     const r = bindPod(deps.api, rt, ns, p.name, await readBody(req));
     return json(r, 201);
@@ -303,9 +309,8 @@ export function createHandler(deps: HandlerDeps): (req: Request) => Promise<Resp
   return async (req) => {
     const url = new URL(req.url);
     try {
-      if (req.headers.get("authorization") !== `Bearer ${deps.token}`) {
-        throw new ApiError(401, "Unauthorized", "Unauthorized");
-      }
+      const user = await deps.authn.authenticate(req);
+      if (!user) throw new ApiError(401, "Unauthorized", "Unauthorized");
       const d = discovery(deps, req, url.pathname.replace(/\/$/, "") || "/");
       if (d) return d;
       const p = parseResourcePath(url.pathname);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { IssuedToken } from "./sa_token.ts";
 import type { Pod, PodStatus } from "./types.ts";
 
 /** Connection settings of the API server. */
@@ -154,6 +155,22 @@ export class KubeApi {
     }).catch((e) => {
       if (!(e instanceof ApiError) || e.code !== 404) throw e;
     });
+  }
+
+  /** Requests a token of the pod's ServiceAccount bound to the pod (TokenRequest API). */
+  async requestToken(pod: Pod, expirationSeconds: number): Promise<IssuedToken> {
+    const { namespace: ns, name, uid } = pod.metadata;
+    const sa = pod.spec.serviceAccountName || "default";
+    const r = await this.request<{ status: IssuedToken }>(
+      "POST",
+      `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
+      {
+        apiVersion: "authentication.k8s.io/v1",
+        kind: "TokenRequest",
+        spec: { expirationSeconds, boundObjectRef: { kind: "Pod", apiVersion: "v1", name, uid } },
+      },
+    );
+    return r.status;
   }
 
   /** Reads a ConfigMap's data or a Secret's decoded data; null when absent. */

@@ -2,7 +2,9 @@
  * In-cluster API access for a pod. The netshim turns a pod's connect to 127.0.0.1:P into
  * podIP:P, so the kubelet listens on podIP:<API port> and relays to the API server: a
  * client in the pod reaches `https://127.0.0.1:<API port>` and the serving certificate
- * (IP 127.0.0.1) still matches. Also writes the service-account files and env.
+ * (IP 127.0.0.1) still matches. The relay is plain TCP (TLS end to end): a pod's request
+ * reaches the API server with the pod's own token, unchanged. Also writes the
+ * service-account files and env.
  *
  * @module
  */
@@ -72,15 +74,21 @@ export class ApiRelay {
 /** Where Kubernetes mounts a pod's service-account token. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-/** Writes `token`, `ca.crt` and `namespace` into `dir`. */
+/** Writes `ca.crt` and `namespace` into `dir` (the token comes with {@linkcode writeToken}). */
 export async function writeServiceAccount(
   dir: string,
-  files: { token: string; caCertPem: string; namespace: string },
+  files: { caCertPem: string; namespace: string },
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${dir}/token`, files.token);
   await Deno.writeTextFile(`${dir}/ca.crt`, files.caCertPem);
   await Deno.writeTextFile(`${dir}/namespace`, files.namespace);
+}
+
+/** Replaces `dir/token` atomically (a reader sees the old or the new token, never half). */
+export async function writeToken(dir: string, token: string): Promise<void> {
+  const tmp = `${dir}/.token.tmp`;
+  await Deno.writeTextFile(tmp, token, { mode: 0o644 });
+  await Deno.rename(tmp, `${dir}/token`);
 }
 
 /** The KUBERNETES_SERVICE_* env of in-cluster clients. */

@@ -1,6 +1,6 @@
 /**
  * A tiny in-memory stand-in for the harness API server (plain HTTP, pods only plus
- * ConfigMaps/Secrets reads), for kubelet tests that need no kubectl.
+ * ConfigMaps/Secrets reads and TokenRequests), for kubelet tests that need no kubectl.
  *
  * @module
  */
@@ -105,6 +105,12 @@ export function startFakeApi(): FakeApi {
       if (cm) {
         const data = configMaps.get(`${cm[1]}/${cm[2]}`);
         return data ? json({ data }) : json({ kind: "Status", code: 404 }, 404);
+      }
+      const sa = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)\/token$/.exec(p);
+      if (sa && req.method === "POST") {
+        const spec = (await req.json()).spec ?? {};
+        const exp = new Date(Date.now() + (spec.expirationSeconds ?? 3600) * 1000);
+        return json({ status: { token: `fake:${sa[1]}:${sa[2]}`, expirationTimestamp: exp } }, 201);
       }
       const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(?:\/([a-z]+))?$/.exec(p);
       if (!m) return json({ kind: "Status", code: 404 }, 404);

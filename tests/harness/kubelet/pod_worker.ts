@@ -8,13 +8,20 @@
 
 import type { Logger } from "../../../lib/log.ts";
 import type { KubeApi } from "./api.ts";
-import { ApiRelay, SERVICE_ACCOUNT_DIR, serviceEnv, writeServiceAccount } from "./api_proxy.ts";
+import {
+  ApiRelay,
+  SERVICE_ACCOUNT_DIR,
+  serviceEnv,
+  writeServiceAccount,
+  writeToken,
+} from "./api_proxy.ts";
 import { resolveArgv } from "./command.ts";
 import { ContainerRunner, type Prepared } from "./container.ts";
 import { type PodObjects, referencedObjects, resolveEnv } from "./env.ts";
 import { imageID, type ImageStore } from "./image_store.ts";
 import type { IpPool } from "./ip_pool.ts";
 import type { HostTools } from "./process.ts";
+import { ProjectedToken } from "./sa_token.ts";
 import { containerIdentity } from "./security.ts";
 import { computePodStatus, statusChanged } from "./status.ts";
 import type { Container, Pod, PodStatus } from "./types.ts";
@@ -36,11 +43,14 @@ export interface PodWorkerDeps {
   /** Host env every container starts from (PATH, HOME, DENO_DIR…). */
   baseEnv: Record<string, string>;
   /** The API server, for in-cluster clients (service account, KUBERNETES_SERVICE_*). */
-  cluster?: { url: string; token: string; caCertPem: string };
+  cluster?: { url: string; caCertPem: string };
   log: Logger;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lifetime of a pod's projected ServiceAccount token (refreshed at 80%). */
+const TOKEN_SECONDS = 3600;
 
 /** Host paths every container needs to keep seeing: the repository, Deno, the pod's files. */
 function harnessPaths(podDir: string, binDir?: string): string[] {
@@ -70,6 +80,7 @@ export class PodWorker {
   #relay = new ApiRelay();
   #hostNetwork: boolean;
   #saMount?: Mount;
+  #saToken?: ProjectedToken;
 
   constructor(pod: Pod, deps: PodWorkerDeps) {
     this.pod = pod;
@@ -213,28 +224,46 @@ export class PodWorker {
     for (let attempt = 0; !this.#terminating; attempt++) {
       const { paths, error } = await prepareVolumes(this.pod, this.#dir, await this.#objects())
         .catch((e) => ({ paths: new Map<string, string>(), error: String(e) }));
-      if (!error) {
+      const failure = error ?? await this.#serviceAccount();
+      if (!failure) {
         this.#volumes = paths;
-        await this.#serviceAccount();
         return true;
       }
-      this.#deps.log.warn("Cannot mount volumes", { pod: this.#key, error });
+      this.#deps.log.warn("Cannot mount volumes", { pod: this.#key, error: failure });
       for (const r of [...this.init, ...this.main]) r.setWaiting("ContainerCreating");
       await sleep(Math.min(this.#deps.backoffMaxMs, this.#deps.backoffBaseMs * 2 ** attempt));
     }
     return false;
   }
 
-  /** Mounts the API token unless the pod opts out, and relays podIP:<API port> to the API. */
-  async #serviceAccount(): Promise<void> {
+  /**
+   * Unless the pod opts out, mounts a pod-bound token of its ServiceAccount (TokenRequest,
+   * kept fresh) with ca.crt and namespace, and relays podIP:<API port> to the API server.
+   * Returns why it could not (the sandbox retries).
+   */
+  async #serviceAccount(): Promise<string | undefined> {
     const cluster = this.#deps.cluster;
-    if (!cluster || this.pod.spec.automountServiceAccountToken === false) return;
+    if (!cluster || this.pod.spec.automountServiceAccountToken === false) return undefined;
     const dir = `${this.#dir}/serviceaccount`;
-    await writeServiceAccount(dir, { ...cluster, namespace: this.pod.metadata.namespace });
+    const namespace = this.pod.metadata.namespace;
+    await writeServiceAccount(dir, { caCertPem: cluster.caCertPem, namespace });
+    const token = new ProjectedToken({
+      request: () => this.#deps.api.requestToken(this.pod, TOKEN_SECONDS),
+      write: (t) => writeToken(dir, t),
+      onError: (e) =>
+        this.#deps.log.warn("Cannot refresh the service account token", {
+          pod: this.#key,
+          error: String(e),
+        }),
+    });
+    const failed = await token.start().then(() => undefined, (e) => String(e));
+    if (failed) return `Cannot request a service account token: ${failed}`;
+    this.#saToken = token;
     this.#saMount = { source: dir, target: SERVICE_ACCOUNT_DIR, readOnly: true };
     const u = new URL(cluster.url);
     const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
     if (!this.#hostNetwork) this.#relay.start(this.podIP, { hostname: u.hostname, port });
+    return undefined;
   }
 
   async #run(): Promise<void> {
@@ -287,6 +316,7 @@ export class PodWorker {
       }
       this.#gone = true;
       await this.flush();
+      await this.#saToken?.stop();
       await this.#relay.stop();
       this.#deps.ipPool.release(this.pod.metadata.uid);
       await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
