@@ -30,6 +30,8 @@ export interface ResourceType {
   categories: string[];
   /** Subresources beyond the streaming pod ones: `status`. */
   status: boolean;
+  /** The verbs served when not all of them (create-only review kinds). */
+  verbs?: string[];
   /** CRD data when the type comes from a CustomResourceDefinition. */
   crd?: { name: string; schema?: Schema; columns: PrinterColumn[]; selectableFields: string[] };
 }
@@ -41,9 +43,9 @@ export function apiVersionOf(rt: { group: string; version: string }): string {
 
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-/** The verbs a type supports (all of them). */
-export function verbsOf(_rt: ResourceType): string[] {
-  return VERBS;
+/** The verbs a type supports (all of them unless it says otherwise). */
+export function verbsOf(rt: ResourceType): string[] {
+  return rt.verbs ?? VERBS;
 }
 
 function builtin(
@@ -86,11 +88,24 @@ export const BUILTINS: readonly ResourceType[] = [
   builtin("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases", true),
-  // RBAC objects are stored and served, not enforced (the harness has one admin identity).
+  // RBAC objects are enforced by rbac_rules.ts for every request.
   builtin("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
   builtin("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
   builtin("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
   builtin("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
+  ...["SubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview"].map((kind) =>
+    builtin("authorization.k8s.io", "v1", kind, `${kind.toLowerCase()}s`, false, {
+      verbs: ["create"],
+    })
+  ),
+  builtin(
+    "authorization.k8s.io",
+    "v1",
+    "LocalSubjectAccessReview",
+    "localsubjectaccessreviews",
+    true,
+    { verbs: ["create"] },
+  ),
   builtin("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, {
     shortNames: ["netpol"],
   }),

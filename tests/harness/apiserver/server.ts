@@ -27,6 +27,10 @@ import { openApiDoc, openApiIndex } from "./openapi.ts";
 import { isObj, type Obj } from "./patch.ts";
 import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
+import { answerReview, isReviewType } from "./access_review.ts";
+import { ADMIN_USER, isWatchParam, type UserInfo } from "./authz.ts";
+import { storeRbac } from "./rbac_rules.ts";
+import { authorizeRequest } from "./request_authz.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
@@ -163,7 +167,7 @@ function list(
   q: URLSearchParams,
 ) {
   checkFieldSelector(rt, q.get("fieldSelector") ?? undefined);
-  if (q.get("watch") === "true" || q.get("watch") === "1") {
+  if (isWatchParam(q)) {
     return watchResponse(deps.api, deps.hub, rt, {
       namespace: ns,
       resourceVersion: q.get("resourceVersion") ?? undefined,
@@ -256,6 +260,7 @@ async function resource(
   req: Request,
   url: URL,
   p: ResourcePath,
+  user: UserInfo,
 ): Promise<Response> {
   const rt = deps.api.registry.find(p.group, p.version, p.plural);
   if (!rt) throw notFoundPath();
@@ -263,6 +268,10 @@ async function resource(
   const q = url.searchParams;
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
+  if (isReviewType(rt)) {
+    if (req.method !== "POST" || p.name) throw methodNotAllowed();
+    return json(answerReview(storeRbac(deps.api.store), user, rt, ns, await readBody(req)), 201);
+  }
   if (sub && STREAMING.has(sub)) return await stream(deps, req, rt, p);
   if (sub === "binding" && req.method === "POST" && !rt.crd && rt.plural === "pods" && p.name) {
     const r = bindPod(deps.api, rt, ns, p.name, await readBody(req));
@@ -306,11 +315,14 @@ export function createHandler(deps: HandlerDeps): (req: Request) => Promise<Resp
       if (req.headers.get("authorization") !== `Bearer ${deps.token}`) {
         throw new ApiError(401, "Unauthorized", "Unauthorized");
       }
+      const requester = ADMIN_USER;
+      // Authorization (harness-rbac): impersonation, then RBAC on the request's attributes.
+      const user = authorizeRequest(storeRbac(deps.api.store), req, url, requester);
       const d = discovery(deps, req, url.pathname.replace(/\/$/, "") || "/");
       if (d) return d;
       const p = parseResourcePath(url.pathname);
       if (!p) throw notFoundPath();
-      return await resource(deps, req, url, p);
+      return await resource(deps, req, url, p, user);
     } catch (e) {
       const err = toApiError(e);
       if (err.code >= 500 && err.code !== 503) {
