@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
+import { thrown } from "./_testing.ts";
 import { answerReview } from "./access_review.ts";
 import { staticRbac } from "./rbac_rules.ts";
 import { Registry } from "./resources.ts";
-import type { ApiError } from "./status.ts";
 
 const G = "rbac.authorization.k8s.io";
 const SRC = staticRbac([
@@ -22,14 +22,6 @@ const reg = new Registry();
 const kind = (plural: string) => reg.find("authorization.k8s.io", "v1", plural)!;
 const ME = { username: "me", groups: ["team", "system:authenticated"] };
 const attrs = { verb: "get", resource: "pods", name: "p" };
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e as ApiError;
-  }
-  throw new Error("did not throw");
-};
 
 Deno.test("answerReview(): local reviews take the path's namespace; self reviews use the caller", () => {
   const local = answerReview(SRC, ME, kind("localsubjectaccessreviews"), "dev", {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
+import { thrown } from "./_testing.ts";
 import { impersonate, impersonationRequests, splitServiceAccountUsername } from "./impersonate.ts";
 import { staticRbac } from "./rbac_rules.ts";
-import { ApiError } from "./status.ts";
 
 const G = "rbac.authorization.k8s.io";
 const SRC = staticRbac([
@@ -41,14 +41,6 @@ const h = (pairs: [string, string][]) => {
   const out = new Headers();
   for (const [k, v] of pairs) out.append(k, v);
   return out;
-};
-const thrown = (f: () => unknown): ApiError => {
-  try {
-    f();
-  } catch (e) {
-    return e as ApiError;
-  }
-  throw new Error("did not throw");
 };
 
 Deno.test("impersonate() switches to the named user, SA or groups when each part is allowed", () => {

@@ -259,3 +259,67 @@ Deno.test("SubjectAccessReview through kubectl create, refused to a user without
     await c.close();
   }
 });
+
+Deno.test("a namespace admin may grant what it holds, not more (escalation check)", async () => {
+  const c = await startTestCluster();
+  try {
+    await ok(c, ["create", "rolebinding", "alice-admin", "--clusterrole=admin", "--user=alice"]);
+    await ok(c, [
+      "create",
+      "role",
+      "pod-reader",
+      "--verb=get,list",
+      "--resource=pods",
+      "--as=alice",
+    ]);
+    await ok(c, [
+      "create",
+      "rolebinding",
+      "bob-view",
+      "--clusterrole=view",
+      "--user=bob",
+      "--as=alice",
+    ]);
+    const role = await c.kubectl([
+      "create",
+      "role",
+      "nodes",
+      "--verb=get",
+      "--resource=nodes",
+      "--as=alice",
+    ]);
+    assert.equal(role.code, 1);
+    assert.equal(
+      role.stderr.trim(),
+      'Error from server (Forbidden): roles.rbac.authorization.k8s.io "nodes" is forbidden: user "alice" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["get"]}',
+    );
+    const root = await c.kubectl([
+      "create",
+      "rolebinding",
+      "root",
+      "--clusterrole=cluster-admin",
+      "--user=alice",
+      "--as=alice",
+    ]);
+    assert.match(
+      root.stderr,
+      /rolebindings.rbac.authorization.k8s.io "root" is forbidden: user "alice" .* not currently held:\n/,
+    );
+    const elsewhere = await c.kubectl([
+      "create",
+      "role",
+      "r",
+      "--verb=get",
+      "--resource=pods",
+      "--as=alice",
+      "-n",
+      "kube-system",
+    ]);
+    assert.match(
+      elsewhere.stderr,
+      /roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot create resource "roles"/,
+    );
+  } finally {
+    await c.close();
+  }
+});

@@ -29,6 +29,7 @@ import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { answerReview, isReviewType } from "./access_review.ts";
 import { ADMIN_USER, isWatchParam, type UserInfo } from "./authz.ts";
+import { checkRbacWrite, isRbacKind } from "./escalation.ts";
 import { storeRbac } from "./rbac_rules.ts";
 import { authorizeRequest } from "./request_authz.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
@@ -284,10 +285,15 @@ async function resource(
   }
   if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
   const m = req.method;
+  const guard = (obj: unknown) => {
+    if (isObj(obj)) checkRbacWrite(storeRbac(deps.api.store), user, rt, ns, obj, p.name);
+  };
   if (!p.name) {
     if (m === "GET") return list(deps, req, rt, ns, q);
     if (m === "POST") {
-      const r = deps.api.create(rt, ns, await readBody(req), writeOptions(q, req));
+      const body = await readBody(req);
+      guard(body);
+      const r = deps.api.create(rt, ns, body, writeOptions(q, req));
       return output(deps, req, rt, r.obj, 201, r.warnings);
     }
     if (m === "DELETE") return deleteCollection(deps, rt, ns, q);
@@ -295,12 +301,19 @@ async function resource(
   }
   if (m === "GET") return output(deps, req, rt, deps.api.get(rt, ns, p.name));
   if (m === "PUT") {
-    const r = deps.api.update(rt, ns, p.name, await readBody(req), writeOptions(q, req, sub));
+    const body = await readBody(req);
+    guard(body);
+    const r = deps.api.update(rt, ns, p.name, body, writeOptions(q, req, sub));
     return output(deps, req, rt, r.obj, 200, r.warnings);
   }
   if (m === "PATCH") {
     const type = req.headers.get("content-type") ?? "";
-    const r = deps.api.patch(rt, ns, p.name, type, await readBody(req), writeOptions(q, req, sub));
+    const body = await readBody(req);
+    const opts = writeOptions(q, req, sub);
+    if (isRbacKind(rt)) {
+      guard(deps.api.patch(rt, ns, p.name, type, body, { ...opts, dryRun: true }).obj);
+    }
+    const r = deps.api.patch(rt, ns, p.name, type, body, opts);
     return output(deps, req, rt, r.obj, r.created ? 201 : 200, r.warnings);
   }
   if (m === "DELETE") return await deleteOne(deps, req, rt, p, q);
