@@ -6,6 +6,7 @@
 
 import { runKubectl, type RunResult } from "../kubectl.ts";
 import { type ApiServer, startApiServer } from "./mod.ts";
+import type { ApiError } from "./status.ts";
 
 /** A server plus a temp HOME (kubectl's discovery cache stays private to the test). */
 export interface TestCluster {
@@ -52,4 +53,14 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`Cannot wait for ${what}: still false after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The ApiError `f` throws (fails the test when it throws nothing). */
+export function thrown(f: () => unknown): ApiError {
+  try {
+    f();
+  } catch (e) {
+    return e as ApiError;
+  }
+  throw new Error("Cannot check the error: the call did not throw");
 }

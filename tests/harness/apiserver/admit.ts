@@ -6,7 +6,7 @@
  */
 
 import { immutableCauses, metadataCauses } from "./meta_validation.ts";
-import { meta, nameCauses } from "./objects.ts";
+import { meta, nameCauses, pathSegmentNameCauses } from "./objects.ts";
 import type { Obj } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
 import { applyDefaults, prune, rootCauses } from "./schema.ts";
@@ -72,10 +72,13 @@ export function admit(
   const causes: StatusCause[] = [];
   if (!old) {
     const label = rt.kind === "Namespace" || rt.kind === "Service";
+    const rbac = !rt.crd && rt.group === "rbac.authorization.k8s.io";
     causes.push(
-      ...(name
-        ? nameCauses(name, label && !rt.crd)
-        : [requiredCause("metadata.name", "name or generateName is required")]),
+      ...(!name
+        ? [requiredCause("metadata.name", "name or generateName is required")]
+        : rbac
+        ? pathSegmentNameCauses(name)
+        : nameCauses(name, label && !rt.crd)),
     );
   }
   causes.push(...metadataCauses(m));

@@ -15,6 +15,7 @@ import { createLogger, type LogLevel } from "../../../lib/log.ts";
 import type { PodStreamHandler } from "../contract.ts";
 import { Api } from "./api.ts";
 import type { Authenticator } from "./authn.ts";
+import { RoleAggregator, seedRbac } from "./bootstrap_rbac.ts";
 import { Controllers } from "./controllers.ts";
 import { kubeconfigYaml, userKubeconfigPath } from "./kubeconfig.ts";
 import { Registry } from "./resources.ts";
@@ -134,6 +135,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const controllers = new Controllers(api);
   controllers.onError = (job, e) => log.warn("controller job failed", { job, error: String(e) });
   seed(api);
+  seedRbac(api);
+  const aggregator = new RoleAggregator(api);
+  aggregator.onError = (e) => log.warn("clusterrole aggregation failed", { error: String(e) });
   const hub = new WatchHub();
   let streamHandler: PodStreamHandler | undefined;
   let host = "";
@@ -194,6 +198,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     async stop() {
       hub.closeAll();
       controllers.stop();
+      aggregator.stop();
       ac.abort();
       await finishWithin(
         server.finished,

@@ -47,6 +47,14 @@ export function nameCauses(name: string, label: boolean): StatusCause[] {
   return [];
 }
 
+/** Validates an RBAC object's name: any path segment (`system:node` is fine), as Kubernetes. */
+export function pathSegmentNameCauses(name: string): StatusCause[] {
+  const bad = name === "." || name === ".."
+    ? `may not be '${name}'`
+    : ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`)[0];
+  return bad ? [invalidCause("metadata.name", name, bad)] : [];
+}
+
 /** Whether anything but metadata and status differs (a generation bump). */
 export function specChanged(a: Obj, b: Obj): boolean {
   const strip = (o: Obj) => {

@@ -1,7 +1,9 @@
 /**
  * Decoding of the Kubernetes protobuf envelope for the few kinds kubectl's generators send
  * as protobuf (`kubectl create configmap|secret|namespace|serviceaccount|deployment|service`,
- * `kubectl run`, `kubectl create token`'s TokenRequest, `kubectl auth whoami`; TokenReview too). Only the fields those commands set are mapped; the rest is ignored.
+ * `kubectl run`, `kubectl create role|clusterrole|rolebinding|clusterrolebinding`,
+ * `kubectl auth can-i`, `kubectl create token`'s TokenRequest, `kubectl auth whoami`; TokenReview
+ * too). Only the fields those commands set are mapped; the rest is ignored.
  *
  * @module
  */
@@ -9,10 +11,12 @@
 import type { Obj } from "./patch.ts";
 
 type Scalar = "string" | "bytes" | "int" | "bool" | "time" | "intorstr";
+/** Map values: a string, bytes, or an `ExtraValue` (a message wrapping repeated strings). */
+type MapValue = "string" | "bytes" | "strings";
 type Field = [name: string, type: Scalar | Desc, repeated?: boolean] | [
   name: string,
   type: "map",
-  value: "string" | "bytes",
+  value: MapValue,
 ];
 /** A message descriptor: field number → field. */
 type Desc = { [n: number]: Field };
@@ -67,7 +71,14 @@ const POD_SPEC: Desc = {
   15: ["imagePullSecrets", NAME_REF, true],
   20: ["initContainers", CONTAINER, true],
 };
-const SELECTOR: Desc = { 1: ["matchLabels", "map", "string"] };
+const SELECTOR: Desc = {
+  1: ["matchLabels", "map", "string"],
+  2: ["matchExpressions", {
+    1: ["key", "string"],
+    2: ["operator", "string"],
+    3: ["values", "string", true],
+  }, true],
+};
 const TEMPLATE: Desc = { 1: ["metadata", META], 2: ["spec", POD_SPEC] };
 const STRATEGY: Desc = {
   1: ["type", "string"],
@@ -94,6 +105,44 @@ const TOKEN_REQUEST_SPEC: Desc = {
   4: ["expirationSeconds", "int"],
 };
 const TOKEN_REVIEW_SPEC: Desc = { 1: ["token", "string"], 2: ["audiences", "string", true] };
+const POLICY_RULE: Desc = {
+  1: ["verbs", "string", true],
+  2: ["apiGroups", "string", true],
+  3: ["resources", "string", true],
+  4: ["resourceNames", "string", true],
+  5: ["nonResourceURLs", "string", true],
+};
+const SUBJECT: Desc = {
+  1: ["kind", "string"],
+  2: ["apiGroup", "string"],
+  3: ["name", "string"],
+  4: ["namespace", "string"],
+};
+const ROLE_REF: Desc = { 1: ["apiGroup", "string"], 2: ["kind", "string"], 3: ["name", "string"] };
+const BINDING: Desc = {
+  1: ["metadata", META],
+  2: ["subjects", SUBJECT, true],
+  3: ["roleRef", ROLE_REF],
+};
+const RESOURCE_ATTRIBUTES: Desc = {
+  1: ["namespace", "string"],
+  2: ["verb", "string"],
+  3: ["group", "string"],
+  4: ["version", "string"],
+  5: ["resource", "string"],
+  6: ["subresource", "string"],
+  7: ["name", "string"],
+};
+const NON_RESOURCE_ATTRIBUTES: Desc = { 1: ["path", "string"], 2: ["verb", "string"] };
+const SAR_SPEC: Desc = {
+  1: ["resourceAttributes", RESOURCE_ATTRIBUTES],
+  2: ["nonResourceAttributes", NON_RESOURCE_ATTRIBUTES],
+  3: ["user", "string"],
+  4: ["groups", "string", true],
+  5: ["extra", "map", "strings"],
+  6: ["uid", "string"],
+};
+const SAR: Desc = { 1: ["metadata", META], 2: ["spec", SAR_SPEC] };
 
 /** Descriptors of the top-level kinds, by kind. */
 const KINDS: Record<string, Desc> = {
@@ -139,6 +188,24 @@ const KINDS: Record<string, Desc> = {
       10: ["externalName", "string"],
     }],
   },
+  Role: { 1: ["metadata", META], 2: ["rules", POLICY_RULE, true] },
+  ClusterRole: {
+    1: ["metadata", META],
+    2: ["rules", POLICY_RULE, true],
+    3: ["aggregationRule", { 1: ["clusterRoleSelectors", SELECTOR, true] }],
+  },
+  RoleBinding: BINDING,
+  ClusterRoleBinding: BINDING,
+  SubjectAccessReview: SAR,
+  LocalSubjectAccessReview: SAR,
+  SelfSubjectAccessReview: {
+    1: ["metadata", META],
+    2: ["spec", {
+      1: ["resourceAttributes", RESOURCE_ATTRIBUTES],
+      2: ["nonResourceAttributes", NON_RESOURCE_ATTRIBUTES],
+    }],
+  },
+  SelfSubjectRulesReview: { 1: ["metadata", META], 2: ["spec", { 1: ["namespace", "string"] }] },
 };
 
 class Reader {
@@ -203,7 +270,13 @@ function scalar(type: Scalar, r: Reader, wire: number): unknown {
   void wire;
 }
 
-function mapEntry(r: Reader, value: "string" | "bytes"): [string, unknown] {
+const EXTRA_VALUE: Desc = { 1: ["items", "string", true] };
+
+function mapEntry(r: Reader, value: MapValue): [string, unknown] {
+  if (value === "strings") {
+    const e = decodeMessage(r.bytes(), { 1: ["key", "string"], 2: ["value", EXTRA_VALUE] });
+    return [String(e.key ?? ""), (e.value as Obj | undefined)?.items ?? []];
+  }
   const e = decodeMessage(r.bytes(), { 1: ["key", "string"], 2: ["value", value] });
   return [String(e.key ?? ""), e.value ?? ""];
 }
@@ -229,7 +302,7 @@ export function decodeMessage(buf: Uint8Array, desc: Desc): Obj {
     }
     const [name, type] = f;
     if (type === "map") {
-      const [k, v] = mapEntry(r, f[2] as "string" | "bytes");
+      const [k, v] = mapEntry(r, f[2] as MapValue);
       out[name] = { ...(out[name] as Obj ?? {}), [k]: v };
       continue;
     }

@@ -94,11 +94,24 @@ export const BUILTINS: readonly ResourceType[] = [
   builtin("", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("events.k8s.io", "v1", "Event", "events", true, { shortNames: ["ev"] }),
   builtin("coordination.k8s.io", "v1", "Lease", "leases", true),
-  // RBAC objects are stored and served, not enforced (the harness has one admin identity).
+  // RBAC objects are enforced by rbac_rules.ts for every request.
   builtin("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
   builtin("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
   builtin("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
   builtin("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true),
+  ...["SubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview"].map((kind) =>
+    builtin("authorization.k8s.io", "v1", kind, `${kind.toLowerCase()}s`, false, {
+      verbs: ["create"],
+    })
+  ),
+  builtin(
+    "authorization.k8s.io",
+    "v1",
+    "LocalSubjectAccessReview",
+    "localsubjectaccessreviews",
+    true,
+    { verbs: ["create"] },
+  ),
   builtin("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, {
     shortNames: ["netpol"],
   }),

@@ -28,6 +28,11 @@ import { openApiDoc, openApiIndex } from "./openapi.ts";
 import { isObj, type Obj } from "./patch.ts";
 import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
+import { answerReview, isReviewType } from "./access_review.ts";
+import { isWatchParam, type UserInfo } from "./authz.ts";
+import { checkRbacWrite, isRbacKind } from "./escalation.ts";
+import { storeRbac } from "./rbac_rules.ts";
+import { authorizeRequest } from "./request_authz.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
@@ -166,7 +171,7 @@ function list(
   q: URLSearchParams,
 ) {
   checkFieldSelector(rt, q.get("fieldSelector") ?? undefined);
-  if (q.get("watch") === "true" || q.get("watch") === "1") {
+  if (isWatchParam(q)) {
     return watchResponse(deps.api, deps.hub, rt, {
       namespace: ns,
       resourceVersion: q.get("resourceVersion") ?? undefined,
@@ -259,6 +264,7 @@ async function resource(
   req: Request,
   url: URL,
   p: ResourcePath,
+  user: UserInfo,
 ): Promise<Response> {
   const rt = deps.api.registry.find(p.group, p.version, p.plural);
   if (!rt) throw notFoundPath();
@@ -266,6 +272,10 @@ async function resource(
   const q = url.searchParams;
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
+  if (isReviewType(rt)) {
+    if (req.method !== "POST" || p.name) throw methodNotAllowed();
+    return json(answerReview(storeRbac(deps.api.store), user, rt, ns, await readBody(req)), 201);
+  }
   if (sub && STREAMING.has(sub)) return await stream(deps, req, rt, p);
   // authentication.k8s.io: TokenRequest (serviceaccounts/token), TokenReview, SelfSubjectReview
   const token = tokenEndpoint(deps, req, rt, p);
@@ -281,10 +291,15 @@ async function resource(
   }
   if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
   const m = req.method;
+  const guard = (obj: unknown) => {
+    if (isObj(obj)) checkRbacWrite(storeRbac(deps.api.store), user, rt, ns, obj, p.name);
+  };
   if (!p.name) {
     if (m === "GET") return list(deps, req, rt, ns, q);
     if (m === "POST") {
-      const r = deps.api.create(rt, ns, await readBody(req), writeOptions(q, req));
+      const body = await readBody(req);
+      guard(body);
+      const r = deps.api.create(rt, ns, body, writeOptions(q, req));
       return output(deps, req, rt, r.obj, 201, r.warnings);
     }
     if (m === "DELETE") return deleteCollection(deps, rt, ns, q);
@@ -292,12 +307,19 @@ async function resource(
   }
   if (m === "GET") return output(deps, req, rt, deps.api.get(rt, ns, p.name));
   if (m === "PUT") {
-    const r = deps.api.update(rt, ns, p.name, await readBody(req), writeOptions(q, req, sub));
+    const body = await readBody(req);
+    guard(body);
+    const r = deps.api.update(rt, ns, p.name, body, writeOptions(q, req, sub));
     return output(deps, req, rt, r.obj, 200, r.warnings);
   }
   if (m === "PATCH") {
     const type = req.headers.get("content-type") ?? "";
-    const r = deps.api.patch(rt, ns, p.name, type, await readBody(req), writeOptions(q, req, sub));
+    const body = await readBody(req);
+    const opts = writeOptions(q, req, sub);
+    if (isRbacKind(rt)) {
+      guard(deps.api.patch(rt, ns, p.name, type, body, { ...opts, dryRun: true }).obj);
+    }
+    const r = deps.api.patch(rt, ns, p.name, type, body, opts);
     return output(deps, req, rt, r.obj, r.created ? 201 : 200, r.warnings);
   }
   if (m === "DELETE") return await deleteOne(deps, req, rt, p, q);
@@ -309,13 +331,15 @@ export function createHandler(deps: HandlerDeps): (req: Request) => Promise<Resp
   return async (req) => {
     const url = new URL(req.url);
     try {
-      const user = await deps.authn.authenticate(req);
-      if (!user) throw new ApiError(401, "Unauthorized", "Unauthorized");
+      const requester = await deps.authn.authenticate(req);
+      if (!requester) throw new ApiError(401, "Unauthorized", "Unauthorized");
+      // Authorization: impersonation, then RBAC on the request's attributes.
+      const user = authorizeRequest(storeRbac(deps.api.store), req, url, requester);
       const d = discovery(deps, req, url.pathname.replace(/\/$/, "") || "/");
       if (d) return d;
       const p = parseResourcePath(url.pathname);
       if (!p) throw notFoundPath();
-      return await resource(deps, req, url, p);
+      return await resource(deps, req, url, p, user);
     } catch (e) {
       const err = toApiError(e);
       if (err.code >= 500 && err.code !== 503) {
