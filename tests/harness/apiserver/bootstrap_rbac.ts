@@ -103,6 +103,7 @@ export function bootstrapClusterRoles(): Obj[] {
       urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/"]),
     ]),
     clusterRole("system:basic-user", [
+      rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
       rule(["create"], ["authorization.k8s.io"], [
         "selfsubjectaccessreviews",
         "selfsubjectrulesreviews",
