@@ -192,18 +192,21 @@ Deno.test("TokenRequest: pod- and Secret-bound tokens die with their object; bad
   }
 });
 
-Deno.test("a restarted server keeps accepting its ServiceAccount and static user tokens", async () => {
+Deno.test("a restarted server keeps accepting its ServiceAccount and static user tokens (issued over HTTP or directly)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "harness-authn-" });
   try {
     const a = await startApiServer({ dataDir: dir, http: true });
     create(a, "serviceaccounts", "default", { metadata: { name: "bot" } });
     const token = await saToken(a, "default", "bot");
+    const direct = await a.issueServiceAccountToken("default", "bot", { audiences: ["x"] });
+    await assert.rejects(() => a.issueServiceAccountToken("default", "nobody"), /not found/);
     const alice = await a.issueUserToken("alice", ["team-a"]);
     assert.equal(await a.issueUserToken("alice", ["team-a"]), alice);
     await a.stop();
     const b = await startApiServer({ dataDir: dir, http: true });
     try {
       assert.equal((await review(b, token)).authenticated, true);
+      assert.deepEqual((await review(b, direct, ["x"])).audiences, ["x"]);
       assert.deepEqual((await review(b, alice)).user, {
         username: "alice",
         groups: ["team-a", "system:authenticated"],

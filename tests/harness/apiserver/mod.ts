@@ -21,6 +21,7 @@ import { kubeconfigYaml, userKubeconfigPath } from "./kubeconfig.ts";
 import { Registry } from "./resources.ts";
 import { authenticatorOf, loadIdentity, saveIdentity, serveOnPreferredPort } from "./identity.ts";
 import { createHandler } from "./server.ts";
+import { createTokenRequest } from "./token_api.ts";
 import { Store } from "./store.ts";
 import { WatchHub } from "./watch.ts";
 
@@ -62,6 +63,15 @@ export interface ApiServer {
   issueUserToken(username: string, groups?: string[]): Promise<string>;
   /** Writes a kubeconfig for that user next to the admin's and returns its path. */
   writeUserKubeconfig(username: string, groups?: string[]): Promise<string>;
+  /**
+   * A token of ServiceAccount `namespace/name`, as `kubectl create token` gets it (throws the
+   * 404 ApiError when the SA does not exist).
+   */
+  issueServiceAccountToken(
+    namespace: string,
+    name: string,
+    opts?: { audiences?: string[]; expirationSeconds?: number },
+  ): Promise<string>;
   /** Ends every open watch stream now, as an API server restart would (clients re-watch). */
   closeWatches(): void;
   /** Ends watches, stops controllers, writes the snapshot and closes the listener. */
@@ -184,6 +194,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     kubeconfigPath,
     api,
     authn,
+    async issueServiceAccountToken(namespace, name, o = {}) {
+      const r = await createTokenRequest({ api, authn }, namespace, name, { spec: o });
+      return String((r.status as Record<string, unknown>).token);
+    },
     ...userAccess({
       authn,
       persist: () => saveIdentity(opts.dataDir, identity),
