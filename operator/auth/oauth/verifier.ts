@@ -107,7 +107,7 @@ function issuerKeys(issuer: string, opts: Required<VerifierOptions>): JWTVerifyG
 }
 
 /** Why a jose error refuses a token, as an RFC 6750 error_description. */
-export function describeJoseError(err: unknown): string {
+function describeJoseError(err: unknown): string {
   if (err instanceof errors.JWTExpired) return "The access token expired";
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === "aud") return "The access token is not for this resource";
