@@ -24,11 +24,12 @@ import {
 import {
   bearerToken,
   createOAuthVerifier,
+  metadataResponse,
   OAUTH_DEFAULTS,
   type OAuthClusterConfig,
   type OAuthVerifier,
   parseMetadataPath,
-  protectedResourceMetadata,
+  refusalResponse,
   resolveServerOAuth,
   type ServerOAuth,
 } from "./mod.ts";
@@ -63,9 +64,9 @@ function startResourceServer(cluster: () => OAuthClusterConfig, verifier: OAuthV
     const url = new URL(req.url);
     requests.push(`${req.method} ${url.pathname}`);
     const meta = parseMetadataPath(url.pathname);
-    if (meta && req.method === "GET") {
+    if (meta) {
       const settings = settingsFor(meta.namespace, meta.name);
-      return Response.json(protectedResourceMetadata(settings, { resourceName: "echo" }));
+      return metadataResponse(settings, { method: req.method, resourceName: "echo" });
     }
     const m = /^\/servers\/([^/]+)\/([^/]+)\/mcp$/.exec(url.pathname);
     if (!m) return new Response("not found", { status: 404 });
@@ -75,11 +76,7 @@ function startResourceServer(cluster: () => OAuthClusterConfig, verifier: OAuthV
     }
     const token = bearerToken(req.headers.get("authorization"));
     const result = await verifier.verify(token, settingsFor(m[1], m[2]));
-    if (!result.ok) {
-      const headers = new Headers();
-      if (result.status !== 503) headers.set("www-authenticate", result.wwwAuthenticate);
-      return new Response(null, { status: result.status, headers });
-    }
+    if (!result.ok) return refusalResponse(result);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -217,6 +214,16 @@ Deno.test("refusals carry the spec's status and exact WWW-Authenticate", async (
         401,
         `Bearer resource_metadata="${rs.settings.metadataUrl}", scope="mcp:tools"`,
       ]);
+    });
+    await t.step("the metadata document names the resource, the issuer and the scope", async () => {
+      const res = await fetch(rs.settings.metadataUrl, { signal: AbortSignal.timeout(10_000) });
+      assert.deepEqual(await res.json(), {
+        resource: `${rs.base}/servers/${NS}/${NAME}/mcp`,
+        authorization_servers: [oidc.issuer],
+        scopes_supported: ["mcp:tools"],
+        bearer_methods_supported: ["header"],
+        resource_name: "echo",
+      });
     });
     await t.step("a valid token passes", async () => {
       const token = await oidc.token({ resource: rs.settings.resource, scope: "mcp:tools" });

@@ -37,11 +37,32 @@ export const ALLOWED_ALGORITHMS = [
   "Ed25519",
 ];
 
+/** A refused token: 401 (no or invalid token) or 403 (insufficient scope), with its challenge. */
+export interface OAuthRefusal {
+  ok: false;
+  status: 401 | 403;
+  /** RFC 6750 error code; absent when the request carried no token. */
+  error?: "invalid_token" | "insufficient_scope";
+  /** The error_description sent to the client (fixed texts, never token content). */
+  description?: string;
+  /** The exact `WWW-Authenticate` value to answer with. */
+  wwwAuthenticate: string;
+  /** Why, for the operator's log (never contains the token). */
+  reason: string;
+}
+
+/** The issuer's metadata or keys could not be fetched: answer 503, the token was not judged. */
+export interface OAuthUnavailable {
+  ok: false;
+  status: 503;
+  reason: string;
+}
+
 /** Outcome of {@linkcode OAuthVerifier.verify}. */
 export type OAuthResult =
   | { ok: true; caller: Caller; scopes: string[]; issuer: string; expiresAt: number }
-  | { ok: false; status: 401 | 403; wwwAuthenticate: string; reason: string }
-  | { ok: false; status: 503; reason: string };
+  | OAuthRefusal
+  | OAuthUnavailable;
 
 /** Options of {@linkcode createOAuthVerifier}, with their defaults. */
 export interface VerifierOptions {
@@ -147,13 +168,24 @@ export function bearerToken(header: string | null | undefined): string | undefin
   return m?.[1];
 }
 
-function refuse(settings: ServerOAuth, reason: string, description?: string): OAuthResult {
-  const header = wwwAuthenticate({
-    resourceMetadata: settings.metadataUrl,
-    scopes: settings.scopes,
-    ...(description ? { error: "invalid_token" as const, description } : {}),
-  });
-  return { ok: false, status: 401, wwwAuthenticate: header, reason };
+function refuse(
+  settings: ServerOAuth,
+  reason: string,
+  description?: string,
+  error: "invalid_token" | "insufficient_scope" = "invalid_token",
+): OAuthRefusal {
+  const challenge = description ? { error, description } : {};
+  return {
+    ok: false,
+    status: error === "insufficient_scope" ? 403 : 401,
+    ...challenge,
+    wwwAuthenticate: wwwAuthenticate({
+      resourceMetadata: settings.metadataUrl,
+      scopes: settings.scopes,
+      ...challenge,
+    }),
+    reason,
+  };
 }
 
 /** The 401 challenge for a request to an OAuth-enabled server that carried no token. */
@@ -167,13 +199,8 @@ function accept(payload: JWTPayload, settings: ServerOAuth, issuer: string): OAu
   const scopes = grantedScopes(payload as Record<string, unknown>);
   const missing = missingScopes(scopes, settings.scopes);
   if (missing.length > 0) {
-    const header = wwwAuthenticate({
-      resourceMetadata: settings.metadataUrl,
-      scopes: settings.scopes,
-      error: "insufficient_scope",
-      description: `The access token lacks scope ${missing.join(" ")}`,
-    });
-    return { ok: false, status: 403, wwwAuthenticate: header, reason: `missing scope ${missing}` };
+    const description = `The access token lacks scope ${missing.join(" ")}`;
+    return refuse(settings, description, description, "insufficient_scope");
   }
   return { ok: true, caller: mapped.caller, scopes, issuer, expiresAt: payload.exp! };
 }
