@@ -13,9 +13,8 @@
  *    `settings.issuers`, answer from `verifier.verify(token, settings)`: a refusal with
  *    `refusalResponse(result)` (401 invalid/expired/wrong audience/untrusted, 403 insufficient
  *    scope, 503 issuer unreachable), success gives the `Caller`. Any other token goes to
- *    TokenReview; if that refuses it, answer 401 with `wwwAuthenticate({ resourceMetadata:
- *    settings.metadataUrl, scopes: settings.scopes, error: "invalid_token", … })` so MCP
- *    clients still discover the issuer.
+ *    TokenReview; if that refuses it, answer 401 with `oauthChallenge(settings, { description })`
+ *    so MCP clients still discover the issuer.
  * 3. A server whose resolution is "invalid": its message belongs in `Configured=False`.
  *
  @module
@@ -45,7 +44,7 @@ export {
   ALLOWED_ALGORITHMS,
   bearerToken,
   createOAuthVerifier,
-  missingTokenChallenge,
+  oauthChallenge,
   type OAuthRefusal,
   type OAuthResult,
   type OAuthUnavailable,

@@ -188,9 +188,13 @@ function refuse(
   };
 }
 
-/** The 401 challenge for a request to an OAuth-enabled server that carried no token. */
-export function missingTokenChallenge(settings: ServerOAuth): string {
-  return wwwAuthenticate({ resourceMetadata: settings.metadataUrl, scopes: settings.scopes });
+/**
+ * The 401 `WWW-Authenticate` of an OAuth-enabled server for a request this verifier did not
+ * judge (e.g. TokenReview refused its token): without `description` the no-token challenge,
+ * with it an `invalid_token` one.
+ */
+export function oauthChallenge(settings: ServerOAuth, opts: { description?: string } = {}): string {
+  return refuse(settings, "", opts.description).wwwAuthenticate;
 }
 
 function accept(payload: JWTPayload, settings: ServerOAuth, issuer: string): OAuthResult {

@@ -5,6 +5,7 @@ import {
   bearerToken,
   createOAuthVerifier,
   OAUTH_DEFAULTS,
+  oauthChallenge,
   type OAuthClusterConfig,
   peekIssuer,
   resolveServerOAuth,
@@ -132,6 +133,16 @@ Deno.test("verify() answers 503 when the issuer cannot be reached, and does not 
   const second = await verifier.verify(token, s);
   assert.ok(!second.ok && second.status === 503);
   assert.match(second.reason, /cooling down/);
+});
+
+Deno.test("oauthChallenge() is the no-token challenge, or invalid_token with a description", () => {
+  const s = settingsOf(cluster(["https://idp.example.com"], { requiredScopes: ["mcp"] }));
+  const meta = `resource_metadata="${s.metadataUrl}", scope="mcp"`;
+  assert.equal(oauthChallenge(s), `Bearer ${meta}`);
+  assert.equal(
+    oauthChallenge(s, { description: "The token was refused" }),
+    `Bearer ${meta}, error="invalid_token", error_description="The token was refused"`,
+  );
 });
 
 Deno.test("peekIssuer() reads iss only from JWTs with an allowed algorithm", async () => {
