@@ -86,66 +86,87 @@ export function accessReview(caller: Identity, attrs: Attributes): Record<string
   return { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec };
 }
 
+/** A review answer cache: hits, one review in flight per key, errors never cached. */
+class ReviewCache<V> {
+  readonly #cache: TtlCache<string, V>;
+  readonly #inflight = new Map<string, Promise<V>>();
+  readonly #report: (result: ReviewEvent["result"]) => void;
+
+  constructor(review: ReviewEvent["review"], opts: ReviewOptions) {
+    this.#cache = new TtlCache(opts);
+    this.#report = (result) => opts.onReview?.({ review, result });
+  }
+
+  /** The cached answer for `key`, else the one `run()` gives, kept for `ttl(answer)` ms. */
+  get(key: string, run: () => Promise<V>, ttl: (v: V) => number): Promise<V> {
+    const hit = this.#cache.get(key);
+    const pendingHit = hit === undefined ? this.#inflight.get(key) : Promise.resolve(hit);
+    if (pendingHit) {
+      this.#report("cached");
+      return pendingHit;
+    }
+    const pending = run().then((v) => {
+      this.#report("reviewed");
+      this.#cache.set(key, v, ttl(v));
+      return v;
+    }, (err) => {
+      this.#report("error");
+      throw err;
+    }).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, pending);
+    return pending;
+  }
+}
+
 /** Authenticates bearer tokens with the cluster's TokenReview API. */
 export function tokenReviewAuthenticator(
   client: KubeClient,
   opts: ReviewOptions = {},
 ): Authenticator {
-  const cache = new TtlCache<string, Identity | null>(opts);
+  const cache = new ReviewCache<Identity | null>("token", opts);
   const { ok, fail } = ttls(opts);
-  const report = opts.onReview ?? (() => {});
+  const review = async (token: string) => {
+    const answer = await client.request<TokenReviewStatus>("POST", TOKEN_REVIEWS, {
+      body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token } },
+    });
+    return identityFromReview(answer) ?? null;
+  };
   return async (req) => {
     const token = bearerToken(req);
     if (!token) return undefined;
-    const key = await sha256Hex(token);
-    const hit = cache.get(key);
-    if (hit !== undefined) {
-      report({ review: "token", result: "cached" });
-      return hit ?? undefined;
-    }
-    let review: TokenReviewStatus;
     try {
-      review = await client.request<TokenReviewStatus>("POST", TOKEN_REVIEWS, {
-        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token } },
-      });
+      const who = await cache.get(
+        await sha256Hex(token),
+        () => review(token),
+        (v) => v ? ok : fail,
+      );
+      return who ?? undefined;
     } catch (err) {
-      report({ review: "token", result: "error" });
       const msg = `Cannot review token: ${(err as Error).message}`;
       return statusResponse(503, "ServiceUnavailable", msg);
     }
-    report({ review: "token", result: "reviewed" });
-    const who = identityFromReview(review);
-    cache.set(key, who ?? null, who ? ok : fail);
-    return who;
   };
+}
+
+function decisionOf(answer: AccessReviewStatus): Decision {
+  const st = answer.status ?? {};
+  const allowed = st.allowed === true && st.denied !== true;
+  return allowed || !st.reason ? { allowed } : { allowed, reason: st.reason };
 }
 
 /** Authorizes with the cluster's SubjectAccessReview API as the caller. */
 export function accessReviewAuthorizer(client: KubeClient, opts: ReviewOptions = {}): Authorizer {
-  const cache = new TtlCache<string, Decision>(opts);
+  const cache = new ReviewCache<Decision>("access", opts);
   const { ok, fail } = ttls(opts);
-  const report = opts.onReview ?? (() => {});
   return async (caller, attrs) => {
     const body = accessReview(caller, attrs);
-    const key = await sha256Hex(JSON.stringify(body.spec));
-    const hit = cache.get(key);
-    if (hit) {
-      report({ review: "access", result: "cached" });
-      return hit;
-    }
-    let review: AccessReviewStatus;
-    try {
-      review = await client.request<AccessReviewStatus>("POST", ACCESS_REVIEWS, { body });
-    } catch (err) {
-      report({ review: "access", result: "error" });
-      throw err;
-    }
-    report({ review: "access", result: "reviewed" });
-    const st = review.status ?? {};
-    const allowed = st.allowed === true && st.denied !== true;
-    const decision: Decision = allowed || !st.reason ? { allowed } : { allowed, reason: st.reason };
-    cache.set(key, decision, allowed ? ok : fail);
-    return decision;
+    const run = async () =>
+      decisionOf(await client.request<AccessReviewStatus>("POST", ACCESS_REVIEWS, { body }));
+    return await cache.get(
+      await sha256Hex(JSON.stringify(body.spec)),
+      run,
+      (d) => d.allowed ? ok : fail,
+    );
   };
 }
 

@@ -59,6 +59,22 @@ Deno.test("tokenReviewAuthenticator() caches answers briefly, failures shorter, 
   }
 });
 
+Deno.test("tokenReviewAuthenticator() sends one review for concurrent requests with one token", async () => {
+  const fake = startReviewFake({ users: { good: { username: "alice" } } });
+  const client = fake.client();
+  try {
+    const authn = tokenReviewAuthenticator(client);
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () => authn(withToken("good"), ROUTER)),
+    );
+    assert.ok(all.every((w) => w && !(w instanceof Response) && w.username === "alice"));
+    assert.equal(fake.tokenReviews, 1);
+  } finally {
+    client.close();
+    await fake.stop();
+  }
+});
+
 Deno.test("tokenReviewAuthenticator() answers 503 when the API server cannot review", async () => {
   const fake = startReviewFake({ users: {} });
   const client = fake.client();
