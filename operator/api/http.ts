@@ -6,8 +6,8 @@
 
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import { type Access, accessFor } from "../auth/access.ts";
-import { authenticate, type Authenticator, type Identity } from "../auth/authn.ts";
+import { type Access, accessFor, type Route } from "../auth/access.ts";
+import { authenticate, type Authenticator, type Challenge, type Identity } from "../auth/authn.ts";
 import type { Authorizer } from "../auth/kubernetes.ts";
 import { forbidden, statusResponse } from "../auth/status.ts";
 import type { Cache } from "../controller/cache.ts";
@@ -24,6 +24,8 @@ export interface HttpDeps {
   metrics: OperatorMetrics;
   /** Tried in order; the first caller or response wins (none: 401). */
   authenticators: readonly Authenticator[];
+  /** Extra parameters of that 401's challenge. */
+  challenge?: Challenge;
   authorizer: Authorizer;
   /** The bearer token of a server's gateway. */
   serverToken: (server: MCPServer) => Promise<string>;
@@ -47,7 +49,7 @@ interface Admission {
 
 /** Authenticates and authorizes a request. */
 async function admit(deps: HttpDeps, req: Request, access: Access): Promise<Admission> {
-  const who = await authenticate(deps.authenticators, req, access);
+  const who = await authenticate(deps.authenticators, req, access, deps.challenge);
   if (who instanceof Response) return { refused: who };
   const attrs = access.attributes!;
   try {
@@ -76,7 +78,7 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     const body = await deps.metrics.registry.metrics();
     return new Response(body, { headers: { "content-type": deps.metrics.registry.contentType } });
   };
-  const handlers: Record<string, Handler> = {
+  const handlers: Record<Exclude<Route, "health" | "wellknown">, Handler> = {
     router,
     api: (req) => api(req),
     metrics,
@@ -100,7 +102,8 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     const { caller, refused } = await admit(deps, req, access);
     const source = caller?.source ?? "none";
     deps.metrics.authDecisions.inc({ decision: decisionOf(refused), source });
-    const res = refused ?? await handlers[access.route](req, caller!);
+    const route = access.route as keyof typeof handlers;
+    const res = refused ?? await handlers[route](req, caller!);
     deps.metrics.httpRequests.inc({ route: access.route, code: String(res.status) });
     deps.log.info("request", {
       method: req.method,

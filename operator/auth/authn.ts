@@ -32,17 +32,21 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
+/** Extra parameters of the final 401's Bearer challenge (e.g. an OAuth `resource_metadata`). */
+export type Challenge = (req: Request, target: Access) => Record<string, string> | undefined;
+
 /** Runs the authenticators in order; the first caller or response wins, else a 401. */
 export async function authenticate(
   authenticators: readonly Authenticator[],
   req: Request,
   target: Access,
+  challenge?: Challenge,
 ): Promise<Identity | Response> {
   for (const a of authenticators) {
     const out = await a(req, target);
     if (out !== undefined) return out;
   }
-  return unauthorized();
+  return unauthorized(challenge?.(req, target));
 }
 
 /** The caller `--auth none` admits every request as (local development only). */

@@ -42,10 +42,12 @@ export function statusResponse(
   return Response.json(body, { status: code, headers: opts.headers });
 }
 
-/** 401 with `WWW-Authenticate: Bearer realm="nmcp"`. */
-export function unauthorized(): Response {
+/** 401 with `WWW-Authenticate: Bearer realm="nmcp"` (plus `params`, e.g. `resource_metadata`). */
+export function unauthorized(params: Record<string, string> = {}): Response {
+  const all = { realm: REALM, ...params };
+  const challenge = Object.entries(all).map(([k, v]) => `${k}="${v.replace(/["\\]/g, "\\$&")}"`);
   return statusResponse(401, "Unauthorized", "Unauthorized", {
-    headers: { "www-authenticate": `Bearer realm="${REALM}"` },
+    headers: { "www-authenticate": `Bearer ${challenge.join(", ")}` },
   });
 }
 
