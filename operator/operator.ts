@@ -4,7 +4,7 @@ import type { MCPServer } from "../lib/api/mod.ts";
 import { createLogger, type Logger, type LogLevel } from "../lib/log.ts";
 import { ActivityPoller, activityTargets } from "./activity.ts";
 import { createHttpHandler } from "./api/http.ts";
-import { allowAnonymous, type Authenticator } from "./auth/authn.ts";
+import { allowAnonymous, type Authenticator, type Challenge } from "./auth/authn.ts";
 import {
   accessReviewAuthorizer,
   allowAll,
@@ -56,6 +56,10 @@ export interface OperatorOptions {
   authCacheTtl?: number;
   /** Authenticators tried before the Kubernetes one (e.g. OAuth JWTs). */
   authenticators?: Authenticator[];
+  /** Extra parameters of the 401 challenge (e.g. OAuth `resource_metadata`). */
+  challenge?: Challenge;
+  /** Answers `/.well-known/…` without authentication (e.g. RFC 9728 metadata). */
+  wellKnown?: (req: Request) => Promise<Response>;
 }
 
 /** A running operator. */
@@ -237,6 +241,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     metrics,
     wakeTimeoutMs,
     serverToken,
+    challenge: opts.challenge,
+    wellKnown: opts.wellKnown,
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");

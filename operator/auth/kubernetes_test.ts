@@ -75,6 +75,21 @@ Deno.test("tokenReviewAuthenticator() sends one review for concurrent requests w
   }
 });
 
+Deno.test("tokenReviewAuthenticator() keeps at most maxEntries answers", async () => {
+  const fake = startReviewFake({ users: { a: { username: "a" }, b: { username: "b" } } });
+  const client = fake.client();
+  try {
+    const authn = tokenReviewAuthenticator(client, { maxEntries: 2 });
+    for (const t of ["a", "b", "c", "b", "c"]) await authn(withToken(t), ROUTER);
+    assert.equal(fake.tokenReviews, 3, "b and c stay cached");
+    await authn(withToken("a"), ROUTER);
+    assert.equal(fake.tokenReviews, 4, "a was evicted");
+  } finally {
+    client.close();
+    await fake.stop();
+  }
+});
+
 Deno.test("tokenReviewAuthenticator() answers 503 when the API server cannot review", async () => {
   const fake = startReviewFake({ users: {} });
   const client = fake.client();
