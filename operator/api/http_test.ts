@@ -35,6 +35,10 @@ Deno.test("no token or a bad token gets 401 with a Bearer challenge and a Status
     assert.equal(bed.reviews.accessReviews.length, 0);
     assert.equal(bed.seen.length, 0, "nothing reached the gateway");
     assert.equal((await bed.handle(req("GET", "/healthz", { token: null }))).status, 200);
+    const meta = "/.well-known/oauth-protected-resource/servers/team-a/ev/mcp";
+    const wk = await bed.handle(req("GET", meta, { token: null }));
+    assert.equal(wk.status, 404, "discovery is public; nothing serves it unless wired");
+    await wk.body?.cancel();
   } finally {
     await bed.close();
   }
