@@ -147,13 +147,18 @@ export async function run(args: string[]): Promise<number> {
     }, 500);
     const converged = performance.now() - t0;
     const rssMb = vmHwmKb(op.pid) / 1024;
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // The admin token (kubernetes-admin, system:masters): the port reviews it with the harness.
+    const headers = { authorization: `Bearer ${cluster.apiServer.token}` };
+    const metrics = await (await fetch(`${url}/metrics`, { headers })).text();
     const pick = (re: RegExp) => metrics.split("\n").filter((l) => re.test(l)).join("; ");
     console.log(`operator: ${pick(/^nmcp_reconcile_(total|duration_seconds_(sum|count))/)}`);
 
     const bare = await bareStart();
     const w0 = performance.now();
-    const http = new StreamableHTTPClientTransport(new URL(`${url}/servers/default/bench-0/mcp`));
+    const http = new StreamableHTTPClientTransport(
+      new URL(`${url}/servers/default/bench-0/mcp`),
+      { requestInit: { headers } },
+    );
     const mcp = await toolCall(http);
     const wake = performance.now() - w0;
     await http.terminateSession().catch(() => {});

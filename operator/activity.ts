@@ -1,6 +1,12 @@
-/** Polls the gateway `/activity` of running pods with bounded concurrency and timeouts. */
+/**
+ * Polls the gateway `/activity` of running pods with bounded concurrency and timeouts, with
+ * each server's own gateway token.
+ */
 
+import type { MCPServer } from "../lib/api/mod.ts";
 import type { Logger } from "../lib/log.ts";
+import { gatewayUrl } from "./api/ready.ts";
+import type { Cache } from "./controller/cache.ts";
 import { type Activity, parseActivity } from "./reconcile/activity.ts";
 import { sleep } from "./kube/informer.ts";
 
@@ -8,14 +14,30 @@ import { sleep } from "./kube/informer.ts";
 export interface ActivityTarget {
   /** The server key (namespace/name). */
   key: string;
-  /** Base URL of the gateway, e.g. `http://10.0.0.5:8080`. */
+  /** Base URL of the gateway, e.g. `http://10.0.0.5:8080` or `http://[fd00::5]:8080`. */
   url: string;
+  /** The gateway's bearer token. */
+  token?: string;
+}
+
+/** The gateways of Ready servers in the cache, each with its token. */
+export async function activityTargets(
+  cache: Cache,
+  serverToken: (server: MCPServer) => Promise<string>,
+): Promise<ActivityTarget[]> {
+  const out: ActivityTarget[] = [];
+  for (const [key, s] of cache.servers.store) {
+    if (s.status?.phase !== "Ready" || !s.status.podName) continue;
+    const ip = cache.pods.store.get(`${s.metadata.namespace}/${s.status.podName}`)?.status?.podIP;
+    if (ip) out.push({ key, url: gatewayUrl(ip), token: await serverToken(s) });
+  }
+  return out;
 }
 
 /** Options of {@linkcode ActivityPoller}. */
 export interface ActivityPollerOptions {
   /** The pods to poll now. */
-  targets: () => ActivityTarget[];
+  targets: () => ActivityTarget[] | Promise<ActivityTarget[]>;
   /** Called when a server's activity changed. */
   onChange: (key: string) => void;
   log: Logger;
@@ -55,7 +77,7 @@ export class ActivityPoller {
 
   /** Polls every target once (exposed for tests). */
   async pollOnce(): Promise<void> {
-    const targets = this.opts.targets();
+    const targets = await this.opts.targets();
     const live = new Set(targets.map((t) => t.key));
     for (const k of this.latest.keys()) if (!live.has(k)) this.latest.delete(k);
     let i = 0;
@@ -72,7 +94,8 @@ export class ActivityPoller {
       AbortSignal.timeout(this.opts.timeoutMs ?? 2000),
     ]);
     try {
-      const res = await fetch(`${t.url}/activity`, { signal });
+      const headers: Record<string, string> = t.token ? { authorization: `Bearer ${t.token}` } : {};
+      const res = await fetch(`${t.url}/activity`, { signal, headers });
       if (!res.ok) {
         await res.body?.cancel();
         return;

@@ -18,6 +18,19 @@ function seconds(value: string): number {
   return n;
 }
 
+function authMode(value: string): "kubernetes" | "none" {
+  if (value === "kubernetes" || value === "none") return value;
+  throw new TypeError(`Cannot use --auth "${value}": expected kubernetes or none`);
+}
+
+function cacheSeconds(value: string): number {
+  const n = Number(value.replace(/s$/, ""));
+  if (!Number.isFinite(n) || n < 0) {
+    throw new TypeError(`Cannot use --auth-cache-ttl "${value}": expected seconds (0 or more)`);
+  }
+  return n;
+}
+
 const program = new Command("nmcp-operator")
   .description("Runs MCPServers on Kubernetes on demand")
   .version(VERSION)
@@ -48,7 +61,20 @@ const program = new Command("nmcp-operator")
   )
   .option("--ready-timeout <seconds>", "readiness timeout before Degraded", seconds, 120)
   .option("--workers <n>", "parallel reconciles", (v) => Number(v), 4)
-  .option("--log-level <level>", "debug, info, warn or error", parseLogLevel, "info" as const);
+  .option("--log-level <level>", "debug, info, warn or error", parseLogLevel, "info" as const)
+  .option(
+    "--auth <mode>",
+    "kubernetes (TokenReview + SubjectAccessReview) or none (local development only)",
+    authMode,
+    "kubernetes" as const,
+  )
+  .option("--token-key-file <file>", "gateway-token key (default: Secret nmcp-gateway-key)")
+  .option(
+    "--auth-cache-ttl <seconds>",
+    "reuse TokenReview/SubjectAccessReview answers (denials at most 2 s; 0 = never)",
+    cacheSeconds,
+    10,
+  );
 
 program.parse();
 const o = program.opts();
@@ -68,6 +94,9 @@ const op = await startOperator({
   readyTimeout: o.readyTimeout,
   workers: o.workers,
   logLevel: o.logLevel,
+  auth: o.auth,
+  tokenKeyFile: o.tokenKeyFile,
+  authCacheTtl: o.authCacheTtl,
   onLostLeadership: () => Deno.exit(1),
 });
 

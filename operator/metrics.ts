@@ -12,6 +12,12 @@ export interface OperatorMetrics {
   serversByPhase: Gauge<"phase">;
   wakeLatency: Histogram;
   isLeader: Gauge;
+  /** Requests answered on the operator's port, by route and status code. */
+  httpRequests: Counter<"route" | "code">;
+  /** Authentication/authorization outcomes, by decision and caller source. */
+  authDecisions: Counter<"decision" | "source">;
+  /** TokenReviews and SubjectAccessReviews, by cache hit, API call or error. */
+  authReviews: Counter<"review" | "result">;
 }
 
 /** Creates the metrics; `phases()` is read at scrape time for servers by phase. */
@@ -68,5 +74,29 @@ export function createMetrics(
       registers,
     }),
     isLeader: new Gauge({ name: "nmcp_leader", help: "1 when this replica leads", registers }),
+    ...authMetrics(registers),
+  };
+}
+
+function authMetrics(registers: Registry[]) {
+  return {
+    httpRequests: new Counter({
+      name: "nmcp_http_requests_total",
+      help: "Requests answered on the operator's port",
+      labelNames: ["route", "code"] as const,
+      registers,
+    }),
+    authDecisions: new Counter({
+      name: "nmcp_auth_decisions_total",
+      help: "Requests allowed, unauthenticated or forbidden, by caller source",
+      labelNames: ["decision", "source"] as const,
+      registers,
+    }),
+    authReviews: new Counter({
+      name: "nmcp_auth_reviews_total",
+      help: "TokenReviews (review=token) and SubjectAccessReviews (review=access)",
+      labelNames: ["review", "result"] as const,
+      registers,
+    }),
   };
 }

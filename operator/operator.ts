@@ -1,8 +1,18 @@
 /** Assembles the operator: kube client, caches, controller, activity poller, HTTP, leader election. */
 
+import type { MCPServer } from "../lib/api/mod.ts";
 import { createLogger, type Logger, type LogLevel } from "../lib/log.ts";
-import { ActivityPoller } from "./activity.ts";
+import { ActivityPoller, activityTargets } from "./activity.ts";
 import { createHttpHandler } from "./api/http.ts";
+import { allowAnonymous, type Authenticator, type Challenge } from "./auth/authn.ts";
+import {
+  accessReviewAuthorizer,
+  allowAll,
+  type Authorizer,
+  tokenReviewAuthenticator,
+} from "./auth/kubernetes.ts";
+import { loadTokenKey } from "./auth/key.ts";
+import { deriveServerToken } from "./auth/server_token.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
 import { EventRecorder } from "./events.ts";
@@ -38,6 +48,18 @@ export interface OperatorOptions {
   activityIntervalMs?: number;
   /** Called when leadership is lost (main.ts exits so the pod restarts). */
   onLostLeadership?: () => void;
+  /** `kubernetes` (TokenReview + SubjectAccessReview, default) or `none` (local development). */
+  auth?: "kubernetes" | "none";
+  /** Read the gateway-token key from this file instead of the Secret in the lease namespace. */
+  tokenKeyFile?: string;
+  /** Seconds a TokenReview/SubjectAccessReview answer is reused (denials ≤ 2 s). Default 10. */
+  authCacheTtl?: number;
+  /** Authenticators tried before the Kubernetes one (e.g. OAuth JWTs). */
+  authenticators?: Authenticator[];
+  /** Extra parameters of the 401 challenge (e.g. OAuth `resource_metadata`). */
+  challenge?: Challenge;
+  /** Answers `/.well-known/…` without authentication (e.g. RFC 9728 metadata). */
+  wellKnown?: (req: Request) => Promise<Response>;
 }
 
 /** A running operator. */
@@ -91,23 +113,21 @@ function phaseCounts(cache: Cache): Record<string, number> {
   return out;
 }
 
-function activityTargets(cache: Cache) {
-  const out = [];
-  for (const [key, s] of cache.servers.store) {
-    if (s.status?.phase !== "Ready" || !s.status.podName) continue;
-    const ip = cache.pods.store.get(`${s.metadata.namespace}/${s.status.podName}`)?.status?.podIP;
-    if (ip) out.push({ key, url: `http://${ip}:8080` });
-  }
-  return out;
-}
-
 interface Core {
   controller: Controller;
   poller: ActivityPoller;
   metrics: OperatorMetrics;
 }
 
-function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log: Logger): Core {
+type ServerToken = (server: MCPServer) => Promise<string>;
+
+function createCore(
+  opts: OperatorOptions,
+  client: KubeClient,
+  cache: Cache,
+  log: Logger,
+  serverToken: ServerToken,
+): Core {
   const settings = {
     gatewayImage: opts.gatewayImage,
     launcherImage: opts.launcherImage,
@@ -119,7 +139,7 @@ function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log
     log,
     intervalMs: opts.activityIntervalMs,
     onChange: (key) => late.controller?.enqueueServer(key),
-    targets: () => activityTargets(cache),
+    targets: () => activityTargets(cache, serverToken),
   });
   const metrics = createMetrics(() => phaseCounts(cache), () => late.controller?.queue.length ?? 0);
   const controller = late.controller = new Controller({
@@ -164,6 +184,39 @@ function startElection(
   return elector;
 }
 
+function authParts(
+  opts: OperatorOptions,
+  deps: { client: KubeClient; log: Logger; metrics: OperatorMetrics },
+): { authenticators: Authenticator[]; authorizer: Authorizer } {
+  if (opts.auth === "none") {
+    deps.log.warn(
+      "AUTHENTICATION DISABLED (--auth none): anyone who reaches this port can create, delete and call every MCPServer; use only for local development",
+    );
+    return { authenticators: [allowAnonymous], authorizer: allowAll };
+  }
+  const reviews = {
+    ttlMs: (opts.authCacheTtl ?? 10) * 1000,
+    onReview: (e: { review: string; result: string }) => deps.metrics.authReviews.inc(e),
+  };
+  return {
+    authenticators: [...opts.authenticators ?? [], tokenReviewAuthenticator(deps.client, reviews)],
+    authorizer: accessReviewAuthorizer(deps.client, reviews),
+  };
+}
+
+async function serverTokens(opts: OperatorOptions, client: KubeClient): Promise<ServerToken> {
+  const namespace = opts.leaseNamespace ?? "nmcp-system";
+  const key = await loadTokenKey({ client, namespace, file: opts.tokenKeyFile });
+  return (s) => {
+    const uid = s.metadata.uid;
+    if (!uid) {
+      const name = `${s.metadata.namespace}/${s.metadata.name}`;
+      return Promise.reject(new TypeError(`Cannot derive token of MCPServer "${name}": no uid`));
+    }
+    return deriveServerToken(key, uid);
+  };
+}
+
 /** Starts the operator. */
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const identity = options.identity ?? Deno.env.get("POD_NAME") ??
@@ -172,14 +225,26 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
   const client = createKubeClient(await loadClusterAccess(opts));
   const cache = new Cache(client, { namespace: opts.namespace, log });
-  const { controller, poller, metrics } = createCore(opts, client, cache, log);
+  const serverToken = await serverTokens(opts, client);
+  const { controller, poller, metrics } = createCore(opts, client, cache, log, serverToken);
   let stopping = false;
   const parts = leaderParts({
     ...opts,
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
   }, { cache, log, controller, poller });
   const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
-  const handler = createHttpHandler({ client, cache, log, metrics, wakeTimeoutMs });
+  const auth = authParts(opts, { client, log, metrics });
+  const handler = createHttpHandler({
+    client,
+    cache,
+    log,
+    metrics,
+    wakeTimeoutMs,
+    serverToken,
+    challenge: opts.challenge,
+    wellKnown: opts.wellKnown,
+    ...auth,
+  });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
   const http = Deno.serve({ hostname, port, onListen() {} }, handler);
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${http.addr.port}`;

@@ -80,12 +80,15 @@ Deno.test("router answers 404 for unknown servers and asks for an idle one", asy
     cache,
     log: createLogger({}, { level: "error" }),
     wakeTimeoutMs: 50,
+    serverToken: () => Promise.resolve("server-token"),
   });
-  const missing = await router(new Request("http://op/servers/ns/x/mcp", { method: "POST" }));
+  const alice = { username: "alice", groups: [], source: "kubernetes" as const };
+  const post = new Request("http://op/servers/ns/x/mcp", { method: "POST" });
+  const missing = await router(post, alice);
   assert.equal(missing.status, 404);
   assert.match((await missing.json()).error, /Cannot find MCPServer "ns\/x"/);
   cache.servers.upsert(server("idle", { phase: "Idle" }));
-  const timeout = await router(new Request("http://op/servers/ns/idle/mcp"));
+  const timeout = await router(new Request("http://op/servers/ns/idle/mcp"), alice);
   assert.equal(timeout.status, 504);
   await timeout.body?.cancel();
   assert.deepEqual(calls, ["PATCH /apis/nmcp.nwrx.io/v1/namespaces/ns/mcpservers/idle"]);

@@ -3,6 +3,7 @@
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import { MAX_BODY_BYTES, readLimited, tooLarge } from "./body.ts";
 
 /** A server as the management API shows it. */
 export interface ServerSummary {
@@ -65,8 +66,28 @@ export function summarizePool(p: MCPPool): PoolSummary {
 
 const err = (status: number, message: string) => Response.json({ error: message }, { status });
 
-/** Creates the management API handler (paths under /api/v1/). */
-export function createManagementApi(client: KubeClient, cache: Cache) {
+/** The JSON object body of a request (at most `limit` bytes), or the error response to answer. */
+async function readJson<T>(req: Request, limit: number): Promise<T | Response> {
+  const bytes = await readLimited(req, limit);
+  if (!bytes) return tooLarge(limit);
+  let v: unknown;
+  try {
+    v = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    return err(400, `Cannot parse request body: ${(e as Error).message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return err(400, "Cannot parse request body: expected a JSON object");
+  }
+  return v as T;
+}
+
+/** Creates the management API handler (paths under /api/v1/; bodies up to `maxBodyBytes`). */
+export function createManagementApi(
+  client: KubeClient,
+  cache: Cache,
+  maxBodyBytes = MAX_BODY_BYTES,
+) {
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const m = /^\/api\/v1\/(servers|pools)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(url.pathname);
@@ -93,7 +114,8 @@ export function createManagementApi(client: KubeClient, cache: Cache) {
         return Response.json({ items });
       }
       if (req.method === "POST" && ns && !name) {
-        const body = await req.json() as MCPServer | MCPPool;
+        const body = await readJson<MCPServer | MCPPool>(req, maxBodyBytes);
+        if (body instanceof Response) return body;
         body.metadata = { ...body.metadata, namespace: ns };
         const created = await client.request<MCPServer | MCPPool>("POST", resourcePath(ref, ns), {
           body,

@@ -1,7 +1,13 @@
 /** Waiting for an MCPServer to become reachable, driven by informer events (no polling). */
 
 import type { MCPServer } from "../../lib/api/mod.ts";
+import { GATEWAY_PORT } from "../build/pod.ts";
 import type { Cache } from "../controller/cache.ts";
+
+/** The base URL of a gateway at pod IP `ip` (IPv6 addresses in brackets). */
+export function gatewayUrl(ip: string): string {
+  return `http://${ip.includes(":") ? `[${ip}]` : ip}:${GATEWAY_PORT}`;
+}
 
 /** Where a Ready server's gateway answers, or why it will not. */
 export type Reachable = { url: string } | { failed: string };
@@ -25,7 +31,7 @@ export function reachable(cache: Cache, server: MCPServer, since = 0): Reachable
   if (!ip || pod.metadata.deletionTimestamp) return undefined;
   const podReady = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
   if (st.phase === "Starting" && !podReady) return undefined;
-  return { url: `http://${ip.includes(":") ? `[${ip}]` : ip}:8080` };
+  return { url: gatewayUrl(ip) };
 }
 
 /** Resolves once the server is reachable (or failed); undefined on timeout, abort or deletion. */

@@ -1,10 +1,12 @@
 /**
- * The wake-on-connect router: `/servers/{ns}/{name}/{mcp|sse|message…}` asks for the server
+ * The wake-on-connect router: `/servers/{ns}/{name}/{mcp|sse|message}` asks for the server
  * (request annotation), waits for Ready by watching the cache, then proxies to the pod's
- * gateway, streaming both ways (SSE included).
+ * gateway, streaming both ways (SSE included). The caller's credentials stay here: the
+ * gateway gets the server's own token and the caller's identity in `x-nmcp-caller`.
  */
 
 import { ANNOTATIONS, type MCPServer } from "../../lib/api/mod.ts";
+import { type Caller, CALLER_HEADER, encodeCaller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
@@ -18,12 +20,19 @@ export interface RouterDeps {
   cache: Cache;
   log: Logger;
   metrics?: OperatorMetrics;
+  /** The bearer token the server's gateway requires (derived from its uid). */
+  serverToken: (server: MCPServer) => Promise<string>;
   /** Longest wait for a server to become Ready. Default 130 000 ms. */
   wakeTimeoutMs?: number;
   now?: () => Date;
 }
 
 const HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "te", "trailer"];
+/** Request headers never passed on: the caller's credentials and a forged caller. */
+const STRIPPED = new Set([...HOP, "authorization", "cookie", "proxy-authorization", CALLER_HEADER]);
+
+/** The gateway paths the router forwards (its probes, metrics and activity stay private). */
+export const MCP_PATHS: ReadonlySet<string> = new Set(["/mcp", "/sse", "/message"]);
 
 /** Parses `/servers/{ns}/{name}/{rest}`; undefined when the path is not a router path. */
 export function parseRoute(
@@ -52,12 +61,17 @@ export async function requestServer(
   });
 }
 
-/** Creates the router handler. */
-export function createRouter(deps: RouterDeps): (req: Request) => Promise<Response> {
-  return async (req) => {
+/** Creates the router handler (`caller` has been authenticated and authorized). */
+export function createRouter(
+  deps: RouterDeps,
+): (req: Request, caller: Caller) => Promise<Response> {
+  return async (req, caller) => {
     const url = new URL(req.url);
     const route = parseRoute(url.pathname);
     if (!route) return problem(404, `Cannot route "${url.pathname}": not a server path`);
+    if (!MCP_PATHS.has(route.rest)) {
+      return problem(404, `Cannot route "${url.pathname}": not an MCP path`);
+    }
     const key = `${route.ns}/${route.name}`;
     const server = deps.cache.servers.store.get(key);
     if (!server) return problem(404, `Cannot find MCPServer "${key}": not found`);
@@ -82,7 +96,10 @@ export function createRouter(deps: RouterDeps): (req: Request) => Promise<Respon
       return problem(502, `Cannot start MCPServer "${key}": ${target.failed}`);
     }
     const prefix = `/servers/${route.ns}/${route.name}`;
-    const res = await proxy(req, `${target.url}${route.rest}${url.search}`, prefix, deps.log);
+    const headers = forwardHeaders(req, prefix);
+    headers.set("authorization", `Bearer ${await deps.serverToken(server)}`);
+    headers.set(CALLER_HEADER, encodeCaller(caller));
+    const res = await proxy(req, `${target.url}${route.rest}${url.search}`, headers, deps.log);
     const sse = res.headers.get("content-type")?.startsWith("text/event-stream");
     if (route.rest !== "/sse" || !sse || !res.body) return res;
     const body = res.body.pipeThrough(prefixEndpointEvent(prefix));
@@ -90,13 +107,23 @@ export function createRouter(deps: RouterDeps): (req: Request) => Promise<Respon
   };
 }
 
-async function proxy(req: Request, target: string, prefix: string, log: Logger): Promise<Response> {
+/** The caller's headers minus hop-by-hop ones and credentials, plus X-Forwarded-*. */
+export function forwardHeaders(req: Request, prefix: string): Headers {
   const headers = new Headers();
-  for (const [k, v] of req.headers) if (!HOP.includes(k.toLowerCase())) headers.set(k, v);
+  for (const [k, v] of req.headers) if (!STRIPPED.has(k.toLowerCase())) headers.set(k, v);
   const inUrl = new URL(req.url);
   headers.set("x-forwarded-prefix", prefix);
   headers.set("x-forwarded-host", req.headers.get("host") ?? inUrl.host);
   headers.set("x-forwarded-proto", inUrl.protocol.replace(":", ""));
+  return headers;
+}
+
+async function proxy(
+  req: Request,
+  target: string,
+  headers: Headers,
+  log: Logger,
+): Promise<Response> {
   const hasBody = req.body !== null && req.method !== "GET" && req.method !== "HEAD";
   // Deno.serve aborts req.signal once a response is returned: follow it only until headers.
   const ctl = new AbortController();

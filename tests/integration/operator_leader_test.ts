@@ -7,8 +7,8 @@ import {
   until,
 } from "./operator_env.ts";
 
-async function leads(op: OperatorProc): Promise<boolean> {
-  const r = await fetch(`${op.url}/metrics`).catch(() => undefined);
+async function leads(op: OperatorProc, headers: Record<string, string>): Promise<boolean> {
+  const r = await fetch(`${op.url}/metrics`, { headers }).catch(() => undefined);
   const text = r ? await r.text() : "";
   return /^nmcp_leader 1$/m.test(text);
 }
@@ -22,10 +22,10 @@ Deno.test({
     try {
       const flags = ["--lease-duration=3"];
       const a = await e.startOperator(flags, "op-a");
-      await until("op-a leads", 10_000, async () => await leads(a) || undefined);
+      await until("op-a leads", 10_000, async () => await leads(a, e.authHeaders) || undefined);
       const b = await e.startOperator(flags, "op-b");
       await new Promise((r) => setTimeout(r, 1000));
-      assert.equal(await leads(b), false, "only one leader");
+      assert.equal(await leads(b, e.authHeaders), false, "only one leader");
       const lease = JSON.parse(
         await e.k(["get", "lease", "nmcp-operator", "-n", "nmcp-system", "-o", "json"]),
       );
@@ -50,7 +50,7 @@ Deno.test({
 
       const t0 = Date.now();
       await a.stop("SIGKILL");
-      await until("op-b leads", 15_000, async () => await leads(b) || undefined);
+      await until("op-b leads", 15_000, async () => await leads(b, e.authHeaders) || undefined);
       const takeover = Date.now() - t0;
       console.log(`takeover after leader SIGKILL: ${takeover} ms (lease 3 s)`);
 
@@ -71,7 +71,7 @@ Deno.test({
       await until(
         "op-c leads after clean step-down",
         10_000,
-        async () => await leads(c) || undefined,
+        async () => await leads(c, e.authHeaders) || undefined,
       );
       console.log(`takeover after SIGTERM step-down: ${Date.now() - t1} ms`);
       await new Promise((r) => setTimeout(r, 1000));

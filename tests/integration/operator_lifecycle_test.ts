@@ -29,6 +29,7 @@ Deno.test({
       const client = new Client({ name: "test", version: "1" });
       const transport = new StreamableHTTPClientTransport(
         new URL(`${op.url}/servers/default/ev/mcp`),
+        { requestInit: { headers: e.authHeaders } },
       );
       await client.connect(transport);
       const result = await client.callTool({ name: "echo", arguments: { message: "hi" } });
@@ -42,16 +43,24 @@ Deno.test({
       await client.close();
 
       const legacy = new Client({ name: "legacy", version: "1" });
-      const sse = new SSEClientTransport(new URL(`${op.url}/servers/default/ev/sse`));
+      const sse = new SSEClientTransport(new URL(`${op.url}/servers/default/ev/sse`), {
+        requestInit: { headers: e.authHeaders },
+      });
       await legacy.connect(sse);
       const viaSse = await legacy.callTool({ name: "echo", arguments: { message: "over sse" } });
       assert.match(JSON.stringify(viaSse.content), /over sse/);
       await legacy.close();
 
-      const api = await (await fetch(`${op.url}/api/v1/servers/default/ev`)).json();
+      const api =
+        await (await fetch(`${op.url}/api/v1/servers/default/ev`, { headers: e.authHeaders }))
+          .json();
       assert.equal(api.phase, "Ready");
       assert.equal(api.isRunning, true);
-      const list = await (await fetch(`${op.url}/api/v1/servers`)).json();
+      const list = await (await fetch(`${op.url}/api/v1/servers`, { headers: e.authHeaders }))
+        .json();
+      const anonymous = await fetch(`${op.url}/api/v1/servers`);
+      assert.equal(anonymous.status, 401, "the operator's port refuses requests without a token");
+      await anonymous.body?.cancel();
       assert.deepEqual(list.items.map((s: { name: string }) => s.name), ["ev"]);
 
       await until("stopped after idleTimeout", 30_000, async () => {

@@ -56,6 +56,7 @@ Deno.test({
         const client = new Client({ name: "t", version: "1" });
         const transport = new StreamableHTTPClientTransport(
           new URL(`${op.url}/servers/default/web/mcp`),
+          { requestInit: { headers: e.authHeaders } },
         );
         await client.connect(transport);
         const r = await client.callTool({ name: "echo", arguments: { message: "via http" } });
