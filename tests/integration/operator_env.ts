@@ -1,7 +1,5 @@
 /** Shared set-up of the operator integration tests: harness cluster, CRDs, operator processes. */
 
-import { startReviewFake } from "../../operator/auth/_review_fake.ts";
-import { kubeconfigYaml } from "../harness/apiserver/kubeconfig.ts";
 import { runKubectl, startCluster } from "../harness/mod.ts";
 
 /** The repository root. */
@@ -63,34 +61,11 @@ export async function until<T>(
   throw new Error(`Timed out after ${ms} ms waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
-/**
- * The operator's view of the cluster: the harness behind a loopback fake that answers
- * TokenReview (the admin token = `kubernetes-admin` in `system:masters`) and allows every
- * SubjectAccessReview, so these lifecycle tests run while the harness gains its own
- * TokenReview/SubjectAccessReview/RBAC. Point the operator at `cluster.kubeconfigPath`
- * instead once the harness answers both.
- */
-async function reviewFront(cluster: HarnessCluster, dir: string) {
-  const api = cluster.apiServer;
-  const fake = startReviewFake({
-    users: { [api.token]: { username: "kubernetes-admin", groups: ["system:masters"] } },
-    allow: (spec) => spec.groups?.includes("system:masters") ?? false,
-    upstream: { url: cluster.url, caPem: api.caCertPem },
-  });
-  const kubeconfig = `${dir}/operator-kubeconfig.yaml`;
-  await Deno.writeTextFile(
-    kubeconfig,
-    kubeconfigYaml({ url: fake.url, token: api.token, namespace: "default" }),
-  );
-  return { fake, kubeconfig };
-}
-
 /** Starts the harness, installs the CRDs and the nmcp-system namespace. */
 export async function startOperatorEnv(): Promise<OperatorEnv> {
   // The cluster claims a pod-IP range no other harness on the machine holds.
   const cluster = await startCluster({ backoffBaseMs: 200 });
   const home = await Deno.makeTempDir({ prefix: "nmcp-op-" });
-  const front = await reviewFront(cluster, home);
   const env = {
     ...cluster.env(),
     HOME: home,
@@ -121,7 +96,7 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
         "--config",
         `${ROOT}/deno.json`,
         `${ROOT}/operator/main.ts`,
-        `--kubeconfig=${front.kubeconfig}`,
+        `--kubeconfig=${cluster.kubeconfigPath}`,
         `--listen=127.0.0.1:${port}`,
         "--gateway-image=ghcr.io/nwrx/nmcp:dev",
         "--launcher-image=busybox:1.37",
@@ -191,7 +166,6 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
     startOperator,
     async close() {
       await Promise.all(procs.map((p) => p.stop()));
-      await front.fake.stop();
       await cluster.stop();
       await Deno.remove(home, { recursive: true }).catch(() => {});
     },

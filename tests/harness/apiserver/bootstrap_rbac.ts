@@ -80,78 +80,73 @@ const NODE_RULES: PolicyRule[] = [
   rule(["create"], [""], ["serviceaccounts/token"]),
 ];
 
+const HEALTH_URLS = ["/livez", "/readyz", "/healthz", "/version", "/version/"];
+const DISCOVERY_URLS = [
+  ...HEALTH_URLS,
+  "/openapi",
+  "/openapi/*",
+  "/api",
+  "/api/*",
+  "/apis",
+  "/apis/*",
+];
+const ISSUER_URLS = [
+  "/.well-known/openid-configuration",
+  "/.well-known/openid-configuration/",
+  "/openid/v1/jwks",
+  "/openid/v1/jwks/",
+];
+const AUTHORIZATION = "authorization.k8s.io";
+const ADMIN_RULES: PolicyRule[] = [
+  rule(["create"], [AUTHORIZATION], ["localsubjectaccessreviews"]),
+  rule(READ_WRITE, [RBAC_GROUP], ["roles", "rolebindings"]),
+];
+const EDIT_RULES: PolicyRule[] = [
+  rule(READ, [""], ["pods/attach", "pods/exec", "pods/portforward", "secrets"]),
+  rule(["impersonate"], [""], ["serviceaccounts"]),
+  rule(WRITE, [""], ["pods", "pods/attach", "pods/exec", "pods/portforward"]),
+  rule(WRITE, [""], ["serviceaccounts", "services", "configmaps", "secrets"]),
+  rule(["create"], [""], ["serviceaccounts/token"]),
+  rule(WRITE, ["apps"], ["deployments", "deployments/scale"]),
+  rule(WRITE, ["networking.k8s.io"], ["networkpolicies"]),
+];
+const VIEW_RULES: PolicyRule[] = [
+  rule(READ, [""], [
+    "pods",
+    "serviceaccounts",
+    "services",
+    "services/status",
+    "endpoints",
+    "configmaps",
+  ]),
+  rule(READ, [""], ["events", "pods/status", "pods/log", "namespaces/status"]),
+  rule(READ, [""], ["namespaces"]),
+  rule(READ, ["apps"], ["deployments", "deployments/status", "deployments/scale"]),
+  rule(READ, ["networking.k8s.io"], ["networkpolicies"]),
+];
+
 /** The bootstrap ClusterRoles (aggregated ones start with no rules). */
 export function bootstrapClusterRoles(): Obj[] {
   return [
     clusterRole("cluster-admin", [rule(["*"], ["*"], ["*"]), urls(["*"], ["*"])]),
-    clusterRole("system:discovery", [
-      urls(["get"], [
-        "/livez",
-        "/readyz",
-        "/healthz",
-        "/version",
-        "/version/",
-        "/openapi",
-        "/openapi/*",
-        "/api",
-        "/api/*",
-        "/apis",
-        "/apis/*",
-      ]),
-    ]),
-    clusterRole("system:public-info-viewer", [
-      urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/"]),
-    ]),
+    clusterRole("system:discovery", [urls(["get"], DISCOVERY_URLS)]),
+    clusterRole("system:public-info-viewer", [urls(["get"], HEALTH_URLS)]),
     clusterRole("system:basic-user", [
       rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
-      rule(["create"], ["authorization.k8s.io"], [
-        "selfsubjectaccessreviews",
-        "selfsubjectrulesreviews",
-      ]),
+      rule(["create"], [AUTHORIZATION], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
     ]),
-    clusterRole("system:service-account-issuer-discovery", [
-      urls(["get"], [
-        "/.well-known/openid-configuration",
-        "/.well-known/openid-configuration/",
-        "/openid/v1/jwks",
-        "/openid/v1/jwks/",
-      ]),
-    ]),
+    clusterRole("system:service-account-issuer-discovery", [urls(["get"], ISSUER_URLS)]),
     clusterRole("system:auth-delegator", [
       rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
-      rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+      rule(["create"], [AUTHORIZATION], ["subjectaccessreviews"]),
     ]),
     clusterRole("system:node", NODE_RULES),
     clusterRole("admin", [], [], "admin"),
     clusterRole("edit", [], ["admin"], "edit"),
     clusterRole("view", [], ["edit"], "view"),
-    clusterRole("system:aggregate-to-admin", [
-      rule(["create"], ["authorization.k8s.io"], ["localsubjectaccessreviews"]),
-      rule(READ_WRITE, [RBAC_GROUP], ["roles", "rolebindings"]),
-    ], ["admin"]),
-    clusterRole("system:aggregate-to-edit", [
-      rule(READ, [""], ["pods/attach", "pods/exec", "pods/portforward", "secrets"]),
-      rule(["impersonate"], [""], ["serviceaccounts"]),
-      rule(WRITE, [""], ["pods", "pods/attach", "pods/exec", "pods/portforward"]),
-      rule(WRITE, [""], ["serviceaccounts", "services", "configmaps", "secrets"]),
-      rule(["create"], [""], ["serviceaccounts/token"]),
-      rule(WRITE, ["apps"], ["deployments", "deployments/scale"]),
-      rule(WRITE, ["networking.k8s.io"], ["networkpolicies"]),
-    ], ["admin", "edit"]),
-    clusterRole("system:aggregate-to-view", [
-      rule(READ, [""], [
-        "pods",
-        "serviceaccounts",
-        "services",
-        "services/status",
-        "endpoints",
-        "configmaps",
-      ]),
-      rule(READ, [""], ["events", "pods/status", "pods/log", "namespaces/status"]),
-      rule(READ, [""], ["namespaces"]),
-      rule(READ, ["apps"], ["deployments", "deployments/status", "deployments/scale"]),
-      rule(READ, ["networking.k8s.io"], ["networkpolicies"]),
-    ], ["admin", "edit", "view"]),
+    clusterRole("system:aggregate-to-admin", ADMIN_RULES, ["admin"]),
+    clusterRole("system:aggregate-to-edit", EDIT_RULES, ["admin", "edit"]),
+    clusterRole("system:aggregate-to-view", VIEW_RULES, ["admin", "edit", "view"]),
   ];
 }
 

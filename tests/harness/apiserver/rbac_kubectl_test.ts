@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestCluster, type TestCluster } from "./_testing.ts";
+import { startTestCluster, type TestCluster, waitFor } from "./_testing.ts";
 
 const CRD = await Deno.readTextFile(
   new URL("../../../crds/nmcp.nwrx.io_mcpservers.yaml", import.meta.url),
@@ -319,6 +319,54 @@ Deno.test("a namespace admin may grant what it holds, not more (escalation check
       elsewhere.stderr,
       /roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot create resource "roles"/,
     );
+  } finally {
+    await c.close();
+  }
+});
+
+Deno.test("a ClusterRole labelled aggregate-to-view reaches holders of view", async () => {
+  const c = await startTestCluster();
+  try {
+    await withCrd(c);
+    await ok(c, [
+      "create",
+      "rolebinding",
+      "v",
+      "--clusterrole=view",
+      "--serviceaccount=default:reader",
+    ]);
+    const ask = [
+      "auth",
+      "can-i",
+      "list",
+      "mcpservers",
+      "--as=system:serviceaccount:default:reader",
+    ];
+    const before = await c.kubectl(ask);
+    assert.deepEqual([before.code, before.stdout.trim()], [1, "no"]);
+    await ok(c, [
+      "create",
+      "clusterrole",
+      "nmcp-viewer",
+      "--verb=get,list,watch",
+      "--resource=mcpservers.nmcp.nwrx.io",
+    ]);
+    await ok(c, [
+      "label",
+      "clusterrole",
+      "nmcp-viewer",
+      "rbac.authorization.k8s.io/aggregate-to-view=true",
+    ]);
+    // The aggregation controller runs on a zero timer after the change: allow it a moment.
+    await waitFor(async () => (await c.kubectl(ask)).code === 0, 5000, "view to aggregate");
+    const view = await ok(c, [
+      "get",
+      "clusterrole",
+      "view",
+      "-o",
+      "jsonpath={.rules[*].resources}",
+    ]);
+    assert.match(view, /"mcpservers"/);
   } finally {
     await c.close();
   }

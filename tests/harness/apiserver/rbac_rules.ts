@@ -27,12 +27,15 @@ export interface Subject {
   namespace?: string;
 }
 
+/** Keeps the bindings an authorization needs (the store copies only those). */
+export type BindingFilter = (binding: Readonly<Obj>) => boolean;
+
 /** The RBAC objects an authorization reads. */
 export interface RbacObjects {
-  clusterRoleBindings(): Obj[];
-  roleBindings(namespace: string): Obj[];
-  clusterRole(name: string): Obj | undefined;
-  role(namespace: string, name: string): Obj | undefined;
+  clusterRoleBindings(keep?: BindingFilter): readonly Readonly<Obj>[];
+  roleBindings(namespace: string, keep?: BindingFilter): readonly Readonly<Obj>[];
+  clusterRole(name: string): Readonly<Obj> | undefined;
+  role(namespace: string, name: string): Readonly<Obj> | undefined;
 }
 
 /** The group whose members may do everything (the privileged-group authorizer). */
@@ -42,13 +45,15 @@ export const RBAC_GROUP = "rbac.authorization.k8s.io";
 
 const key = (plural: string) => storageKey({ group: RBAC_GROUP, plural });
 
-/** The RBAC objects of a store. */
+const nameOf = (o: Readonly<Obj>) => (o.metadata as { name?: string }).name;
+
+/** The RBAC objects of a store, read in place (never modified). */
 export function storeRbac(store: Store): RbacObjects {
   return {
-    clusterRoleBindings: () => store.list(key("clusterrolebindings")),
-    roleBindings: (ns) => store.list(key("rolebindings"), ns),
-    clusterRole: (name) => store.get(key("clusterroles"), undefined, name),
-    role: (ns, name) => store.get(key("roles"), ns, name),
+    clusterRoleBindings: (keep) => store.peek(key("clusterrolebindings"), undefined, keep),
+    roleBindings: (ns, keep) => store.peek(key("rolebindings"), ns, keep),
+    clusterRole: (name) => store.peek(key("clusterroles"), undefined, (o) => nameOf(o) === name)[0],
+    role: (ns, name) => store.peek(key("roles"), ns, (o) => nameOf(o) === name)[0],
   };
 }
 
@@ -57,8 +62,9 @@ export function staticRbac(objs: Obj[]): RbacObjects {
   const of = (kind: string) => objs.filter((o) => o.kind === kind);
   const meta = (o: Obj) => o.metadata as { name: string; namespace?: string };
   return {
-    clusterRoleBindings: () => of("ClusterRoleBinding"),
-    roleBindings: (ns) => of("RoleBinding").filter((o) => meta(o).namespace === ns),
+    clusterRoleBindings: (keep = () => true) => of("ClusterRoleBinding").filter(keep),
+    roleBindings: (ns, keep = () => true) =>
+      of("RoleBinding").filter((o) => meta(o).namespace === ns && keep(o)),
     clusterRole: (name) => of("ClusterRole").find((o) => meta(o).name === name),
     role: (ns, name) => of("Role").find((o) => meta(o).namespace === ns && meta(o).name === name),
   };
@@ -134,7 +140,7 @@ export type RuleVisitor = (source: string, rule: PolicyRule | undefined, err?: s
 function visitBindings(
   src: RbacObjects,
   user: UserInfo,
-  bindings: Obj[],
+  bindings: readonly Readonly<Obj>[],
   ns: string,
   visit: RuleVisitor,
 ): boolean {
@@ -167,8 +173,12 @@ export function visitRulesFor(
   namespace: string,
   visit: RuleVisitor,
 ): void {
-  if (!visitBindings(src, user, src.clusterRoleBindings(), "", visit)) return;
-  if (namespace) visitBindings(src, user, src.roleBindings(namespace), namespace, visit);
+  const applies = (ns: string) => (b: Obj) =>
+    ((b.subjects as Subject[] | undefined) ?? []).some((s) => appliesTo(user, s, ns));
+  const cluster = src.clusterRoleBindings(applies(""));
+  if (!visitBindings(src, user, cluster, "", visit)) return;
+  if (!namespace) return;
+  visitBindings(src, user, src.roleBindings(namespace, applies(namespace)), namespace, visit);
 }
 
 /** The rules a user holds in a namespace ("" = cluster-wide only), and resolution errors. */

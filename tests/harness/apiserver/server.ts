@@ -259,17 +259,14 @@ function deleteCollection(
   });
 }
 
-async function resource(
+/** The kinds and subresources with handlers of their own: reviews, streams, binding, scale. */
+async function special(
   deps: HandlerDeps,
   req: Request,
-  url: URL,
+  rt: ResourceType,
   p: ResourcePath,
   user: UserInfo,
-): Promise<Response> {
-  const rt = deps.api.registry.find(p.group, p.version, p.plural);
-  if (!rt) throw notFoundPath();
-  if (!rt.namespaced && p.namespace) throw notFoundPath();
-  const q = url.searchParams;
+): Promise<Response | undefined> {
   const ns = rt.namespaced ? p.namespace : undefined;
   const sub = p.subresource;
   if (isReviewType(rt)) {
@@ -289,39 +286,67 @@ async function resource(
     const contentType = req.headers.get("content-type") ?? "";
     return json(handleScale(deps.api, rt, ns, p.name, { method: req.method, contentType, body }));
   }
-  if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
-  const m = req.method;
+  return undefined;
+}
+
+/** POST, PUT or PATCH of an object; RBAC kinds first pass the escalation check. */
+async function write(
+  deps: HandlerDeps,
+  req: Request,
+  rt: ResourceType,
+  p: ResourcePath,
+  user: UserInfo,
+): Promise<Response> {
+  const ns = rt.namespaced ? p.namespace : undefined;
+  const q = new URL(req.url).searchParams;
+  const body = await readBody(req);
   const guard = (obj: unknown) => {
     if (isObj(obj)) checkRbacWrite(storeRbac(deps.api.store), user, rt, ns, obj, p.name);
   };
+  if (req.method === "POST") {
+    guard(body);
+    const r = deps.api.create(rt, ns, body, writeOptions(q, req));
+    return output(deps, req, rt, r.obj, 201, r.warnings);
+  }
+  const opts = writeOptions(q, req, p.subresource);
+  if (req.method === "PUT") {
+    guard(body);
+    const r = deps.api.update(rt, ns, p.name!, body, opts);
+    return output(deps, req, rt, r.obj, 200, r.warnings);
+  }
+  const type = req.headers.get("content-type") ?? "";
+  if (isRbacKind(rt)) {
+    guard(deps.api.patch(rt, ns, p.name!, type, body, { ...opts, dryRun: true }).obj);
+  }
+  const r = deps.api.patch(rt, ns, p.name!, type, body, opts);
+  return output(deps, req, rt, r.obj, r.created ? 201 : 200, r.warnings);
+}
+
+async function resource(
+  deps: HandlerDeps,
+  req: Request,
+  url: URL,
+  p: ResourcePath,
+  user: UserInfo,
+): Promise<Response> {
+  const rt = deps.api.registry.find(p.group, p.version, p.plural);
+  if (!rt) throw notFoundPath();
+  if (!rt.namespaced && p.namespace) throw notFoundPath();
+  const q = url.searchParams;
+  const ns = rt.namespaced ? p.namespace : undefined;
+  const sub = p.subresource;
+  const s = await special(deps, req, rt, p, user);
+  if (s) return s;
+  if (sub && (sub !== "status" || !rt.status)) throw notFoundPath();
+  const m = req.method;
   if (!p.name) {
     if (m === "GET") return list(deps, req, rt, ns, q);
-    if (m === "POST") {
-      const body = await readBody(req);
-      guard(body);
-      const r = deps.api.create(rt, ns, body, writeOptions(q, req));
-      return output(deps, req, rt, r.obj, 201, r.warnings);
-    }
+    if (m === "POST") return await write(deps, req, rt, p, user);
     if (m === "DELETE") return deleteCollection(deps, rt, ns, q);
     throw methodNotAllowed();
   }
   if (m === "GET") return output(deps, req, rt, deps.api.get(rt, ns, p.name));
-  if (m === "PUT") {
-    const body = await readBody(req);
-    guard(body);
-    const r = deps.api.update(rt, ns, p.name, body, writeOptions(q, req, sub));
-    return output(deps, req, rt, r.obj, 200, r.warnings);
-  }
-  if (m === "PATCH") {
-    const type = req.headers.get("content-type") ?? "";
-    const body = await readBody(req);
-    const opts = writeOptions(q, req, sub);
-    if (isRbacKind(rt)) {
-      guard(deps.api.patch(rt, ns, p.name, type, body, { ...opts, dryRun: true }).obj);
-    }
-    const r = deps.api.patch(rt, ns, p.name, type, body, opts);
-    return output(deps, req, rt, r.obj, r.created ? 201 : 200, r.warnings);
-  }
+  if (m === "PUT" || m === "PATCH") return await write(deps, req, rt, p, user);
   if (m === "DELETE") return await deleteOne(deps, req, rt, p, q);
   throw methodNotAllowed();
 }

@@ -102,6 +102,15 @@ export class Store {
     return (keep ? objs.filter(keep) : objs).map(clone);
   }
 
+  /** The stored objects of a key, not copied: for read-only hot paths (authorization). */
+  peek(skey: string, ns?: string, keep?: (o: Obj) => boolean): readonly Readonly<Obj>[] {
+    const m = this.#objects.get(skey);
+    if (!m) return [];
+    const objs = [...m.entries()].filter(([k]) => ns === undefined || k.startsWith(`${ns}/`))
+      .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, o]) => o);
+    return keep ? objs.filter(keep) : objs;
+  }
+
   /** Copies of the objects (of every storage key) that match, without copying the rest. */
   find(match: (o: Obj) => boolean): { skey: string; obj: Obj }[] {
     const out: { skey: string; obj: Obj }[] = [];
