@@ -10,6 +10,8 @@ import { createKubeClient, type KubeClient } from "./kube/client.ts";
 import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
+import { loadTokenKey } from "./auth/key.ts";
+import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
@@ -29,6 +31,12 @@ export interface OperatorOptions {
   leaseDurationSeconds?: number;
   identity?: string;
   imageAllowlist?: string[];
+  /** Create a NetworkPolicy per MCPServer (`--network-policy`). Default true. */
+  networkPolicy?: boolean;
+  /** `registry=host` token hosts besides each registry's own (`--registry-auth-hosts`). */
+  registryAuthHosts?: string[];
+  /** The gateway-token key; default: loaded (or created) with `loadTokenKey()`. */
+  tokenKey?: CryptoKey;
   /** Seconds before a not-ready pod makes its server Degraded. Default 120. */
   readyTimeout?: number;
   logLevel?: LogLevel;
@@ -107,12 +115,23 @@ interface Core {
   metrics: OperatorMetrics;
 }
 
-function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log: Logger): Core {
+/** The operator's own namespace (where its Lease, key Secret and pods live). */
+function operatorNamespace(opts: OperatorOptions): string {
+  return opts.leaseNamespace ?? "nmcp-system";
+}
+
+function createCore(
+  opts: OperatorOptions,
+  deps: { client: KubeClient; cache: Cache; log: Logger; tokenKey: CryptoKey },
+): Core {
+  const { client, cache, log } = deps;
   const settings = {
     gatewayImage: opts.gatewayImage,
     launcherImage: opts.launcherImage,
     readyTimeout: opts.readyTimeout,
     imageAllowlist: opts.imageAllowlist,
+    networkPolicy: opts.networkPolicy,
+    operatorNamespace: operatorNamespace(opts),
   };
   const late: { controller?: Controller } = {};
   const poller = new ActivityPoller({
@@ -130,7 +149,13 @@ function createCore(opts: OperatorOptions, client: KubeClient, cache: Cache, log
     settings,
     activity: poller.latest,
     events: new EventRecorder(client, log, { instance: opts.identity }),
-    resolveEntrypoint: createResolver(client),
+    resolveEntrypoint: createResolver(client, {
+      registry: opts.registryAuthHosts
+        ? { authHosts: parseAuthHosts(opts.registryAuthHosts) }
+        : undefined,
+      serviceAccount: `${operatorNamespace(opts)}:nmcp-operator`,
+    }),
+    tokenKey: deps.tokenKey,
     workers: opts.workers,
   });
   return { controller, poller, metrics };
@@ -171,8 +196,14 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const opts = { ...options, identity };
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
   const client = createKubeClient(await loadClusterAccess(opts));
-  const cache = new Cache(client, { namespace: opts.namespace, log });
-  const { controller, poller, metrics } = createCore(opts, client, cache, log);
+  const cache = new Cache(client, {
+    namespace: opts.namespace,
+    log,
+    networkPolicies: opts.networkPolicy !== false,
+  });
+  const tokenKey = opts.tokenKey ??
+    await loadTokenKey({ client, namespace: operatorNamespace(opts) });
+  const { controller, poller, metrics } = createCore(opts, { client, cache, log, tokenKey });
   let stopping = false;
   const parts = leaderParts({
     ...opts,
