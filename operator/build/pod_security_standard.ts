@@ -20,6 +20,7 @@ export type RuleName =
   | "capabilities"
   | "hostPath"
   | "hostPorts"
+  | "hostProbes"
   | "appArmor"
   | "seLinux"
   | "procMount"
@@ -159,6 +160,22 @@ const RULES: Record<RuleName, Rule> = {
         port.hostPort !== undefined && port.hostPort !== 0 ? [`${p}.ports[${i}].hostPort`] : []
       )
     ),
+  hostProbes: (_s, _m, cs) =>
+    cs.flatMap(([p, c]) => {
+      const handlers: [string, unknown][] = [
+        ...["livenessProbe", "readinessProbe", "startupProbe"].map((k) =>
+          [k, c[k]] as [string, unknown]
+        ),
+        ["lifecycle.postStart", obj(c.lifecycle).postStart],
+        ["lifecycle.preStop", obj(c.lifecycle).preStop],
+      ];
+      return handlers.flatMap(([k, h]) =>
+        ["httpGet", "tcpSocket"].filter((t) => {
+          const host = obj(obj(h)[t]).host;
+          return host !== undefined && host !== "";
+        }).map((t) => `${p}.${k}.${t}.host`)
+      );
+    }),
   appArmor: (s, m, cs) => {
     const out = podAndContainers(
       s,

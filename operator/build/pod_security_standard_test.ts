@@ -42,6 +42,12 @@ const CASES: [RuleName, string, Parameters<typeof pod>[0]][] = [
   ["hostPorts", "spec.containers[0].ports[0].hostPort", ({ c }) => {
     c.ports = [{ containerPort: 80, hostPort: 80 }];
   }],
+  ["hostProbes", "spec.containers[0].readinessProbe.httpGet.host", ({ c }) => {
+    c.readinessProbe = { httpGet: { host: "10.0.0.1", port: 80 } };
+  }],
+  ["hostProbes", "spec.initContainers[0].lifecycle.preStop.tcpSocket.host", ({ init }) => {
+    init.lifecycle = { preStop: { tcpSocket: { host: "metadata", port: 80 } } };
+  }],
   ["appArmor", "spec.securityContext.appArmorProfile.type", ({ spec }) => {
     sc(spec).appArmorProfile = { type: "Unconfined" };
   }],
