@@ -11,7 +11,14 @@ import {
   type ObjectMeta,
   type OwnerReference,
 } from "../../lib/api/mod.ts";
-import { hashOf, podName, serviceName, TOKEN_KEY, tokenSecretName } from "./names.ts";
+import {
+  canonicalJson,
+  hashOf,
+  podName,
+  serviceName,
+  TOKEN_KEY,
+  tokenSecretName,
+} from "./names.ts";
 import {
   containerSecurityContext,
   DEFAULT_MCP_RESOURCES,
@@ -145,7 +152,8 @@ function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
   }
   args.push("--port", String(GATEWAY_PORT), `--allowed-hosts=${allowedHosts(server).join(",")}`);
   args.push("--token-file", TOKEN_FILE);
-  if (server.spec.tools) args.push("--tools-policy", JSON.stringify(server.spec.tools));
+  // Keys sorted: the same policy always gives the same argument.
+  if (server.spec.tools) args.push("--tools-policy", canonicalJson(server.spec.tools));
   if (opts.gatewayLogLevel) args.push("--log-level", opts.gatewayLogLevel);
   return args;
 }
