@@ -7,21 +7,28 @@ import type { NetworkPolicy, Pod } from "../build/types.ts";
 import { EventRecorder } from "../events.ts";
 import { createKubeClient, type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
 import { loadClusterAccess } from "../kube/config.ts";
+import { operatorRules } from "../build/rbac.ts";
+import { attributesOf, type RequestAttributes, rulesAllow } from "./_authz_testing.ts";
 import { Cache } from "./cache.ts";
 import { Controller } from "./controller.ts";
 
-/** Wraps a client, recording every write as "VERB path". */
+/** Wraps a client, recording every write as "VERB path", and every call's RBAC attributes. */
 function recording(inner: KubeClient) {
   const writes: string[] = [];
+  const calls: RequestAttributes[] = [];
   const client: KubeClient = {
     request(method, path, opts) {
+      calls.push(attributesOf(method, path, opts?.query));
       if (method !== "GET") writes.push(`${method} ${path.replace(/\/[^/]+\.[0-9a-f]+$/, "/*")}`);
       return inner.request(method, path, opts);
     },
-    stream: (path, opts) => inner.stream(path, opts),
+    stream: (path, opts) => {
+      calls.push(attributesOf("GET", path, opts?.query));
+      return inner.stream(path, opts);
+    },
     close: () => inner.close(),
   };
-  return { client, writes };
+  return { client, writes, calls };
 }
 
 async function until(ms: number, fn: () => boolean): Promise<void> {
@@ -39,7 +46,7 @@ Deno.test({
   async fn() {
     const cluster = await startCluster({ podIpPrefix: "127.203.9" });
     const base = createKubeClient(await loadClusterAccess({ kubeconfig: cluster.kubeconfigPath }));
-    const { client, writes } = recording(base);
+    const { client, writes, calls } = recording(base);
     const log = createLogger({}, { level: "error" });
     const cache = new Cache(client, { log, namespace: "default" });
     const tokenKey = await importTokenKey(new Uint8Array(32).fill(3));
@@ -133,6 +140,11 @@ Deno.test({
           JSON.stringify(cache.networkPolicies?.store.get("default/mcp-a")?.spec.egress) ===
             JSON.stringify(policy.spec.egress),
       );
+      // Everything the controller did, its ClusterRole allows (and it never read a Secret).
+      assert.deepEqual(calls.filter((a) => !rulesAllow(operatorRules(), a)), []);
+      assert.ok(calls.some((a) => a.resource === "networkpolicies" && a.verb === "watch"));
+      const reads = ["get", "list", "watch"];
+      assert.ok(!calls.some((a) => a.resource === "secrets" && reads.includes(a.verb)));
     } finally {
       await controller.stop();
       await cache.stop();
