@@ -19,12 +19,20 @@ export function toolRuleEnvironment(): Environment {
 }
 
 let shared: Environment | undefined;
+/** Verdicts by expression (planners check the same rules on every reconcile). */
+const verdicts = new Map<string, string | undefined>();
 
 /** Why a rule expression is unusable (parse or type error, or not bool), or undefined. */
 export function checkToolRule(expression: string): string | undefined {
+  if (verdicts.has(expression)) return verdicts.get(expression);
   shared ??= toolRuleEnvironment();
   const r = shared.check(expression);
-  if (!r.valid) return (r.error?.message ?? "invalid expression").split("\n")[0];
-  if (r.type !== "bool" && r.type !== "dyn") return `returns ${r.type}, not bool`;
-  return undefined;
+  const why = !r.valid
+    ? (r.error?.message ?? "invalid expression").split("\n")[0]
+    : r.type !== "bool" && r.type !== "dyn"
+    ? `returns ${r.type}, not bool`
+    : undefined;
+  if (verdicts.size >= 1000) verdicts.clear();
+  verdicts.set(expression, why);
+  return why;
 }
