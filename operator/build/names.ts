@@ -40,6 +40,9 @@ export function serviceEndpoint(server: string, namespace: string): string {
   return `http://${serviceName(server)}.${namespace}.svc:80/mcp`;
 }
 
+/** The ClusterRole that lets the operator read image pull Secrets where it is bound. */
+export const PULL_SECRETS_ROLE = "nmcp-operator-pull-secrets";
+
 /** Key of the gateway token in its Secret. */
 export const TOKEN_KEY = "token";
 

@@ -8,8 +8,8 @@
 
 import { GROUP } from "../../lib/api/mod.ts";
 import { TOKEN_KEY_SECRET } from "../auth/key.ts";
-import { PULL_SECRETS_ROLE } from "../registry/resolver.ts";
 import type { KubeObject } from "./manifests.ts";
+import { PULL_SECRETS_ROLE } from "./names.ts";
 
 /** A PolicyRule. */
 export interface PolicyRule {
@@ -27,7 +27,7 @@ const NMCP = ["mcpservers", "mcppools"];
 export function operatorRules(): PolicyRule[] {
   return [
     // The management API creates and deletes on callers' behalf, after its own SAR.
-    { apiGroups: [GROUP], resources: NMCP, verbs: CRUD },
+    { apiGroups: [GROUP], resources: [...NMCP], verbs: [...CRUD] },
     { apiGroups: [GROUP], resources: ["mcpservers/status", "mcppools/status"], verbs: ["patch"] },
     {
       apiGroups: [""],
@@ -36,7 +36,7 @@ export function operatorRules(): PolicyRule[] {
     },
     // Gateway token Secrets are written, never read: the router derives the same token.
     { apiGroups: [""], resources: ["secrets"], verbs: ["create", "update", "patch", "delete"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: CRUD },
+    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: [...CRUD] },
     { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
   ];
 }
@@ -65,16 +65,16 @@ export function userClusterRoles(): KubeObject[] {
     metadata: { name, labels: { "app.kubernetes.io/part-of": "nmcp", ...labels } },
     rules,
   });
-  const connect = { apiGroups: [GROUP], resources: ["mcpservers/connect"], verbs: ["get"] };
+  const connect = () => ({ apiGroups: [GROUP], resources: ["mcpservers/connect"], verbs: ["get"] });
   return [
     role("nmcp-viewer", aggregate("view", "edit", "admin"), [
-      { apiGroups: [GROUP], resources: NMCP, verbs: ["get", "list", "watch"] },
+      { apiGroups: [GROUP], resources: [...NMCP], verbs: ["get", "list", "watch"] },
     ]),
     role("nmcp-editor", aggregate("edit", "admin"), [
-      { apiGroups: [GROUP], resources: NMCP, verbs: [...CRUD, "deletecollection"] },
-      connect,
+      { apiGroups: [GROUP], resources: [...NMCP], verbs: [...CRUD, "deletecollection"] },
+      connect(),
     ]),
-    role("nmcp-user", aggregate("edit", "admin"), [connect]),
+    role("nmcp-user", aggregate("edit", "admin"), [connect()]),
   ];
 }
 

@@ -1,6 +1,7 @@
 /** Resolves the entrypoint of an MCPServer's image, with pull secrets and a cache. */
 
 import type { MCPServer } from "../../lib/api/mod.ts";
+import { PULL_SECRETS_ROLE } from "../build/names.ts";
 import type { Entrypoint } from "../build/types.ts";
 import { type KubeClient, KubeError, resourcePath, RESOURCES } from "../kube/client.ts";
 import { type Credentials, fetchImageProcess, type RegistryOptions } from "./client.ts";
@@ -14,9 +15,6 @@ export interface ResolverOptions {
   /** The operator's ServiceAccount (`namespace:name`), named in the hint of a 403. */
   serviceAccount?: string;
 }
-
-/** The ClusterRole that lets the operator read image pull Secrets where it is bound. */
-export const PULL_SECRETS_ROLE = "nmcp-operator-pull-secrets";
 
 interface DockerConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
