@@ -66,6 +66,10 @@ function addInstallCommands(program: Command, on: On): void {
     .option("--image <image>", "operator image (default ghcr.io/nwrx/nmcp:<version>)")
     .option("--version <version>", "image tag to install", "latest")
     .option(...ns)
+    .option(
+      "--pull-secrets-cluster-wide",
+      "let the operator read image pull Secrets in every namespace (default: per-namespace RoleBinding)",
+    )
     .action(on("install"));
   program.command("uninstall").description("remove the operator and the CRDs")
     .option("--keep-crds", "keep the CRDs (and with them all MCPServers and MCPPools)")

@@ -15,6 +15,8 @@ export interface InstallOptions {
   version?: string;
   /** Namespace of the operator; default `nmcp-system`. */
   namespace?: string;
+  /** Bind the pull-secret reader cluster-wide; default false. */
+  pullSecretsClusterWide?: boolean;
 }
 
 /** The CRDs (MCPServer, MCPPool) as plain objects. */
@@ -28,5 +30,6 @@ export function installObjects(opts: InstallOptions = {}): KubeObject[] {
     image: opts.image ?? `ghcr.io/nwrx/nmcp:${opts.version ?? "latest"}`,
     namespace: opts.namespace ?? "nmcp-system",
     crds: true,
+    pullSecretsClusterWide: opts.pullSecretsClusterWide,
   }) as KubeObject[];
 }

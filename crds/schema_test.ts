@@ -47,6 +47,27 @@ const BAD: { obj: unknown; message: RegExp }[] = [
     message: /spec.env\[0\]: Invalid value: "object": value and valueFrom are mutually exclusive/,
   },
   {
+    obj: server("root-implicit", { image: "i", securityContext: { runAsUser: 0 } }),
+    message:
+      /MCPServer.nmcp.nwrx.io "root-implicit" is invalid: spec.securityContext.runAsUser: Invalid value: "object": runAsUser 0 \(root\) needs runAsNonRoot: false/,
+  },
+  {
+    obj: server("except-alone", { image: "i", network: { egress: [{ except: ["10.0.0.0/8"] }] } }),
+    message:
+      /MCPServer.nmcp.nwrx.io "except-alone" is invalid: spec.network.egress\[0\].except: Forbidden: except needs cidr/,
+  },
+  {
+    obj: server("bad-protocol", {
+      image: "i",
+      network: { egress: [{ ports: [{ port: 53, protocol: "ICMP" }] }] },
+    }),
+    message: /spec.network.egress\[0\].ports\[0\].protocol: Unsupported value: "ICMP"/,
+  },
+  {
+    obj: server("bad-issuer", { image: "i", auth: { oauth: { issuer: "ftp://x" } } }),
+    message: /spec.auth.oauth.issuer: Invalid value: "ftp:\/\/x"/,
+  },
+  {
     obj: {
       apiVersion: "nmcp.nwrx.io/v1",
       kind: "MCPPool",

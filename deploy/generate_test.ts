@@ -20,12 +20,12 @@ Deno.test("kubectl kustomize renders the restricted overlay, which kubectl accep
     assert.match(rendered.stdout, /--image-allowlist=ghcr.io\/my-org\/mcp-\*,node:22-\*/);
     assert.match(
       rendered.stdout,
-      /kind: NetworkPolicy\n\s*metadata:\n\s*name: nmcp-mcp-servers\n\s*namespace: nmcp-system/,
+      /kind: NetworkPolicy\n\s*metadata:\n\s*name: nmcp-operator\n\s*namespace: nmcp-system\nspec:\n\s*ingress:\n\s*- ports:\n\s*- port: 8080/,
     );
     const applied = await c.kubectl(["apply", "-k", "deploy/overlays/restricted"]);
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /deployment.apps\/nmcp-operator created/);
-    assert.match(applied.stdout, /networkpolicy.networking.k8s.io\/nmcp-mcp-servers created/);
+    assert.match(applied.stdout, /networkpolicy.networking.k8s.io\/nmcp-operator created/);
   } finally {
     await c.close();
   }

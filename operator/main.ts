@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { parseLogLevel } from "../lib/log.ts";
 import { startOperator } from "./operator.ts";
+import { DEFAULT_AUTH_HOSTS } from "./registry/realm.ts";
 
 const VERSION = "0.1.0";
 
@@ -59,6 +60,18 @@ const program = new Command("nmcp-operator")
     list,
     [] as string[],
   )
+  .option(
+    "--network-policy [bool]",
+    "create a NetworkPolicy per MCPServer (false: for clusters without a policy engine)",
+    (v) => v !== "false",
+    true,
+  )
+  .option(
+    "--registry-auth-hosts <registry=host>",
+    "token hosts a registry may send the operator to besides its own (repeatable)",
+    list,
+    [...DEFAULT_AUTH_HOSTS],
+  )
   .option("--ready-timeout <seconds>", "readiness timeout before Degraded", seconds, 120)
   .option("--workers <n>", "parallel reconciles", (v) => Number(v), 4)
   .option("--log-level <level>", "debug, info, warn or error", parseLogLevel, "info" as const)
@@ -91,6 +104,8 @@ const op = await startOperator({
   leaseNamespace: o.leaseNamespace,
   leaseDurationSeconds: o.leaseDuration,
   imageAllowlist: o.imageAllowlist,
+  networkPolicy: o.networkPolicy !== false,
+  registryAuthHosts: o.registryAuthHosts,
   readyTimeout: o.readyTimeout,
   workers: o.workers,
   logLevel: o.logLevel,

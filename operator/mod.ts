@@ -14,8 +14,18 @@ export {
   ownerRef,
   type PodOptions,
   specHash,
+  TOKEN_FILE,
 } from "./build/pod.ts";
-export { podName, serviceEndpoint, serviceName } from "./build/names.ts";
+export {
+  networkPolicyName,
+  podName,
+  serviceEndpoint,
+  serviceName,
+  tokenSecretName,
+} from "./build/names.ts";
+export { buildNetworkPolicy } from "./build/network_policy.ts";
+export { buildTokenSecret } from "./build/token_secret.ts";
+export { restrictedViolations, type Violation } from "./build/pod_security_standard.ts";
 export {
   type KubeObject,
   type ManifestOptions,
@@ -23,7 +33,7 @@ export {
   OPERATOR_V8_FLAGS,
   operatorManifests,
 } from "./build/manifests.ts";
-export type { Container, Entrypoint, Pod, Service } from "./build/types.ts";
+export type { Container, Entrypoint, NetworkPolicy, Pod, Secret, Service } from "./build/types.ts";
 export {
   type ObservedServer,
   planServer,

@@ -20,6 +20,7 @@ import { createKubeClient, type KubeClient } from "./kube/client.ts";
 import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
+import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
@@ -39,6 +40,12 @@ export interface OperatorOptions {
   leaseDurationSeconds?: number;
   identity?: string;
   imageAllowlist?: string[];
+  /** Create a NetworkPolicy per MCPServer (`--network-policy`). Default true. */
+  networkPolicy?: boolean;
+  /** `registry=host` token hosts besides each registry's own (`--registry-auth-hosts`). */
+  registryAuthHosts?: string[];
+  /** The gateway-token key; default: loaded (or created) with `loadTokenKey()`. */
+  tokenKey?: CryptoKey;
   /** Seconds before a not-ready pod makes its server Degraded. Default 120. */
   readyTimeout?: number;
   logLevel?: LogLevel;
@@ -121,18 +128,29 @@ interface Core {
 
 type ServerToken = (server: MCPServer) => Promise<string>;
 
+/** The operator's own namespace (where its Lease, key Secret and pods live). */
+function operatorNamespace(opts: OperatorOptions): string {
+  return opts.leaseNamespace ?? "nmcp-system";
+}
+
 function createCore(
   opts: OperatorOptions,
-  client: KubeClient,
-  cache: Cache,
-  log: Logger,
-  serverToken: ServerToken,
+  deps: {
+    client: KubeClient;
+    cache: Cache;
+    log: Logger;
+    tokenKey: CryptoKey;
+    serverToken: ServerToken;
+  },
 ): Core {
+  const { client, cache, log, serverToken } = deps;
   const settings = {
     gatewayImage: opts.gatewayImage,
     launcherImage: opts.launcherImage,
     readyTimeout: opts.readyTimeout,
     imageAllowlist: opts.imageAllowlist,
+    networkPolicy: opts.networkPolicy,
+    operatorNamespace: operatorNamespace(opts),
   };
   const late: { controller?: Controller } = {};
   const poller = new ActivityPoller({
@@ -150,7 +168,13 @@ function createCore(
     settings,
     activity: poller.latest,
     events: new EventRecorder(client, log, { instance: opts.identity }),
-    resolveEntrypoint: createResolver(client),
+    resolveEntrypoint: createResolver(client, {
+      registry: opts.registryAuthHosts
+        ? { authHosts: parseAuthHosts(opts.registryAuthHosts) }
+        : undefined,
+      serviceAccount: `${operatorNamespace(opts)}:nmcp-operator`,
+    }),
+    tokenKey: deps.tokenKey,
     workers: opts.workers,
   });
   return { controller, poller, metrics };
@@ -204,9 +228,7 @@ function authParts(
   };
 }
 
-async function serverTokens(opts: OperatorOptions, client: KubeClient): Promise<ServerToken> {
-  const namespace = opts.leaseNamespace ?? "nmcp-system";
-  const key = await loadTokenKey({ client, namespace, file: opts.tokenKeyFile });
+function serverTokens(key: CryptoKey): ServerToken {
   return (s) => {
     const uid = s.metadata.uid;
     if (!uid) {
@@ -224,9 +246,21 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const opts = { ...options, identity };
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
   const client = createKubeClient(await loadClusterAccess(opts));
-  const cache = new Cache(client, { namespace: opts.namespace, log });
-  const serverToken = await serverTokens(opts, client);
-  const { controller, poller, metrics } = createCore(opts, client, cache, log, serverToken);
+  const cache = new Cache(client, {
+    namespace: opts.namespace,
+    log,
+    networkPolicies: opts.networkPolicy !== false,
+  });
+  const tokenKey = opts.tokenKey ??
+    await loadTokenKey({ client, namespace: operatorNamespace(opts), file: opts.tokenKeyFile });
+  const serverToken = serverTokens(tokenKey);
+  const { controller, poller, metrics } = createCore(opts, {
+    client,
+    cache,
+    log,
+    tokenKey,
+    serverToken,
+  });
   let stopping = false;
   const parts = leaderParts({
     ...opts,

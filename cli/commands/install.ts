@@ -11,6 +11,8 @@ export interface InstallCommandOptions {
   version?: string;
   operatorNamespace?: string;
   keepCrds?: boolean;
+  /** Bind `nmcp-operator-pull-secrets` cluster-wide. */
+  pullSecretsClusterWide?: boolean;
 }
 
 /** `group/kind name` as kubectl prints a generic object (`deployment.apps/nmcp-operator`). */
@@ -31,6 +33,7 @@ export async function run(
     image: opts.image,
     version: opts.version,
     namespace: opts.operatorNamespace,
+    pullSecretsClusterWide: opts.pullSecretsClusterWide,
   });
   if (name === "uninstall") {
     const doomed = objs.reverse().filter((o) =>

@@ -9,6 +9,12 @@ import {
   resourcesSchema,
 } from "./pod_fields.ts";
 import { array, enumOf, type Infer, integer, object, opaque, string } from "./schema.ts";
+import {
+  authSchema,
+  networkSchema,
+  podSecurityContextSchema,
+  toolsPolicySchema,
+} from "./security_fields.ts";
 
 /** How the gateway reaches the MCP server inside the pod. */
 export const transportSchema = object({
@@ -88,6 +94,10 @@ export const mcpServerSpecSchema = object({
     description: "Secrets used to pull the image and to read its config from the registry.",
     maxItems: 16,
   }),
+  tools: toolsPolicySchema,
+  network: networkSchema,
+  securityContext: podSecurityContextSchema,
+  auth: authSchema,
 }, { required: ["image"] });
 
 /** Desired state of an MCPServer. */

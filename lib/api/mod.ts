@@ -29,6 +29,13 @@ export type {
   ResourceRequirements,
 } from "./pod_fields.ts";
 export type { MCPServer, MCPServerSpec, MCPServerStatus, Transport } from "./mcp_server.ts";
+export type {
+  AuthSpec,
+  NetworkSpec,
+  PodSecurityOverrides,
+  ToolsPolicy,
+} from "./security_fields.ts";
+export { checkToolRule, toolRuleEnvironment } from "./tool_rules.ts";
 export type { MCPPool, MCPPoolSpec, MCPPoolStatus } from "./mcp_pool.ts";
 export {
   allCrds,

@@ -1,6 +1,7 @@
 /** The install objects of the operator itself, for `kubectl nmcp install`/`export` and deploy/. */
 
-import { allCrds, GROUP, LABELS, MANAGED_BY } from "../../lib/api/mod.ts";
+import { allCrds, LABELS, MANAGED_BY } from "../../lib/api/mod.ts";
+import { rbacObjects } from "./rbac.ts";
 
 /** Options of {@linkcode operatorManifests}. */
 export interface ManifestOptions {
@@ -16,6 +17,8 @@ export interface ManifestOptions {
   crds?: boolean;
   /** Extra operator flags. */
   extraArgs?: string[];
+  /** Bind `nmcp-operator-pull-secrets` cluster-wide (read every Secret). Default false. */
+  pullSecretsClusterWide?: boolean;
 }
 
 /** A Kubernetes object as plain JSON. */
@@ -32,30 +35,9 @@ export const OPERATOR_V8_FLAGS = "--max-semi-space-size=1";
 /** A token-less ServiceAccount for MCP servers in the operator's namespace (spec.serviceAccountName). */
 export const MCP_SERVICE_ACCOUNT = "nmcp-mcp";
 
-function rules(): Record<string, unknown>[] {
-  return [
-    {
-      apiGroups: [GROUP],
-      resources: ["mcpservers", "mcppools"],
-      verbs: ["get", "list", "watch", "create", "delete", "patch", "update"],
-    },
-    {
-      apiGroups: [GROUP],
-      resources: ["mcpservers/status", "mcppools/status"],
-      verbs: ["get", "patch", "update"],
-    },
-    {
-      apiGroups: [""],
-      resources: ["pods", "services"],
-      verbs: ["get", "list", "watch", "create", "delete", "patch"],
-    },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
-    { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: ["create", "patch"] },
-  ];
-}
-
-function deployment(o: Required<Omit<ManifestOptions, "crds">>): KubeObject {
+function deployment(
+  o: Required<Omit<ManifestOptions, "crds" | "pullSecretsClusterWide">>,
+): KubeObject {
   const labels = { "app.kubernetes.io/name": NAME, [LABELS.managedBy]: MANAGED_BY };
   const probe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: 10 });
   return {
@@ -72,6 +54,7 @@ function deployment(o: Required<Omit<ManifestOptions, "crds">>): KubeObject {
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 65532,
+            runAsGroup: 65532,
             seccompProfile: { type: "RuntimeDefault" },
           },
           containers: [{
@@ -122,40 +105,7 @@ export function operatorManifests(opts: ManifestOptions = {}): KubeObject[] {
     ...crds,
     { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAME, namespace: ns } },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: NAME },
-      rules: rules(),
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name: NAME },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: NAME },
-      subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "Role",
-      metadata: { name: `${NAME}-leader-election`, namespace: ns },
-      rules: [{
-        apiGroups: ["coordination.k8s.io"],
-        resources: ["leases"],
-        verbs: ["get", "create", "update"],
-      }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "RoleBinding",
-      metadata: { name: `${NAME}-leader-election`, namespace: ns },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "Role",
-        name: `${NAME}-leader-election`,
-      },
-      subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
-    },
+    ...rbacObjects(NAME, ns, { pullSecretsClusterWide: opts.pullSecretsClusterWide ?? false }),
     deployment(o),
     {
       apiVersion: "v1",

@@ -39,3 +39,19 @@ export function podName(server: string, specHash: string): string {
 export function serviceEndpoint(server: string, namespace: string): string {
   return `http://${serviceName(server)}.${namespace}.svc:80/mcp`;
 }
+
+/** The ClusterRole that lets the operator read image pull Secrets where it is bound. */
+export const PULL_SECRETS_ROLE = "nmcp-operator-pull-secrets";
+
+/** Key of the gateway token in its Secret. */
+export const TOKEN_KEY = "token";
+
+/** Name of the Secret holding an MCPServer's gateway token (key `token`). */
+export function tokenSecretName(server: string): string {
+  return fit(`mcp-${server}`, "-token", MAX_LABEL);
+}
+
+/** Name of the NetworkPolicy guarding an MCPServer's pods. */
+export function networkPolicyName(server: string): string {
+  return fit(`mcp-${server}`, "", MAX_LABEL);
+}

@@ -8,9 +8,24 @@ import {
   MCP_SERVER,
   type MCPPool,
   type MCPServer,
+  type ObjectMeta,
   type OwnerReference,
 } from "../../lib/api/mod.ts";
-import { hashOf, podName, serviceName } from "./names.ts";
+import {
+  canonicalJson,
+  hashOf,
+  podName,
+  serviceName,
+  TOKEN_KEY,
+  tokenSecretName,
+} from "./names.ts";
+import {
+  containerSecurityContext,
+  DEFAULT_MCP_RESOURCES,
+  GATEWAY_RESOURCES,
+  LAUNCHER_RESOURCES,
+  podSecurityContext,
+} from "./security.ts";
 import type { Container, Entrypoint, Pod, Service } from "./types.ts";
 
 /** Port of the gateway sidecar inside every MCP pod. */
@@ -24,9 +39,20 @@ export const GATEWAY_V8_FLAGS = "--max-semi-space-size=1";
 export const NMCP_DIR = "/nmcp";
 /** Path of the copied launcher binary. */
 export const LAUNCHER = `${NMCP_DIR}/bin/busybox`;
-/** The shell script run by the launcher: create FIFOs if absent, then exec the entrypoint. */
+/** Where the gateway token Secret is mounted in the gateway sidecar. */
+export const TOKEN_DIR = "/var/run/nmcp/token";
+/** The gateway's `--token-file`. */
+export const TOKEN_FILE = `${TOKEN_DIR}/${TOKEN_KEY}`;
+/** The MCP container's writable HOME (an emptyDir; runtimes such as npx need one). */
+export const HOME_DIR = "/home/nmcp";
+/** Bumped when the pod's shape changes, so running pods roll onto the new shape. */
+const POD_SHAPE = 2;
+/**
+ * The shell script run by the launcher: create FIFOs if absent (mode 666: the gateway may run
+ * under another uid; the emptyDir is the pod's own), then exec the entrypoint.
+ */
 export const LAUNCH_SCRIPT = `for f in ${NMCP_DIR}/in ${NMCP_DIR}/out; do ` +
-  `[ -p "$f" ] || ${LAUNCHER} mkfifo "$f" 2>/dev/null || [ -p "$f" ] || exit 70; done; ` +
+  `[ -p "$f" ] || ${LAUNCHER} mkfifo -m 666 "$f" 2>/dev/null || [ -p "$f" ] || exit 70; done; ` +
   `exec "$@" <${NMCP_DIR}/in >${NMCP_DIR}/out`;
 
 /** Options of {@linkcode buildPod}. */
@@ -67,11 +93,27 @@ export function serverLabels(server: MCPServer, component: string): Record<strin
   };
 }
 
+/** Metadata of an object owned by a server: name, namespace, labels, controller ownerRef. */
+export function ownedMeta(server: MCPServer, name: string, component: string): ObjectMeta {
+  return {
+    name,
+    namespace: server.metadata.namespace,
+    labels: serverLabels(server, component),
+    ownerReferences: [ownerRef(server)],
+  };
+}
+
+/** Labels selecting the pods of a server (the Service's and the NetworkPolicy's selector). */
+export function podSelectorOf(server: MCPServer): Record<string, string> {
+  return { [LABELS.server]: server.metadata.name!, [LABELS.component]: "mcp-server" };
+}
+
 /** The hash of the spec that shapes the pod (not the resolved entrypoint): a new hash rolls it. */
 export function specHash(server: MCPServer, opts: PodOptions): string {
   const { spec } = server;
   return hashOf({
-    spec: { ...spec, idleTimeout: undefined, pool: undefined },
+    shape: POD_SHAPE,
+    spec: { ...spec, idleTimeout: undefined, pool: undefined, network: undefined, auth: undefined },
     resources: spec.resources ?? opts.pool?.spec.defaultResources,
     gatewayImage: opts.gatewayImage,
     launcherImage: launcherImage(opts),
@@ -109,6 +151,9 @@ function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
     args.push(flag, `http://127.0.0.1:${t.port}${path}`);
   }
   args.push("--port", String(GATEWAY_PORT), `--allowed-hosts=${allowedHosts(server).join(",")}`);
+  args.push("--token-file", TOKEN_FILE);
+  // Keys sorted: the same policy always gives the same argument.
+  if (server.spec.tools) args.push("--tools-policy", canonicalJson(server.spec.tools));
   if (opts.gatewayLogLevel) args.push("--log-level", opts.gatewayLogLevel);
   return args;
 }
@@ -131,14 +176,28 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
     ports: [{ name: "mcp", containerPort: GATEWAY_PORT, protocol: "TCP" }],
     readinessProbe: probe("/readyz", 1),
     livenessProbe: { ...probe("/healthz", 10), failureThreshold: 3 },
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    },
-    ...(stdio ? { volumeMounts: [{ name: "nmcp", mountPath: NMCP_DIR }] } : {}),
+    resources: structuredClone(GATEWAY_RESOURCES),
+    securityContext: containerSecurityContext(server, { pinned: true, readOnlyRoot: true }),
+    volumeMounts: [
+      ...(stdio ? [{ name: "nmcp", mountPath: NMCP_DIR }] : []),
+      { name: "gateway-token", mountPath: TOKEN_DIR, readOnly: true },
+    ],
+  };
+}
+
+function launcherContainer(server: MCPServer, opts: PodOptions): Container {
+  return {
+    name: "nmcp-launcher",
+    image: launcherImage(opts),
+    command: [
+      "/bin/busybox",
+      "sh",
+      "-c",
+      `mkdir -p ${NMCP_DIR}/bin && cp /bin/busybox ${LAUNCHER}`,
+    ],
+    resources: structuredClone(LAUNCHER_RESOURCES),
+    securityContext: containerSecurityContext(server, { pinned: true }),
+    volumeMounts: [{ name: "nmcp", mountPath: NMCP_DIR }],
   };
 }
 
@@ -153,16 +212,33 @@ function mcpContainer(server: MCPServer, opts: PodOptions, stdio: boolean): Cont
       );
     }
     c.command = [LAUNCHER, "sh", "-c", LAUNCH_SCRIPT, "nmcp-launch", ...ep.command, ...ep.args];
-    c.volumeMounts = [{ name: "nmcp", mountPath: NMCP_DIR }];
   } else {
     if (spec.command) c.command = [...spec.command];
     if (spec.args) c.args = [...spec.args];
   }
-  if (spec.env?.length) c.env = structuredClone(spec.env);
+  const env = structuredClone(spec.env ?? []);
+  if (!env.some((e) => e.name === "HOME")) env.unshift({ name: "HOME", value: HOME_DIR });
+  c.env = env;
   if (spec.envFrom?.length) c.envFrom = structuredClone(spec.envFrom);
-  const resources = spec.resources ?? opts.pool?.spec.defaultResources;
-  if (resources) c.resources = structuredClone(resources);
+  const resources = spec.resources ?? opts.pool?.spec.defaultResources ?? DEFAULT_MCP_RESOURCES;
+  c.resources = structuredClone(resources);
+  c.securityContext = containerSecurityContext(server, { pinned: false });
+  c.volumeMounts = [
+    ...(stdio ? [{ name: "nmcp", mountPath: NMCP_DIR }] : []),
+    { name: "home", mountPath: HOME_DIR },
+  ];
   return c;
+}
+
+function volumes(server: MCPServer, stdio: boolean): Record<string, unknown>[] {
+  return [
+    ...(stdio ? [{ name: "nmcp", emptyDir: {} }] : []),
+    { name: "home", emptyDir: { sizeLimit: "1Gi" } },
+    {
+      name: "gateway-token",
+      secret: { secretName: tokenSecretName(server.metadata.name!), defaultMode: 0o444 },
+    },
+  ];
 }
 
 /** Builds the pod running an MCPServer: launcher init step, gateway sidecar, MCP container. */
@@ -171,20 +247,7 @@ export function buildPod(server: MCPServer, opts: PodOptions): Pod {
   const hash = specHash(server, opts);
   // No name: the namespace's default ServiceAccount (token not mounted).
   const sa = server.spec.serviceAccountName ?? opts.serviceAccountName;
-  const init: Container[] = [];
-  if (stdio) {
-    init.push({
-      name: "nmcp-launcher",
-      image: launcherImage(opts),
-      command: [
-        "/bin/busybox",
-        "sh",
-        "-c",
-        `mkdir -p ${NMCP_DIR}/bin && cp /bin/busybox ${LAUNCHER}`,
-      ],
-      volumeMounts: [{ name: "nmcp", mountPath: NMCP_DIR }],
-    });
-  }
+  const init: Container[] = stdio ? [launcherContainer(server, opts)] : [];
   init.push(gatewayContainer(server, opts, stdio));
   return {
     apiVersion: "v1",
@@ -202,12 +265,13 @@ export function buildPod(server: MCPServer, opts: PodOptions): Pod {
       enableServiceLinks: false,
       restartPolicy: "Always",
       terminationGracePeriodSeconds: 10,
+      securityContext: podSecurityContext(server),
       ...(server.spec.imagePullSecrets?.length
         ? { imagePullSecrets: server.spec.imagePullSecrets.map((s) => ({ name: s.name })) }
         : {}),
       initContainers: init,
       containers: [mcpContainer(server, opts, stdio)],
-      ...(stdio ? { volumes: [{ name: "nmcp", emptyDir: {} }] } : {}),
+      volumes: volumes(server, stdio),
     },
   };
 }
@@ -217,15 +281,10 @@ export function buildService(server: MCPServer): Service {
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: {
-      name: serviceName(server.metadata.name!),
-      namespace: server.metadata.namespace,
-      labels: serverLabels(server, "mcp-service"),
-      ownerReferences: [ownerRef(server)],
-    },
+    metadata: ownedMeta(server, serviceName(server.metadata.name!), "mcp-service"),
     spec: {
       type: "ClusterIP",
-      selector: { [LABELS.server]: server.metadata.name!, [LABELS.component]: "mcp-server" },
+      selector: podSelectorOf(server),
       ports: [{ name: "http", port: 80, targetPort: "mcp", protocol: "TCP" }],
     },
   };

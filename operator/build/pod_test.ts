@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { buildPod, buildService, LAUNCH_SCRIPT, specHash } from "./pod.ts";
 import { podName, serviceEndpoint, serviceName } from "./names.ts";
-import { operatorManifests } from "./manifests.ts";
 
 function server(spec: Partial<MCPServer["spec"]> = {}): MCPServer {
   return {
@@ -40,6 +39,11 @@ Deno.test("buildPod() wires a stdio server through the launcher and the gateway 
     gateway.command![5],
     /^--allowed-hosts=localhost,127\.0\.0\.1,\[::1\],\$\(POD_IP\),mcp-everything,/,
   );
+  assert.deepEqual(gateway.command!.slice(6), ["--token-file", "/var/run/nmcp/token/token"]);
+  assert.deepEqual(gateway.volumeMounts, [
+    { name: "nmcp", mountPath: "/nmcp" },
+    { name: "gateway-token", mountPath: "/var/run/nmcp/token", readOnly: true },
+  ]);
   assert.deepEqual(gateway.ports, [{ name: "mcp", containerPort: 8080, protocol: "TCP" }]);
   assert.deepEqual(gateway.readinessProbe?.httpGet, { path: "/readyz", port: 8080 });
   assert.deepEqual(
@@ -59,7 +63,16 @@ Deno.test("buildPod() wires a stdio server through the launcher and the gateway 
     "x",
   ]);
   assert.equal(mcp.args, undefined);
-  assert.deepEqual(pod.spec.volumes, [{ name: "nmcp", emptyDir: {} }]);
+  assert.deepEqual(mcp.env, [{ name: "HOME", value: "/home/nmcp" }]);
+  assert.deepEqual(mcp.volumeMounts, [
+    { name: "nmcp", mountPath: "/nmcp" },
+    { name: "home", mountPath: "/home/nmcp" },
+  ]);
+  assert.deepEqual(pod.spec.volumes, [
+    { name: "nmcp", emptyDir: {} },
+    { name: "home", emptyDir: { sizeLimit: "1Gi" } },
+    { name: "gateway-token", secret: { secretName: "mcp-everything-token", defaultMode: 0o444 } },
+  ]);
   assert.equal(pod.spec.serviceAccountName, undefined, "the namespace's default ServiceAccount");
   assert.equal(pod.spec.automountServiceAccountToken, false);
   assert.deepEqual(pod.metadata.ownerReferences, [{
@@ -91,7 +104,7 @@ Deno.test("buildPod() proxies HTTP servers without launcher or FIFOs", () => {
   ]);
   assert.deepEqual(pod.spec.containers[0].command, ["node", "srv.js"]);
   assert.deepEqual(pod.spec.containers[0].args, ["--http"]);
-  assert.equal(pod.spec.volumes, undefined);
+  assert.deepEqual(pod.spec.volumes!.map((v) => v.name), ["home", "gateway-token"]);
   const sse = buildPod(server({ transport: { type: "sse", port: 9 } }), { gatewayImage: "gw" });
   assert.equal(sse.spec.initContainers![0].command![2], "http://127.0.0.1:9/sse");
 });
@@ -116,6 +129,82 @@ Deno.test("buildPod() takes resources from the pool when the server sets none", 
   };
   const pod = buildPod(server(), { ...opts, pool });
   assert.deepEqual(pod.spec.containers[0].resources, { limits: { memory: "1Gi" } });
+  const own = buildPod(server({ resources: { requests: { cpu: "1" } } }), { ...opts, pool });
+  assert.deepEqual(own.spec.containers[0].resources, { requests: { cpu: "1" } });
+  assert.deepEqual(buildPod(server(), opts).spec.containers[0].resources, {
+    requests: { cpu: "50m", memory: "64Mi" },
+    limits: { memory: "512Mi" },
+  }, "a default when neither sets any");
+  for (const c of buildPod(server(), opts).spec.initContainers!) {
+    assert.ok(c.resources?.requests && c.resources.limits, `${c.name} has requests and limits`);
+  }
+});
+
+Deno.test("buildPod() runs every container non-root, without privileges, seccomp RuntimeDefault", () => {
+  const pod = buildPod(server(), opts);
+  assert.deepEqual(pod.spec.securityContext, {
+    runAsNonRoot: true,
+    runAsUser: 65532,
+    runAsGroup: 65532,
+    fsGroup: 65532,
+    seccompProfile: { type: "RuntimeDefault" },
+  });
+  const [launcher, gateway] = pod.spec.initContainers!;
+  const locked = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+  assert.deepEqual(launcher.securityContext, locked);
+  assert.deepEqual(pod.spec.containers[0].securityContext, locked);
+  assert.deepEqual(gateway.securityContext, { ...locked, readOnlyRootFilesystem: true });
+});
+
+Deno.test("buildPod() applies securityContext overrides; root keeps nmcp's own containers at 65532", () => {
+  const uid = buildPod(
+    server({ securityContext: { runAsUser: 1000, supplementalGroups: [5] } }),
+    opts,
+  );
+  assert.deepEqual(uid.spec.securityContext, {
+    runAsNonRoot: true,
+    runAsUser: 1000,
+    runAsGroup: 65532,
+    fsGroup: 65532,
+    supplementalGroups: [5],
+    seccompProfile: { type: "RuntimeDefault" },
+  });
+  const root = buildPod(server({ securityContext: { runAsNonRoot: false, runAsUser: 0 } }), opts);
+  assert.deepEqual(root.spec.securityContext, {
+    runAsNonRoot: false,
+    runAsUser: 0,
+    fsGroup: 65532,
+    seccompProfile: { type: "RuntimeDefault" },
+  });
+  for (const c of root.spec.initContainers!) {
+    assert.equal(c.securityContext?.runAsUser, 65532, c.name);
+    assert.equal(c.securityContext?.runAsNonRoot, true, c.name);
+  }
+  assert.equal(root.spec.containers[0].securityContext?.runAsUser, undefined);
+  const image = buildPod(server({ securityContext: { runAsNonRoot: false } }), opts);
+  assert.equal(image.spec.securityContext?.runAsUser, undefined, "the image's own user runs");
+});
+
+Deno.test("buildPod() passes spec.tools to the gateway as compact JSON; a new policy rolls the pod", () => {
+  const tools = { allow: ["read_*"], rules: [{ expression: '"a" in caller.groups' }] };
+  const pod = buildPod(server({ tools }), opts);
+  const args = pod.spec.initContainers![1].command!;
+  const i = args.indexOf("--tools-policy");
+  assert.equal(
+    args[i + 1],
+    '{"allow":["read_*"],"rules":[{"expression":"\\"a\\" in caller.groups"}]}',
+  );
+  assert.notEqual(specHash(server({ tools }), opts), specHash(server(), opts));
+  assert.equal(
+    specHash(server({ network: { dns: false } }), opts),
+    specHash(server(), opts),
+    "network shapes the NetworkPolicy, not the pod",
+  );
+});
+
+Deno.test("buildPod() keeps a HOME the server sets itself", () => {
+  const pod = buildPod(server({ env: [{ name: "HOME", value: "/data" }] }), opts);
+  assert.deepEqual(pod.spec.containers[0].env, [{ name: "HOME", value: "/data" }]);
 });
 
 Deno.test("buildService() maps port 80 to the gateway and names the endpoint", () => {
@@ -135,23 +224,4 @@ Deno.test("names stay within 63 characters and stay distinct", () => {
   assert.ok(serviceName(long).length <= 63);
   assert.ok(podName(long, "0123456789").length <= 63);
   assert.notEqual(serviceName(long), serviceName(long + "b"));
-});
-
-Deno.test("operatorManifests() returns least-privilege install objects", () => {
-  const objs = operatorManifests({ image: "img:1" });
-  const kinds = objs.map((o) => o.kind);
-  assert.deepEqual(kinds.slice(0, 2), ["CustomResourceDefinition", "CustomResourceDefinition"]);
-  assert.ok(kinds.includes("Namespace") && kinds.includes("ClusterRole"));
-  const dep = objs.find((o) => o.kind === "Deployment")!;
-  const c = (dep.spec as { template: { spec: { containers: Record<string, unknown>[] } } })
-    .template.spec.containers[0];
-  assert.deepEqual(c.securityContext, {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-  });
-  const role = objs.find((o) => o.kind === "ClusterRole")!;
-  const verbs = JSON.stringify(role.rules);
-  assert.ok(!verbs.includes('"*"'));
-  assert.equal(operatorManifests({ crds: false })[0].kind, "Namespace");
 });

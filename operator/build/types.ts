@@ -83,3 +83,43 @@ export interface Entrypoint {
   command: string[];
   args: string[];
 }
+
+/** A Secret. */
+export interface Secret {
+  apiVersion: "v1";
+  kind: "Secret";
+  metadata: ObjectMeta;
+  type?: string;
+  data?: Record<string, string>;
+}
+
+/** A label selector. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+}
+
+/** A peer of a NetworkPolicy rule (selectors together, or an IP block). */
+export interface NetworkPolicyPeer {
+  namespaceSelector?: LabelSelector;
+  podSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
+/** A port of a NetworkPolicy rule. */
+export interface NetworkPolicyPort {
+  port?: number;
+  protocol?: "TCP" | "UDP" | "SCTP";
+}
+
+/** A networking.k8s.io/v1 NetworkPolicy. */
+export interface NetworkPolicy {
+  apiVersion: "networking.k8s.io/v1";
+  kind: "NetworkPolicy";
+  metadata: ObjectMeta;
+  spec: {
+    podSelector: LabelSelector;
+    policyTypes: ("Ingress" | "Egress")[];
+    ingress?: { from?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[];
+    egress?: { to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[];
+  };
+}

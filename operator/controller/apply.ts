@@ -69,5 +69,22 @@ export async function createService(
   }).catch(ignore([409]));
 }
 
+/**
+ * Server-side applies an object (creates it or brings the operator's fields to `obj`), with
+ * `force` so the operator's own fields always win.
+ */
+export async function applyObject<T>(
+  client: KubeClient,
+  ref: ResourceRef,
+  obj: { metadata: { namespace?: string; name?: string } },
+): Promise<T> {
+  const path = resourcePath(ref, obj.metadata.namespace, obj.metadata.name);
+  return await client.request<T>("PATCH", path, {
+    body: obj,
+    contentType: "application/apply-patch+yaml",
+    query: { fieldManager: "nmcp-operator", force: true },
+  });
+}
+
 /** The subset of an MCPServer an event needs. */
 export type ServerRef = Pick<MCPServer, "apiVersion" | "kind" | "metadata">;

@@ -2,7 +2,7 @@
 
 import { LABELS, MANAGED_BY, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { Pod, Service } from "../build/types.ts";
+import type { NetworkPolicy, Pod, Service } from "../build/types.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
 import { Informer, type KubeObj, stripMetadata } from "../kube/informer.ts";
 
@@ -12,14 +12,25 @@ export interface CacheOptions {
   namespace?: string;
   log: Logger;
   idleTimeoutMs?: number;
+  /** Watch the NetworkPolicies nmcp manages. Default true. */
+  networkPolicies?: boolean;
 }
 
-/** The four informers of the operator plus indexes. */
+/** The NetworkPolicy resource (not among the kube client's RESOURCES). */
+export const NETWORK_POLICIES = {
+  group: "networking.k8s.io",
+  version: "v1",
+  plural: "networkpolicies",
+} as const;
+
+/** The informers of the operator plus indexes. */
 export class Cache {
   readonly servers: Informer<MCPServer>;
   readonly pools: Informer<MCPPool>;
   readonly pods: Informer<Pod>;
   readonly services: Informer<Service>;
+  /** Absent when NetworkPolicies are turned off. */
+  readonly networkPolicies?: Informer<NetworkPolicy>;
   #listeners = new Set<() => void>();
   /** server key → pod keys. */
   #podsByServer = new Map<string, Set<string>>();
@@ -42,6 +53,9 @@ export class Cache {
     this.pools = mk(resourcePath(RESOURCES.pools, ns));
     this.pods = mk(resourcePath(RESOURCES.pods, ns), managed);
     this.services = mk(resourcePath(RESOURCES.services, ns), managed);
+    if (opts.networkPolicies !== false) {
+      this.networkPolicies = mk(resourcePath(NETWORK_POLICIES, ns), managed);
+    }
     this.pods.on((e) => {
       const key = serverKeyOfPod(e.object);
       if (!key) return;
@@ -68,19 +82,24 @@ export class Cache {
     for (const fn of [...this.#listeners]) fn();
   }
 
+  #all(): Pick<Informer<KubeObj>, "start" | "stop" | "synced">[] {
+    const all = [this.servers, this.pools, this.pods, this.services];
+    return this.networkPolicies ? [...all, this.networkPolicies] : all;
+  }
+
   /** Starts every informer; resolves when all listed once. */
   async start(): Promise<void> {
-    await Promise.all([this.servers, this.pools, this.pods, this.services].map((i) => i.start()));
+    await Promise.all(this.#all().map((i) => i.start()));
   }
 
   /** Stops every informer. */
   async stop(): Promise<void> {
-    await Promise.all([this.servers, this.pools, this.pods, this.services].map((i) => i.stop()));
+    await Promise.all(this.#all().map((i) => i.stop()));
   }
 
   /** Whether every informer has listed once. */
   get synced(): boolean {
-    return this.servers.synced && this.pools.synced && this.pods.synced && this.services.synced;
+    return this.#all().every((i) => i.synced);
   }
 
   /** Pods of a server that it controls (by label and controller owner uid). */

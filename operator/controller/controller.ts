@@ -2,8 +2,10 @@
 
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { Entrypoint } from "../build/types.ts";
-import { serviceName } from "../build/names.ts";
+import { deriveServerToken } from "../auth/server_token.ts";
+import type { Entrypoint, NetworkPolicy } from "../build/types.ts";
+import { canonicalJson, networkPolicyName, serviceName } from "../build/names.ts";
+import { buildTokenSecret } from "../build/token_secret.ts";
 import type { EventRecorder } from "../events.ts";
 import { type KubeClient, RESOURCES } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
@@ -12,8 +14,15 @@ import { memberOf } from "../reconcile/member.ts";
 import { isWanted } from "../reconcile/request.ts";
 import { planPool } from "../reconcile/pool.ts";
 import { type ObservedServer, planServer, type ServerSettings } from "../reconcile/server.ts";
-import { createPod, createService, deletePod, patchStatus, statusPatch } from "./apply.ts";
-import { type Cache, poolKeyOf, serverKeyOfPod } from "./cache.ts";
+import {
+  applyObject,
+  createPod,
+  createService,
+  deletePod,
+  patchStatus,
+  statusPatch,
+} from "./apply.ts";
+import { type Cache, NETWORK_POLICIES, poolKeyOf, serverKeyOfPod } from "./cache.ts";
 import { WorkQueue } from "./queue.ts";
 
 /** Resolves a stdio server's entrypoint from its image (registry lookup). */
@@ -28,6 +37,8 @@ export interface ControllerDeps {
   log: Logger;
   settings: ServerSettings;
   resolveEntrypoint: EntrypointResolver;
+  /** The operator's gateway-token key: each server's token Secret holds its derived token. */
+  tokenKey: CryptoKey;
   /** Latest gateway activity by server key. */
   activity: Map<string, Activity>;
   now?: () => Date;
@@ -72,6 +83,11 @@ export class Controller {
     });
     c.services.on((e) => {
       if (e.type !== "DELETED") return;
+      const key = serverKeyOfPod(e.object as never);
+      if (key) this.enqueueServer(key);
+    });
+    // A policy deleted or edited by someone else is put back.
+    c.networkPolicies?.on((e) => {
       const key = serverKeyOfPod(e.object as never);
       if (key) this.enqueueServer(key);
     });
@@ -151,6 +167,9 @@ export class Controller {
     return {
       pods,
       service: c.services.store.get(`${ns}/${serviceName(server.metadata.name!)}`) ?? null,
+      networkPolicy:
+        c.networkPolicies?.store.get(`${ns}/${networkPolicyName(server.metadata.name!)}`) ??
+          null,
       pool,
       poolMembers,
       activity: this.deps.activity.get(`${ns}/${server.metadata.name}`) ?? null,
@@ -180,7 +199,11 @@ export class Controller {
     }
     const ns = server.metadata.namespace!;
     for (const name of plan.deletePods) await deletePod(d.client, ns, name);
+    if (plan.networkPolicy) await this.#ensurePolicy(plan.networkPolicy, observed.networkPolicy);
     if (plan.pod && !observed.pods.some((p) => p.metadata.name === plan.pod!.metadata.name)) {
+      // The gateway's token first: the pod mounts it (applied each start, so it heals).
+      const token = await deriveServerToken(d.tokenKey, server.metadata.uid!);
+      await applyObject(d.client, RESOURCES.secrets, buildTokenSecret(server, token));
       const created = await createPod(d.client, plan.pod);
       if (created) d.cache.pods.upsert(created);
     }
@@ -190,6 +213,12 @@ export class Controller {
     }
     for (const ev of plan.events) await d.events.record(server, ev);
     return plan.requeueAfter;
+  }
+
+  async #ensurePolicy(want: NetworkPolicy, have: NetworkPolicy | null | undefined): Promise<void> {
+    if (have && canonicalJson(have.spec) === canonicalJson(want.spec)) return;
+    const applied = await applyObject<NetworkPolicy>(this.deps.client, NETWORK_POLICIES, want);
+    this.deps.cache.networkPolicies?.upsert(applied);
   }
 
   /** Reconciles one MCPPool key: writes its status and wakes admitted or evicted servers. */

@@ -1,7 +1,7 @@
 /** Types shared by the server planner and its outcome helpers. */
 
 import type { MCPPool, MCPServer, MCPServerStatus, Phase } from "../../lib/api/mod.ts";
-import type { Entrypoint, Pod, Service } from "../build/types.ts";
+import type { Entrypoint, NetworkPolicy, Pod, Service } from "../build/types.ts";
 import type { Activity } from "./activity.ts";
 import type { ConditionInput } from "./conditions.ts";
 import type { PoolMember } from "./pool.ts";
@@ -12,6 +12,8 @@ export interface ObservedServer {
   /** Pods of the server (by label and controller owner). */
   pods: Pod[];
   service?: Service | null;
+  /** The server's NetworkPolicy, when the operator manages them. */
+  networkPolicy?: NetworkPolicy | null;
   pool?: MCPPool | null;
   /** Every server of the same pool, this one included. */
   poolMembers: PoolMember[];
@@ -31,6 +33,10 @@ export interface ServerSettings {
   readyTimeout?: number;
   /** Glob patterns of allowed images; empty or absent allows all. */
   imageAllowlist?: string[];
+  /** Create a NetworkPolicy per server. Default true. */
+  networkPolicy?: boolean;
+  /** Namespace of the operator's pods (the NetworkPolicies' only ingress peers). */
+  operatorNamespace?: string;
 }
 
 /** The planner's answer for one server. */
@@ -41,6 +47,8 @@ export interface ServerPlan {
   deletePods: string[];
   /** The Service that must exist; null: none. */
   service?: Service | null;
+  /** The NetworkPolicy that must exist (created or updated); undefined: leave it alone. */
+  networkPolicy?: NetworkPolicy;
   status: MCPServerStatus;
   events: PlannedEvent[];
   /** Reconcile again after this many milliseconds. */

@@ -17,6 +17,7 @@ export const REASONS = {
   configured: "Configured",
   invalidSpec: "InvalidSpec",
   imageNotAllowed: "ImageNotAllowed",
+  invalidToolPolicy: "InvalidToolPolicy",
   entrypointUnknown: "EntrypointUnknown",
   imagePullFailed: "ImagePullFailed",
   crashLoop: "CrashLoop",

@@ -1,6 +1,7 @@
 /** The pure MCPServer planner: (server, observed, now) → desired pod, service, status, events. */
 
 import { CONDITIONS, type MCPServer, type MCPServerStatus } from "../../lib/api/mod.ts";
+import { buildNetworkPolicy } from "../build/network_policy.ts";
 import { buildPod, buildService, specHash } from "../build/pod.ts";
 import { serviceEndpoint } from "../build/names.ts";
 import type { Entrypoint, Pod } from "../build/types.ts";
@@ -231,6 +232,9 @@ export function planServer(
   const failedEarly = out.phase === "Failed" && !observed.service;
   // The Service exists from the first start on (idle servers that never ran need none).
   const wantService = !failedEarly && (!!observed.service || !!out.pod || up);
+  // The NetworkPolicy exists before the first pod, and is kept like the Service.
+  const wantPolicy = settings.networkPolicy !== false &&
+    (wantService || !!observed.networkPolicy);
   if (failedEarly) delete status.endpoint;
   else status.endpoint = serviceEndpoint(server.metadata.name!, server.metadata.namespace!);
   const events = out.event && prev.phase !== out.phase ? [out.event] : [];
@@ -238,6 +242,11 @@ export function planServer(
     pod: out.pod,
     deletePods: out.deletePods ?? [],
     service: wantService ? buildService(server) : undefined,
+    networkPolicy: wantPolicy
+      ? buildNetworkPolicy(server, {
+        operatorNamespace: settings.operatorNamespace ?? "nmcp-system",
+      })
+      : undefined,
     status,
     events,
     requeueAfter: out.requeueAfter,

@@ -71,6 +71,7 @@ Deno.test("planServer() keeps a never-requested server Idle with no pod", () => 
   assert.equal(plan.pod, null);
   assert.equal(plan.status.endpoint, "http://mcp-s.ns.svc:80/mcp");
   assert.equal(plan.service, undefined, "no Service before the first start");
+  assert.equal(plan.networkPolicy, undefined, "nor a NetworkPolicy");
   assert.equal(cond(plan.status, "Configured")?.status, "True");
   assert.equal(plan.status.observedGeneration, 2);
   assert.deepEqual(plan.events, []);
@@ -85,6 +86,31 @@ Deno.test("planServer() creates the pod of a requested server and says Starting"
   assert.equal(plan.status.requestedAt, T(-1));
   assert.equal(plan.service?.metadata.name, "mcp-s");
   assert.deepEqual(plan.events.map((e) => e.reason), ["Starting"]);
+});
+
+Deno.test("planServer() wants the NetworkPolicy with the first pod, unless turned off", () => {
+  const s = server({ req: -1, status: { phase: "Idle" }, spec: { network: { dns: false } } });
+  const plan = planServer(s, observed(s), NOW, { ...settings, operatorNamespace: "ops" });
+  assert.equal(plan.networkPolicy?.metadata.name, "mcp-s");
+  assert.deepEqual(plan.networkPolicy?.spec.egress, []);
+  assert.deepEqual(
+    plan.networkPolicy?.spec.ingress?.[0].from?.[0].namespaceSelector?.matchLabels,
+    { "kubernetes.io/metadata.name": "ops" },
+  );
+  const off = planServer(s, observed(s), NOW, { ...settings, networkPolicy: false });
+  assert.equal(off.networkPolicy, undefined);
+  assert.equal(off.pod?.kind, "Pod");
+});
+
+Deno.test("planServer() fails a server whose tool rule does not compile, without a pod", () => {
+  const s = server({ req: -1, spec: { tools: { rules: [{ expression: "caller.user" }] } } });
+  const plan = planServer(s, observed(s), NOW, settings);
+  assert.equal(plan.status.phase, "Failed");
+  assert.equal(plan.pod, null);
+  const c = cond(plan.status, "Configured");
+  assert.equal(c?.status, "False");
+  assert.equal(c?.reason, "InvalidToolPolicy");
+  assert.match(c?.message ?? "", /spec.tools.rules\[0\] does not compile: No such key: user/);
 });
 
 Deno.test("planServer() asks for the entrypoint when the spec has no command", () => {

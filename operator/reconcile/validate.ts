@@ -1,6 +1,7 @@
 /** Spec checks the API server cannot do: the image allowlist and transport sanity. */
 
-import type { MCPServer } from "../../lib/api/mod.ts";
+import { checkToolRule, type MCPServer } from "../../lib/api/mod.ts";
+import { normalizedImageNames, normalizeImagePattern } from "../registry/reference.ts";
 import { REASONS } from "./reasons.ts";
 
 /** Why a server cannot be run as specified. */
@@ -15,9 +16,17 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** Whether an image matches one of the allowlist globs (an empty list allows all). */
+/**
+ * Whether an image matches one of the allowlist globs (an empty list allows all). Both sides
+ * are normalized first (`x` = `docker.io/library/x:latest`, digests, registry case).
+ */
 export function imageAllowed(image: string, allowlist: string[]): boolean {
-  return allowlist.length === 0 || allowlist.some((g) => globToRegExp(g).test(image));
+  if (allowlist.length === 0) return true;
+  const names = normalizedImageNames(image);
+  return allowlist.some((g) => {
+    const re = globToRegExp(normalizeImagePattern(g));
+    return names.some((n) => re.test(n));
+  });
 }
 
 /** Returns why the server is invalid, or undefined when it may run. */
@@ -35,6 +44,16 @@ export function validateServer(server: MCPServer, allowlist: string[]): Invalid 
       reason: REASONS.imageNotAllowed,
       message: `Cannot run MCPServer "${name}": image "${spec.image}" is not in the allowlist`,
     };
+  }
+  const rules = spec.tools?.rules ?? [];
+  for (const [i, r] of rules.entries()) {
+    const why = checkToolRule(r.expression);
+    if (why) {
+      return {
+        reason: REASONS.invalidToolPolicy,
+        message: `Cannot run MCPServer "${name}": spec.tools.rules[${i}] does not compile: ${why}`,
+      };
+    }
   }
   const t = spec.transport;
   if (t && t.type !== "stdio" && !t.port) {

@@ -4,6 +4,7 @@
  * Hub-style registries and Basic auth.
  */
 
+import { type AuthHosts, checkRealm, DEFAULT_AUTH_HOSTS, parseAuthHosts } from "./realm.ts";
 import type { ImageRef } from "./reference.ts";
 
 /** Username/password for a registry. */
@@ -27,6 +28,8 @@ export interface RegistryOptions {
   platform?: { os: string; architecture: string };
   /** Use plain HTTP for this registry. Default: for localhost and 127.0.0.0/8. */
   insecure?: boolean;
+  /** Hosts besides its own a registry may name as token realm. Default {@linkcode DEFAULT_AUTH_HOSTS}. */
+  authHosts?: AuthHosts;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -54,14 +57,18 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme, params };
 }
 
+const DEFAULT_HOSTS = parseAuthHosts(DEFAULT_AUTH_HOSTS);
+
 class Session {
   #auth?: string;
   constructor(readonly ref: ImageRef, readonly opts: RegistryOptions) {}
 
+  get insecure(): boolean {
+    return this.opts.insecure ?? /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(this.ref.registry);
+  }
+
   get base(): string {
-    const host = this.ref.registry;
-    const insecure = this.opts.insecure ?? /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(host);
-    return `${insecure ? "http" : "https"}://${host}/v2/${this.ref.repository}`;
+    return `${this.insecure ? "http" : "https"}://${this.ref.registry}/v2/${this.ref.repository}`;
   }
 
   #basic(): string | undefined {
@@ -77,11 +84,15 @@ class Session {
       return b;
     }
     if (!params.realm) throw new Error(`unsupported registry challenge "${challenge}"`);
-    const url = new URL(params.realm);
+    const url = checkRealm(params.realm, this.ref.registry, {
+      authHosts: this.opts.authHosts ?? DEFAULT_HOSTS,
+      insecure: this.insecure,
+    });
     if (params.service) url.searchParams.set("service", params.service);
     url.searchParams.set("scope", params.scope ?? `repository:${this.ref.repository}:pull`);
     const basic = this.#basic();
-    const res = await this.#fetch(url.href, basic ? { authorization: basic } : {});
+    // No redirects: they could lead anywhere the realm check did not look.
+    const res = await this.#fetch(url.href, basic ? { authorization: basic } : {}, "error");
     if (!res.ok) {
       await res.body?.cancel();
       throw new Error(`token endpoint answered ${res.status}`);
@@ -92,9 +103,14 @@ class Session {
     return `Bearer ${token}`;
   }
 
-  #fetch(url: string, headers: Record<string, string>): Promise<Response> {
+  #fetch(
+    url: string,
+    headers: Record<string, string>,
+    redirect: RequestRedirect = "follow",
+  ): Promise<Response> {
     const f = this.opts.fetch ?? fetch;
-    return f(url, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+    const signal = AbortSignal.timeout(this.opts.timeoutMs ?? 10_000);
+    return f(url, { headers, redirect, signal });
   }
 
   async get(path: string, accept: string): Promise<Response> {

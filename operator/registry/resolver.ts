@@ -1,8 +1,9 @@
 /** Resolves the entrypoint of an MCPServer's image, with pull secrets and a cache. */
 
 import type { MCPServer } from "../../lib/api/mod.ts";
+import { PULL_SECRETS_ROLE } from "../build/names.ts";
 import type { Entrypoint } from "../build/types.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import { type KubeClient, KubeError, resourcePath, RESOURCES } from "../kube/client.ts";
 import { type Credentials, fetchImageProcess, type RegistryOptions } from "./client.ts";
 import { authKeys, parseImageRef } from "./reference.ts";
 
@@ -11,6 +12,8 @@ export interface ResolverOptions {
   /** How long a tag → process answer is reused. Default 10 min. */
   ttlMs?: number;
   registry?: Omit<RegistryOptions, "credentials">;
+  /** The operator's ServiceAccount (`namespace:name`), named in the hint of a 403. */
+  serviceAccount?: string;
 }
 
 interface DockerConfig {
@@ -34,17 +37,36 @@ export function credentialsFor(registry: string, configs: DockerConfig[]): Crede
   return undefined;
 }
 
-async function pullConfigs(client: KubeClient, server: MCPServer): Promise<DockerConfig[]> {
+/** The message of a Secret the operator may not read, with the RoleBinding that grants it. */
+export function forbiddenPullSecret(namespace: string, name: string, serviceAccount: string) {
+  return `Cannot read Secret "${namespace}/${name}": forbidden; let the operator read pull ` +
+    `secrets there: kubectl create rolebinding ${PULL_SECRETS_ROLE} -n ${namespace} ` +
+    `--clusterrole=${PULL_SECRETS_ROLE} --serviceaccount=${serviceAccount}`;
+}
+
+async function pullConfigs(
+  client: KubeClient,
+  server: MCPServer,
+  serviceAccount: string,
+): Promise<DockerConfig[]> {
   const out: DockerConfig[] = [];
+  const ns = server.metadata.namespace!;
   for (const ref of server.spec.imagePullSecrets ?? []) {
-    const path = resourcePath(RESOURCES.secrets, server.metadata.namespace, ref.name);
+    const path = resourcePath(RESOURCES.secrets, ns, ref.name);
     const secret = await client.request<{ data?: Record<string, string> }>("GET", path)
-      .catch(() => undefined);
+      .catch((err) => {
+        if (err instanceof KubeError && err.code === 403) {
+          throw new PullSecretForbidden(forbiddenPullSecret(ns, ref.name, serviceAccount));
+        }
+        return undefined; // absent or unreadable: the registry may not need it
+      });
     const raw = secret?.data?.[".dockerconfigjson"];
     if (raw) out.push(JSON.parse(atob(raw)) as DockerConfig);
   }
   return out;
 }
+
+class PullSecretForbidden extends Error {}
 
 /** Creates a resolver: reads the image config (cached by config digest and, briefly, by tag). */
 export function createResolver(client: KubeClient | undefined, opts: ResolverOptions = {}) {
@@ -55,7 +77,8 @@ export function createResolver(client: KubeClient | undefined, opts: ResolverOpt
     const image = server.spec.image;
     try {
       const ref = parseImageRef(image);
-      const configs = client ? await pullConfigs(client, server) : [];
+      const sa = opts.serviceAccount ?? "nmcp-system:nmcp-operator";
+      const configs = client ? await pullConfigs(client, server, sa) : [];
       const credentials = credentialsFor(ref.registry, configs);
       const cacheKey = `${image}|${credentials?.username ?? ""}`;
       const hit = byRef.get(cacheKey);
@@ -71,6 +94,7 @@ export function createResolver(client: KubeClient | undefined, opts: ResolverOpt
       }
       return value;
     } catch (err) {
+      if (err instanceof PullSecretForbidden) return { error: err.message };
       return {
         error: `Cannot read entrypoint of image "${image}": ${
           (err as Error).message

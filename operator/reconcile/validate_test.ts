@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import type { MCPServer } from "../../lib/api/mod.ts";
+import { imageAllowed, validateServer } from "./validate.ts";
+
+Deno.test("imageAllowed() matches normalized references", () => {
+  const table: [string, string[], boolean][] = [
+    ["node", ["docker.io/library/node:latest"], true],
+    ["docker.io/library/node:latest", ["node"], true],
+    ["node:22", ["node"], false],
+    ["node:22-alpine", ["node:22-*"], true],
+    ["user/x", ["docker.io/user/x"], true],
+    ["evil.io/library/node", ["node:*"], false],
+    ["GHCR.io/acme/mcp-fs:1", ["ghcr.io/acme/*"], true],
+    ["ghcr.io/acme/x@sha256:0f", ["ghcr.io/acme/x@sha256:*"], true],
+    ["ghcr.io/acme/x@sha256:0f", ["ghcr.io/acme/x:*"], false],
+    ["ghcr.io/acme/x:1@sha256:0f", ["ghcr.io/acme/x:1"], false],
+    ["ghcr.io/acme/x:1@sha256:0f", ["ghcr.io/acme/x:1@*"], true],
+    ["ghcr.io/other/x", ["ghcr.io/acme/*"], false],
+    ["anything/at:all", ["*"], true],
+    ["anything", [], true],
+  ];
+  for (const [image, list, want] of table) {
+    assert.equal(imageAllowed(image, list), want, `${image} vs ${list}`);
+  }
+});
+
+Deno.test("validateServer() refuses a tool rule that does not compile to bool", () => {
+  const s = (expression: string): MCPServer => ({
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPServer",
+    metadata: { name: "s" },
+    spec: { image: "i", tools: { rules: [{ expression: "true" }, { expression }] } },
+  });
+  assert.equal(validateServer(s('tool.name == "x"'), []), undefined);
+  assert.deepEqual(validateServer(s("tool.name"), []), {
+    reason: "InvalidToolPolicy",
+    message:
+      'Cannot run MCPServer "s": spec.tools.rules[1] does not compile: returns string, not bool',
+  });
+  assert.match(
+    validateServer(s("tool.name =="), [])!.message,
+    /rules\[1\] does not compile: Unexpected token: EOF/,
+  );
+});
