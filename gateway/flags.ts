@@ -16,6 +16,9 @@ export interface Flags {
   allowedHosts?: string[];
   tokenFile?: string;
   tokenEnv?: string;
+  loopbackRequiresToken?: boolean;
+  toolsPolicy?: string;
+  toolsPolicyFile?: string;
   maxBody: number;
   maxSessions: number;
   sessionIdleTimeout: number;
@@ -44,6 +47,9 @@ Options:
   --allowed-hosts <list>            Host allowlist, comma separated (* = any)
   --token-file <file>               require this bearer token (read from file)
   --token-env <name>                require this bearer token (read from env)
+  --loopback-requires-token         require the token from the pod's loopback too
+  --tools-policy <json>             per-tool policy {allow?, deny?, rules?}
+  --tools-policy-file <file>        per-tool policy read from a JSON file
   --max-body <bytes>                largest request body (default: 4194304)
   --max-sessions <n>                most open sessions (default: 1000)
   --session-idle-timeout <seconds>  end idle sessions after (default: 1800)
@@ -62,6 +68,8 @@ const STRINGS = [
   "allowed-hosts",
   "token-file",
   "token-env",
+  "tools-policy",
+  "tools-policy-file",
   "max-body",
   "max-sessions",
   "session-idle-timeout",
@@ -69,7 +77,7 @@ const STRINGS = [
   "ready-file",
 ] as const;
 
-const BOOLEANS = new Set(["stdio", "per-session", "help"]);
+const BOOLEANS = new Set(["stdio", "per-session", "loopback-requires-token", "help"]);
 const SHORT: Record<string, string> = { h: "help" };
 
 const bad = (why: string) => new TypeError(`Cannot parse gateway flags: ${why}`);
@@ -133,6 +141,9 @@ export function parseFlags(argv: string[]): Parsed {
     allowedHosts: list(s("allowed-hosts")),
     tokenFile: s("token-file"),
     tokenEnv: s("token-env"),
+    loopbackRequiresToken: b("loopback-requires-token"),
+    toolsPolicy: s("tools-policy"),
+    toolsPolicyFile: s("tools-policy-file"),
     maxBody: int("max-body", s("max-body"), 4 * 1024 * 1024),
     maxSessions: int("max-sessions", s("max-sessions"), 1000),
     sessionIdleTimeout: int("session-idle-timeout", s("session-idle-timeout"), 1800),

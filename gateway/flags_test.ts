@@ -37,6 +37,10 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
     "--ready-file",
     "/tmp/r",
     "--per-session",
+    "--loopback-requires-token",
+    "--tools-policy",
+    '{"deny":["x"]}',
+    "--tools-policy-file=/etc/p.json",
   ]);
   assert.ok(!p.help);
   assert.equal(p.flags.host, "127.0.0.1");
@@ -49,6 +53,9 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
   assert.equal(p.flags.logLevel, "debug");
   assert.equal(p.flags.readyFile, "/tmp/r");
   assert.equal(p.flags.perSession, true);
+  assert.equal(p.flags.loopbackRequiresToken, true);
+  assert.equal(p.flags.toolsPolicy, '{"deny":["x"]}');
+  assert.equal(p.flags.toolsPolicyFile, "/etc/p.json");
 });
 
 Deno.test("parseFlags asks for help on --help and -h", () => {

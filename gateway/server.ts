@@ -2,11 +2,25 @@
 import { createLogger, type Logger } from "../lib/log.ts";
 import { type Activity, type ActivityCounters, buildActivity } from "./activity.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { defaultAllowedHosts, guard, type SecurityOptions } from "./security/mod.ts";
+import {
+  authenticate,
+  type AuthResult,
+  defaultAllowedHosts,
+  guard,
+  isLoopbackPeer,
+  type SecurityOptions,
+  unauthorized,
+} from "./security/mod.ts";
 import type { Hub } from "./session/hub.ts";
 import { HubPool } from "./session/hub_pool.ts";
 import { SessionTable } from "./session/table.ts";
-import { type ClientSession, rpcError, type TransportContext } from "./transports/context.ts";
+import {
+  type ClientInfo,
+  type ClientSession,
+  type PeerInfo,
+  rpcError,
+  type TransportContext,
+} from "./transports/context.ts";
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
 import { pathOf } from "./request_url.ts";
@@ -15,6 +29,8 @@ import { HttpUpstream } from "./upstream/http.ts";
 import { SseUpstream } from "./upstream/sse.ts";
 import { StdioUpstream } from "./upstream/stdio.ts";
 import type { Upstream } from "./upstream/types.ts";
+import type { ToolPolicy } from "./policy/types.ts";
+import { CALLER_HEADER } from "../lib/caller.ts";
 
 /** Which server the gateway fronts. */
 export type UpstreamSpec =
@@ -34,6 +50,10 @@ export interface GatewayOptions {
   allowedHosts?: string[];
   /** Required bearer token; default none. */
   token?: string | null;
+  /** Require the token from the pod's own loopback too (default false: loopback is exempt). */
+  loopbackRequiresToken?: boolean;
+  /** Per-tool policy (see `compileToolPolicy`); default none. */
+  toolPolicy?: ToolPolicy | null;
   /** Largest request body in bytes. Default 4 MiB. */
   maxBody?: number;
   /** Most open sessions. Default 1000. */
@@ -49,7 +69,8 @@ export interface GatewayOptions {
 
 /** A running gateway (not bound to a socket: serve `handler` with `Deno.serve`). */
 export interface Gateway {
-  handler: (req: Request) => Promise<Response>;
+  /** Serves one request; `info` is Deno.serve's handler info (the peer address). */
+  handler: (req: Request, info?: PeerInfo) => Promise<Response>;
   /** The activity report. */
   activity(): Activity;
   /** Resolves true once the (shared) upstream is initialized. */
@@ -101,6 +122,7 @@ class GatewayServer implements Gateway {
     this.#now = options.now ?? Date.now;
     this.#pool = new HubPool({
       perSession: options.perSession === true && options.upstream.kind === "stdio",
+      policy: options.toolPolicy ?? null,
       makeUpstream: (restart) =>
         options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,
@@ -112,6 +134,7 @@ class GatewayServer implements Gateway {
       allowedOrigins: options.allowedOrigins ?? null,
       allowedHosts: options.allowedHosts ?? defaultAllowedHosts(Deno.env.get("POD_IP")),
       token: options.token ?? null,
+      loopbackExempt: options.loopbackRequiresToken !== true,
     };
     this.#maxBody = options.maxBody ?? 4 * 1024 * 1024;
     this.#ctx = {
@@ -144,14 +167,14 @@ class GatewayServer implements Gateway {
   }
 
   /** Serves one HTTP request; never throws. */
-  handler = async (req: Request): Promise<Response> => {
+  handler = async (req: Request, info?: PeerInfo): Promise<Response> => {
     const started = performance.now();
     const path = pathOf(req.url);
     const mcp = MCP_PATHS.has(path); // probes and /activity polls are not client connections
     if (mcp) this.#counters.currentConnections++;
     let res: Response;
     try {
-      res = await this.#route(req, path);
+      res = await this.#route(req, path, info);
     } catch (err) {
       this.#log.error("Cannot handle request", { path, error: String(err) });
       res = rpcError(500, -32603, "Internal error");
@@ -164,30 +187,44 @@ class GatewayServer implements Gateway {
     return res;
   };
 
-  async #route(req: Request, path: string): Promise<Response> {
-    switch (path) {
-      case "/healthz":
-        return new Response("ok\n");
-      case "/readyz":
-        return await this.#readyz();
-      case "/metrics": {
-        const { text, contentType } = this.metrics.render();
-        return new Response(text, { headers: { "content-type": contentType } });
-      }
-      case "/activity":
-        return Response.json(this.activity());
+  /** Admits a request (token, or the pod's own loopback) and names its caller. */
+  #authenticate(req: Request, info: PeerInfo | undefined): AuthResult {
+    const { token, loopbackExempt } = this.#security;
+    const h = req.headers;
+    return authenticate({
+      token,
+      authorization: token === null ? null : h.get("authorization"),
+      callerHeader: token === null ? null : h.get(CALLER_HEADER),
+      loopbackExempt: loopbackExempt && token !== null &&
+        isLoopbackPeer(info?.remoteAddr?.hostname),
+    });
+  }
+
+  async #route(req: Request, path: string, info: PeerInfo | undefined): Promise<Response> {
+    if (path === "/healthz") return new Response("ok\n");
+    if (path === "/readyz") return await this.#readyz();
+    const mcp = MCP_PATHS.has(path);
+    if (!mcp && path !== "/metrics" && path !== "/activity") {
+      return new Response("not found\n", { status: 404 });
     }
-    if (!MCP_PATHS.has(path)) return new Response("not found\n", { status: 404 });
-    const denied = guard(req, this.#security);
+    const denied = mcp ? guard(req, this.#security) : null;
     if (denied) return denied;
+    const auth = this.#authenticate(req, info);
+    if (!auth.ok) return unauthorized(auth.message);
+    if (path === "/metrics") {
+      const { text, contentType } = this.metrics.render();
+      return new Response(text, { headers: { "content-type": contentType } });
+    }
+    if (path === "/activity") return Response.json(this.activity());
     if (this.#draining) return new Response("draining\n", { status: 503 });
+    const client: ClientInfo = { caller: auth.caller, verified: auth.verified, peer: info };
     this.#counters.totalRequests++;
     this.#counters.lastRequestAt = this.#now();
     const len = Number(req.headers.get("content-length") ?? 0);
     if (len > 0) this.metrics.addBytes("client_in", len);
-    if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody);
-    if (path === "/sse") return await handleSseOpen(req, this.#ctx);
-    return await handleSseMessage(req, this.#ctx, this.#maxBody);
+    if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody, client);
+    if (path === "/sse") return await handleSseOpen(req, this.#ctx, client);
+    return await handleSseMessage(req, this.#ctx, this.#maxBody, client);
   }
 
   /** 200 only when the upstream is initialized and answered a ping in the last second. */

@@ -3,7 +3,9 @@
  * result, routes messages through the {@linkcode Router} and ends sessions when it dies.
  */
 import { ErrorCode, errorResponse, type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Caller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { ToolPolicy } from "../policy/types.ts";
 import { SESSION_VERSIONS } from "../protocol.ts";
 import type { Upstream, UpstreamState } from "../upstream/types.ts";
 import { type Action, Router } from "./router.ts";
@@ -31,6 +33,8 @@ export interface HubOptions {
   deferMs?: number;
   /** Timeout of the gateway's own initialize, in ms. Default 30 s. */
   initTimeoutMs?: number;
+  /** Per-tool policy applied to `tools/call` and `tools/list`; default none. */
+  policy?: ToolPolicy | null;
 }
 
 const INIT_RETRY_MS = 5000;
@@ -40,6 +44,14 @@ const INIT_PARAMS = {
   capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} },
   clientInfo: { name: "nmcp-gateway", version: "0.1.0" },
 };
+
+/** Who a request is checked as when a transport gave no caller (rules see an empty name). */
+const UNKNOWN_CALLER: Caller = { username: "", groups: [], source: "local" };
+
+/** The key of a client request of one session (Map keys keep 1 and "1" apart; so does this). */
+function listKey(sid: string, id: Id): string {
+  return `${sid}\n${typeof id}:${id}`;
+}
 
 /** Multiplexes sessions over one upstream. */
 export class Hub {
@@ -54,9 +66,13 @@ export class Hub {
   #nextInternal = 1;
   #waiters = new Set<() => void>();
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #policy: ToolPolicy | null;
+  /** Callers of `tools/list` requests in flight (only with a policy), by session and id. */
+  #listing = new Map<string, Caller>();
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
+    this.#policy = opts.policy ?? null;
   }
 
   /** Starts the upstream. */
@@ -146,11 +162,16 @@ export class Hub {
   /** Detaches a client session, cancelling what it left behind upstream. */
   detach(sid: string): void {
     if (!this.#sinks.delete(sid)) return;
+    if (this.#listing.size > 0) {
+      for (const key of this.#listing.keys()) {
+        if (key.startsWith(`${sid}\n`)) this.#listing.delete(key);
+      }
+    }
     this.#dispatch(this.#router.removeSession(sid));
   }
 
-  /** Routes one message from a client session. */
-  fromClient(sid: string, msg: Message): void {
+  /** Routes one message from a client session; `caller` is who sent it (for the tool policy). */
+  fromClient(sid: string, msg: Message, caller?: Caller): void {
     if (this.state !== "ready") {
       if (msg.id !== undefined && msg.method !== undefined) {
         const err = errorResponse(msg.id, ErrorCode.ConnectionClosed, "Upstream not ready");
@@ -158,7 +179,35 @@ export class Hub {
       }
       return;
     }
+    if (this.#policy !== null && !this.#admit(sid, msg, caller ?? UNKNOWN_CALLER)) return;
     this.#dispatch(this.#router.fromClient(sid, msg));
+  }
+
+  /** Applies the tool policy: refuses a call it forbids; remembers who lists tools. */
+  #admit(sid: string, msg: Message, caller: Caller): boolean {
+    if (msg.id === undefined || msg.id === null) return true;
+    if (msg.method === "tools/list") {
+      this.#listing.set(listKey(sid, msg.id), caller);
+      return true;
+    }
+    if (msg.method !== "tools/call") return true;
+    const why = this.#policy!.checkCall(caller, msg.params?.name, msg.params?.arguments);
+    if (why === null) return true;
+    this.#sinks.get(sid)?.deliver(errorResponse(msg.id, ErrorCode.InvalidParams, why), msg.id);
+    return false;
+  }
+
+  /** Hides from a `tools/list` answer what the policy does not show its caller. */
+  #filterList(sid: string, msg: Message, related: Id): Message {
+    const key = listKey(sid, related);
+    const caller = this.#listing.get(key);
+    if (caller === undefined) return msg;
+    this.#listing.delete(key);
+    const result = msg.result as { tools?: unknown } | undefined;
+    if (!result || !Array.isArray(result.tools)) return msg;
+    const policy = this.#policy!;
+    const tools = result.tools.filter((t) => policy.shows(caller, (t as { name?: unknown })?.name));
+    return { ...msg, result: { ...result, tools } };
   }
 
   #fromUpstream(msg: Message): void {
@@ -173,8 +222,11 @@ export class Hub {
     for (const a of actions) {
       if (a.to === "deferred") this.#deferTimer(a.msg);
       else if (a.to === "upstream") this.#send(a.msg);
-      else if (!this.#sinks.get(a.sid)?.deliver(a.msg, a.related)) {
-        this.#undeliverable(a.sid, a.msg);
+      else {
+        const msg = this.#listing.size > 0 && a.related !== undefined && a.msg.method === undefined
+          ? this.#filterList(a.sid, a.msg, a.related)
+          : a.msg;
+        if (!this.#sinks.get(a.sid)?.deliver(msg, a.related)) this.#undeliverable(a.sid, msg);
       }
     }
   }
@@ -219,6 +271,7 @@ export class Hub {
   #endSessions(reason: string): void {
     const sinks = [...this.#sinks];
     this.#sinks.clear();
+    this.#listing.clear();
     this.#router = new Router();
     for (const [, sink] of sinks) sink.close(reason);
   }

@@ -1,8 +1,28 @@
 /** What every transport gets from the server: sessions, hubs, limits, helpers. */
 import { type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Caller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
 import type { SessionTable, TableEntry } from "../session/table.ts";
+
+/** What Deno.serve tells a handler about the connection (its `ServeHandlerInfo`). */
+export interface PeerInfo {
+  readonly remoteAddr?: { readonly hostname?: string };
+}
+
+/** Who sent one HTTP request, as the server established it. */
+export interface ClientInfo {
+  caller: Caller;
+  /** Whether the caller came from the router's header next to the valid token. */
+  verified: boolean;
+  peer: PeerInfo | undefined;
+}
+
+/** The identity per-client limits count by: a verified username, else the peer address. */
+export function clientKey(client: ClientInfo): string {
+  if (client.verified) return `user:${client.caller.username}`;
+  return `peer:${client.peer?.remoteAddr?.hostname ?? "unknown"}`;
+}
 
 /** A client session of any transport, as kept in the session table. */
 export interface ClientSession extends TableEntry, SessionSink {

@@ -2,7 +2,9 @@
 import { ErrorCode, type Message, parseBody, resultResponse } from "../jsonrpc/message.ts";
 import { negotiateVersion } from "../protocol.ts";
 import type { Hub } from "../session/hub.ts";
+import type { Caller } from "../../lib/caller.ts";
 import {
+  type ClientInfo,
   type ClientSession,
   initializeResult,
   isInitialize,
@@ -51,7 +53,7 @@ export class LegacySession implements ClientSession {
   }
 
   /** Handles client messages posted to `/message`. */
-  post(msgs: Message[]): void {
+  post(msgs: Message[], caller: Caller): void {
     this.lastActive = this.#ctx.now();
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
@@ -62,7 +64,7 @@ export class LegacySession implements ClientSession {
         );
         this.stream.send(resultResponse(m.id, initializeResult(this.hub.initResult, version)));
       } else {
-        this.hub.fromClient(this.id, m);
+        this.hub.fromClient(this.id, m, caller);
       }
     }
   }
@@ -84,7 +86,11 @@ export class LegacySession implements ClientSession {
 }
 
 /** Handles `GET /sse`: opens a session and announces its message endpoint. */
-export async function handleSseOpen(req: Request, ctx: TransportContext): Promise<Response> {
+export async function handleSseOpen(
+  req: Request,
+  ctx: TransportContext,
+  _client: ClientInfo,
+): Promise<Response> {
   if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
   if (ctx.sessions.size >= ctx.maxSessions) {
     return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions");
@@ -107,6 +113,7 @@ export async function handleSseMessage(
   req: Request,
   ctx: TransportContext,
   maxBody: number,
+  client: ClientInfo,
 ): Promise<Response> {
   if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
   const sid = queryParam(req.url, "sessionId");
@@ -128,6 +135,6 @@ export async function handleSseMessage(
   if (text instanceof Response) return text;
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
-  session.post(parsed.messages);
+  session.post(parsed.messages, client.caller);
   return new Response("Accepted", { status: 202 });
 }

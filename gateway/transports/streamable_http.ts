@@ -8,7 +8,9 @@ import {
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Hub } from "../session/hub.ts";
+import type { Caller } from "../../lib/caller.ts";
 import {
+  type ClientInfo,
   type ClientSession,
   initializeResult,
   isInitialize,
@@ -94,7 +96,12 @@ export class StreamableSession implements ClientSession {
   }
 
   /** Posts client messages: requests get an exchange, the rest is routed at once. */
-  post(msgs: Message[], mode: ReplyMode, batch: boolean): Response | Promise<Response> {
+  post(
+    msgs: Message[],
+    mode: ReplyMode,
+    batch: boolean,
+    caller: Caller,
+  ): Response | Promise<Response> {
     this.lastActive = this.#ctx.now();
     const ids = msgs.filter((m) => m.method !== undefined && m.id !== undefined).map((m) =>
       m.id as Id
@@ -107,7 +114,7 @@ export class StreamableSession implements ClientSession {
     }
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
-      this.hub.fromClient(this.id, m);
+      this.hub.fromClient(this.id, m, caller);
     }
     return ex ? ex.response : new Response(null, { status: 202 });
   }
@@ -155,10 +162,11 @@ export function handleMcp(
   req: Request,
   ctx: TransportContext,
   maxBody: number,
+  client: ClientInfo,
 ): Promise<Response> | Response {
   switch (req.method) {
     case "POST":
-      return handlePost(req, ctx, maxBody);
+      return handlePost(req, ctx, maxBody, client);
     case "GET":
       return handleGet(req, ctx);
     case "DELETE":
@@ -191,7 +199,12 @@ function isStateless(version: string | null, msgs: Message[]): boolean {
     (msgs[0].params._meta as Record<string, unknown>)[META_VERSION] === STATELESS_VERSION;
 }
 
-async function handlePost(req: Request, ctx: TransportContext, maxBody: number): Promise<Response> {
+async function handlePost(
+  req: Request,
+  ctx: TransportContext,
+  maxBody: number,
+  client: ClientInfo,
+): Promise<Response> {
   const mode = replyMode(req.headers.get("accept"));
   if (mode === null) {
     return rpcError(
@@ -212,7 +225,9 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
   const version = req.headers.get(VERSION);
   const bad = checkVersion(version, messages[0].id);
   if (bad) return bad;
-  if (isStateless(version, messages)) return handleStateless(req, messages, batch, ctx, mode);
+  if (isStateless(version, messages)) {
+    return handleStateless(req, messages, batch, ctx, { mode, caller: client.caller });
+  }
   const init = messages.find(isInitialize);
   if (init) {
     if (messages.length > 1) {
@@ -225,7 +240,7 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
   if (batch && !allowsBatch(session.version)) {
     return rpcError(400, ErrorCode.InvalidRequest, `Batches are not allowed in ${session.version}`);
   }
-  return session.post(messages, mode, batch);
+  return session.post(messages, mode, batch, client.caller);
 }
 
 async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode): Promise<Response> {
