@@ -22,6 +22,7 @@ export interface Flags {
   maxBody: number;
   maxSessions: number;
   sessionIdleTimeout: number;
+  requestTimeout: number;
   logLevel: string;
   readyFile?: string;
 }
@@ -53,6 +54,8 @@ Options:
   --max-body <bytes>                largest request body (default: 4194304)
   --max-sessions <n>                most open sessions (default: 1000)
   --session-idle-timeout <seconds>  end idle sessions after (default: 1800)
+  --request-timeout <seconds>       fail a request the server leaves unanswered, without
+                                    progress, for this long (default: 600)
   --log-level <level>               debug|info|warn|error (default: "info")
   --ready-file <file>               touch this file when ready
   -h, --help                        display help
@@ -73,6 +76,7 @@ const STRINGS = [
   "max-body",
   "max-sessions",
   "session-idle-timeout",
+  "request-timeout",
   "log-level",
   "ready-file",
 ] as const;
@@ -147,6 +151,7 @@ export function parseFlags(argv: string[]): Parsed {
     maxBody: int("max-body", s("max-body"), 4 * 1024 * 1024),
     maxSessions: int("max-sessions", s("max-sessions"), 1000),
     sessionIdleTimeout: int("session-idle-timeout", s("session-idle-timeout"), 1800),
+    requestTimeout: int("request-timeout", s("request-timeout"), 600),
     logLevel: s("log-level") ?? "info",
     readyFile: s("ready-file"),
   };

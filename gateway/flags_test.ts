@@ -32,6 +32,7 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
     "--max-sessions=3",
     "--session-idle-timeout",
     "5",
+    "--request-timeout=7",
     "--log-level",
     "debug",
     "--ready-file",
@@ -50,6 +51,7 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
   assert.deepEqual(p.flags.allowedOrigins, ["http://x"]);
   assert.equal(p.flags.tokenEnv, "TOK");
   assert.deepEqual([p.flags.maxBody, p.flags.maxSessions, p.flags.sessionIdleTimeout], [10, 3, 5]);
+  assert.equal(p.flags.requestTimeout, 7);
   assert.equal(p.flags.logLevel, "debug");
   assert.equal(p.flags.readyFile, "/tmp/r");
   assert.equal(p.flags.perSession, true);

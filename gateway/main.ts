@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     maxBody: flags.maxBody,
     maxSessions: flags.maxSessions,
     sessionIdleTimeoutMs: flags.sessionIdleTimeout * 1000,
+    requestTimeoutMs: flags.requestTimeout * 1000,
     log,
   };
   const gateway = createGateway(options);

@@ -60,6 +60,8 @@ export interface GatewayOptions {
   maxSessions?: number;
   /** Idle sessions end after this many ms. Default 30 min. */
   sessionIdleTimeoutMs?: number;
+  /** A request without answer or progress from the server for this long fails (-32001). Default 10 min. */
+  requestTimeoutMs?: number;
   log?: Logger;
   /** Builds the upstream instead of `upstream` (tests inject in-memory servers). */
   upstreamFactory?: () => Upstream;
@@ -123,6 +125,8 @@ class GatewayServer implements Gateway {
     this.#pool = new HubPool({
       perSession: options.perSession === true && options.upstream.kind === "stdio",
       policy: options.toolPolicy ?? null,
+      requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
+      now: this.#now,
       makeUpstream: (restart) =>
         options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,

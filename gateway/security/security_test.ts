@@ -34,6 +34,22 @@ Deno.test("checkHost() compares the hostname without port against the list", () 
   const bad = checkHost("evil.example:8080", hosts);
   assert.ok(!bad.ok && bad.status === 403);
   assert.ok(checkHost("anything", ["*"]).ok);
+  assert.equal(hostnameOf("LocalHost:80"), "localhost");
+});
+
+Deno.test("checkHost() parses the Host per RFC 3986: [::1].evil.com is not [::1] (issue 13)", () => {
+  const hosts = defaultAllowedHosts(undefined);
+  for (
+    const bad of ["[::1].evil.com", "[::1]evil:80", "localhost:80:80", "a@localhost", "", ":80"]
+  ) {
+    const c = checkHost(bad, hosts);
+    assert.ok(!c.ok && c.status === 400 && /malformed/.test(c.message), bad);
+  }
+  assert.equal(hostnameOf("[::1].evil.com"), null);
+  assert.equal(hostnameOf("[::1]:"), "[::1]");
+  assert.ok(checkHost("[::1]", hosts).ok && checkHost("127.0.0.1:8080", hosts).ok);
+  const evil = checkHost("localhost.evil.com", hosts);
+  assert.ok(!evil.ok && evil.status === 403);
 });
 
 Deno.test("checkBearer() needs the exact token when one is set", () => {

@@ -35,6 +35,10 @@ export interface HubOptions {
   initTimeoutMs?: number;
   /** Per-tool policy applied to `tools/call` and `tools/list`; default none. */
   policy?: ToolPolicy | null;
+  /** A client request without answer or progress for this long fails with -32001. Default 10 min. */
+  requestTimeoutMs?: number;
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 const INIT_RETRY_MS = 5000;
@@ -60,7 +64,8 @@ export class Hub {
   /** The upstream's initialize result, once known. */
   initResult: Json | null = null;
   #opts: HubOptions;
-  #router = new Router();
+  #router: Router;
+  #sweep: ReturnType<typeof setInterval> | undefined;
   #sinks = new Map<string, SessionSink>();
   #internal = new Map<string, (msg: Message | null) => void>();
   #nextInternal = 1;
@@ -73,10 +78,18 @@ export class Hub {
   constructor(opts: HubOptions) {
     this.#opts = opts;
     this.#policy = opts.policy ?? null;
+    this.#router = new Router({ now: opts.now });
   }
 
-  /** Starts the upstream. */
+  /** Starts the upstream and the request-timeout sweep. */
   start(): void {
+    const timeout = this.#opts.requestTimeoutMs ?? 600_000;
+    const now = this.#opts.now ?? Date.now;
+    const reason = `Request timed out: no answer from the server in ${timeout / 1000} s`;
+    this.#sweep = setInterval(
+      () => this.#dispatch(this.#router.expire(now() - timeout, reason)),
+      Math.max(10, Math.min(1000, timeout / 10)),
+    ); // kept referenced: a pending request is work the process must finish; close() clears it
     this.#opts.upstream.start({
       message: (msg) => this.#fromUpstream(msg),
       connected: () => void this.#initialize(),
@@ -168,6 +181,11 @@ export class Hub {
       }
     }
     this.#dispatch(this.#router.removeSession(sid));
+  }
+
+  /** Cancels a client request upstream (its client went away) and forgets it. */
+  cancel(sid: string, id: Id, reason: string): void {
+    this.#dispatch(this.#router.cancel(sid, id, reason));
   }
 
   /** Routes one message from a client session; `caller` is who sent it (for the tool policy). */
@@ -272,13 +290,14 @@ export class Hub {
     const sinks = [...this.#sinks];
     this.#sinks.clear();
     this.#listing.clear();
-    this.#router = new Router();
+    this.#router = new Router({ now: this.#opts.now });
     for (const [, sink] of sinks) sink.close(reason);
   }
 
   /** Ends all sessions and stops the upstream. */
   async close(): Promise<void> {
     this.state = "closed";
+    clearInterval(this.#sweep);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const w of [...this.#waiters]) w();

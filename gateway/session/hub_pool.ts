@@ -15,6 +15,9 @@ export interface HubPoolOptions {
   onBytes: (n: number) => void;
   /** Per-tool policy every hub applies. */
   policy: ToolPolicy | null;
+  /** Per-request upstream timeout in ms. */
+  requestTimeoutMs: number;
+  now: () => number;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
@@ -31,9 +34,9 @@ export class HubPool {
   }
 
   #newHub(restart: boolean): Hub {
-    const { log, onRestart, onBytes, policy } = this.#opts;
+    const { log, onRestart, onBytes, policy, requestTimeoutMs, now } = this.#opts;
     const upstream = this.#opts.makeUpstream(restart);
-    return new Hub({ upstream, log, onRestart, onBytes, policy });
+    return new Hub({ upstream, log, onRestart, onBytes, policy, requestTimeoutMs, now });
   }
 
   /** A ready hub for a new session, or null when none got ready in time. */

@@ -14,7 +14,7 @@ import {
   rpcError,
   type TransportContext,
 } from "./context.ts";
-import { SSE_HEADERS } from "./exchange.ts";
+import { isJsonContent, SSE_HEADERS } from "./exchange.ts";
 import { SseStream } from "./sse_stream.ts";
 import { queryParam } from "../request_url.ts";
 
@@ -127,7 +127,7 @@ export async function handleSseMessage(
       `Cannot find session "${sid}": unknown or ended`,
     );
   }
-  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+  if (!isJsonContent(req.headers.get("content-type"))) {
     await req.body?.cancel();
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
