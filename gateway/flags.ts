@@ -21,6 +21,10 @@ export interface Flags {
   toolsPolicyFile?: string;
   maxBody: number;
   maxSessions: number;
+  maxSessionsPerClient: number;
+  sessionUnusedTimeout: number;
+  bodyTimeout: number;
+  drainTimeout: number;
   sessionIdleTimeout: number;
   requestTimeout: number;
   logLevel: string;
@@ -53,7 +57,11 @@ Options:
   --tools-policy-file <file>        per-tool policy read from a JSON file
   --max-body <bytes>                largest request body (default: 4194304)
   --max-sessions <n>                most open sessions (default: 1000)
+  --max-sessions-per-client <n>     most open sessions of one caller or peer (default: 100)
   --session-idle-timeout <seconds>  end idle sessions after (default: 1800)
+  --session-unused-timeout <secs>   end sessions with no request after initialize (default: 60)
+  --body-timeout <seconds>          408 when a request body takes longer (default: 30)
+  --drain-timeout <seconds>         on SIGTERM, wait this long for requests, then exit (default: 10)
   --request-timeout <seconds>       fail a request the server leaves unanswered, without
                                     progress, for this long (default: 600)
   --log-level <level>               debug|info|warn|error (default: "info")
@@ -75,6 +83,10 @@ const STRINGS = [
   "tools-policy-file",
   "max-body",
   "max-sessions",
+  "max-sessions-per-client",
+  "session-unused-timeout",
+  "body-timeout",
+  "drain-timeout",
   "session-idle-timeout",
   "request-timeout",
   "log-level",
@@ -150,6 +162,10 @@ export function parseFlags(argv: string[]): Parsed {
     toolsPolicyFile: s("tools-policy-file"),
     maxBody: int("max-body", s("max-body"), 4 * 1024 * 1024),
     maxSessions: int("max-sessions", s("max-sessions"), 1000),
+    maxSessionsPerClient: int("max-sessions-per-client", s("max-sessions-per-client"), 100),
+    sessionUnusedTimeout: int("session-unused-timeout", s("session-unused-timeout"), 60),
+    bodyTimeout: int("body-timeout", s("body-timeout"), 30),
+    drainTimeout: int("drain-timeout", s("drain-timeout"), 10),
     sessionIdleTimeout: int("session-idle-timeout", s("session-idle-timeout"), 1800),
     requestTimeout: int("request-timeout", s("request-timeout"), 600),
     logLevel: s("log-level") ?? "info",

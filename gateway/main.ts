@@ -65,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
     toolPolicy: await readToolPolicy(flags),
     maxBody: flags.maxBody,
     maxSessions: flags.maxSessions,
+    maxSessionsPerClient: flags.maxSessionsPerClient,
+    sessionUnusedTimeoutMs: flags.sessionUnusedTimeout * 1000,
+    bodyTimeoutMs: flags.bodyTimeout * 1000,
     sessionIdleTimeoutMs: flags.sessionIdleTimeout * 1000,
     requestTimeoutMs: flags.requestTimeout * 1000,
     log,
@@ -88,10 +91,13 @@ async function main(argv: string[]): Promise<number> {
       if (ok) await Deno.writeTextFile(file, "ready\n");
     });
   }
+  const drainMs = flags.drainTimeout * 1000;
   const stop = async (signal: string) => {
-    log.info("Draining", { signal });
-    await gateway.drain(10_000);
-    await server.shutdown();
+    log.info("Draining", { signal, timeoutMs: drainMs });
+    // Whatever is still pending (a hung upstream close, a stream nobody ends), exit on time.
+    setTimeout(() => Deno.exit(0), drainMs + 1000);
+    await gateway.drain(drainMs);
+    await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));

@@ -23,6 +23,7 @@ import {
 } from "./transports/context.ts";
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
+import { BodyReads } from "./transports/body.ts";
 import { pathOf } from "./request_url.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
 import { HttpUpstream } from "./upstream/http.ts";
@@ -58,6 +59,12 @@ export interface GatewayOptions {
   maxBody?: number;
   /** Most open sessions. Default 1000. */
   maxSessions?: number;
+  /** Most open sessions of one client (verified caller, else peer address). Default 100. */
+  maxSessionsPerClient?: number;
+  /** A request body not received in full within this many ms gets 408. Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Sessions with no request or stream after initialize end after this many ms. Default 60 s. */
+  sessionUnusedTimeoutMs?: number;
   /** Idle sessions end after this many ms. Default 30 min. */
   sessionIdleTimeoutMs?: number;
   /** A request without answer or progress from the server for this long fails (-32001). Default 10 min. */
@@ -114,7 +121,9 @@ class GatewayServer implements Gateway {
   #security: SecurityOptions;
   #maxBody: number;
   #ctx: TransportContext;
+  #bodies: BodyReads;
   #sweep: ReturnType<typeof setInterval>;
+  #bodySweep: ReturnType<typeof setInterval>;
   #ready = { at: -Infinity, ok: false };
   #draining = false;
   #closed: Promise<void> | null = null;
@@ -141,10 +150,20 @@ class GatewayServer implements Gateway {
       loopbackExempt: options.loopbackRequiresToken !== true,
     };
     this.#maxBody = options.maxBody ?? 4 * 1024 * 1024;
+    const bodyMs = options.bodyTimeoutMs ?? 30_000;
+    this.#bodies = new BodyReads(bodyMs, this.#now);
+    this.#bodySweep = setInterval(
+      () => this.#bodies.sweep(),
+      Math.max(10, Math.min(1000, bodyMs / 10)),
+    );
     this.#ctx = {
       log,
       sessions: this.#sessions,
-      maxSessions: options.maxSessions ?? 1000,
+      bodies: this.#bodies,
+      limits: {
+        max: options.maxSessions ?? 1000,
+        perClient: options.maxSessionsPerClient ?? 100,
+      },
       now: this.#now,
       countMethod: (m) => this.metrics.countMethod(m),
       streamOpened: () => {
@@ -157,15 +176,16 @@ class GatewayServer implements Gateway {
     };
     this.metrics.openSessions = () => this.#sessions.size;
     const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
+    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
     this.#sweep = setInterval(
-      () => this.#expire(idleMs),
-      Math.max(100, Math.min(idleMs / 2, 30_000)),
+      () => this.#expire(idleMs, unusedMs),
+      Math.max(100, Math.min(unusedMs / 2, 30_000)),
     );
     Deno.unrefTimer(this.#sweep as unknown as number);
   }
 
-  #expire(idleMs: number): void {
-    for (const id of this.#sessions.expired(this.#now(), idleMs)) {
+  #expire(idleMs: number, unusedMs: number): void {
+    for (const id of this.#sessions.expired(this.#now(), idleMs, unusedMs)) {
       this.#sessions.get(id)?.end("Session idle timeout");
     }
   }
@@ -253,7 +273,8 @@ class GatewayServer implements Gateway {
       : { state: "per-session", restarts: 0 };
     const counters = {
       ...this.#counters,
-      currentConnections: this.#counters.currentConnections + streaming,
+      // A body still arriving is not a live connection yet: a dripping client keeps nothing up.
+      currentConnections: this.#counters.currentConnections - this.#bodies.size + streaming,
     };
     return buildActivity(counters, this.#sessions.size, upstream, hub?.initResult ?? null);
   }
@@ -274,6 +295,7 @@ class GatewayServer implements Gateway {
   close(): Promise<void> {
     return this.#closed ??= (async () => {
       clearInterval(this.#sweep);
+      clearInterval(this.#bodySweep);
       for (const s of [...this.#sessions.values()]) s.end("Gateway shutting down");
       await this.#pool.close();
     })();

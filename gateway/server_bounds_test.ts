@@ -1,6 +1,7 @@
 /** Issue 13's gateway reproductions: every request is answered or refused, in bounded time. */
 import assert from "node:assert/strict";
-import { BASE, open, post, start } from "./_testing.ts";
+import { encodeCaller } from "../lib/caller.ts";
+import { BASE, INIT, open, peer, post, start } from "./_testing.ts";
 import type { FakeUpstream } from "./_testing.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,5 +170,118 @@ Deno.test("handler: a client that disconnects or DELETEs releases its pending re
   assert.equal(del.status, 200);
   assert.equal((await (await again).json()).error.code, -32000);
   assert.deepEqual(cancelsOf(fake), [fake.held[0].id, fake.held[1].id]);
+  await gw.close();
+});
+
+const initFrom = async (
+  gw: { handler: (r: Request, i?: ReturnType<typeof peer>) => Promise<Response> },
+  from: ReturnType<typeof peer>,
+  headers: Record<string, string> = {},
+) => {
+  const res = await gw.handler(post(INIT, headers), from);
+  await res.body?.cancel();
+  return { status: res.status, sid: res.headers.get("mcp-session-id") };
+};
+
+Deno.test("handler: an initialize flood evicts the flooder's own idle sessions, not everyone (issue 13)", async () => {
+  const { gw } = await start({ maxSessions: 50, maxSessionsPerClient: 10 });
+  const flooder = peer("10.0.0.66");
+  const first = await initFrom(gw, flooder);
+  for (let i = 0; i < 90; i++) assert.equal((await initFrom(gw, flooder)).status, 200);
+  assert.equal(gw.activity().openSessions, 10, "one client holds at most its cap");
+  const gone = await gw.handler(
+    post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "mcp-session-id": first.sid! }),
+  );
+  assert.equal(gone.status, 404, "its oldest idle session was evicted");
+  await gone.body?.cancel();
+  for (let p = 1; p <= 4; p++) {
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await initFrom(gw, peer(`10.0.1.${p}`))).status, 200);
+    }
+  }
+  assert.equal(gw.activity().openSessions, 50);
+  const fresh = await initFrom(gw, peer("10.0.2.1"));
+  assert.equal(fresh.status, 200, "a full table evicts the oldest idle session instead of 503");
+  const list = await gw.handler(
+    post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "mcp-session-id": fresh.sid! }),
+  );
+  assert.equal((await list.json()).result.tools.length, 3);
+  assert.equal(gw.activity().openSessions, 50);
+  await gw.close();
+});
+
+Deno.test("handler: verified callers behind one router are counted one by one", async () => {
+  const { gw } = await start({ token: "t", maxSessionsPerClient: 2 });
+  const router = peer("10.0.0.9");
+  const as = (username: string) => ({
+    authorization: "Bearer t",
+    "x-nmcp-caller": encodeCaller({ username, groups: [], source: "kubernetes" }),
+  });
+  const bob = await initFrom(gw, router, as("bob"));
+  for (let i = 0; i < 5; i++) assert.equal((await initFrom(gw, router, as("alice"))).status, 200);
+  assert.equal(gw.activity().openSessions, 3);
+  const ping = await gw.handler(
+    post({ jsonrpc: "2.0", id: 1, method: "ping" }, { ...as("bob"), "mcp-session-id": bob.sid! }),
+    router,
+  );
+  assert.equal(ping.status, 200, "alice's sessions never evicted bob's");
+  await ping.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: a session never used after initialize expires after the short timeout", async () => {
+  let now = 1_000_000;
+  const { gw } = await start({ sessionUnusedTimeoutMs: 100, now: () => now });
+  const unused = await open(gw.handler);
+  const used = await open(gw.handler);
+  const list = await gw.handler(
+    post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "mcp-session-id": used }),
+  );
+  await list.body?.cancel();
+  now += 500;
+  assert.ok(await until(() => gw.activity().openSessions === 1, 2000));
+  const res = await gw.handler(
+    post({ jsonrpc: "2.0", id: 2, method: "tools/list" }, { "mcp-session-id": unused }),
+  );
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  await gw.close();
+});
+
+Deno.test("handler: a dripping body is cut off with 408 and is not a live connection meanwhile", async () => {
+  const { gw } = await start({ bodyTimeoutMs: 200 });
+  const sid = await open(gw.handler);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new TextEncoder().encode('{"jsonrpc":"2.0",'));
+      timer = setInterval(() => c.enqueue(new TextEncoder().encode(" ")), 20); // one byte at a time
+    },
+    cancel: () => clearInterval(timer),
+  });
+  const req = new Request(BASE, {
+    method: "POST",
+    headers: {
+      host: "localhost",
+      accept: "application/json, text/event-stream",
+      "content-type": "application/json",
+      "mcp-session-id": sid,
+    },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  const t0 = Date.now();
+  const pending = gw.handler(req);
+  await sleep(100);
+  assert.equal(gw.activity().currentConnections, 0, "a body still arriving keeps nothing up");
+  const res = await pending;
+  const took = Date.now() - t0;
+  clearInterval(timer);
+  assert.equal(res.status, 408);
+  assert.match(
+    (await res.json()).error.message,
+    /^Cannot read request body: not received in 0.2 s$/,
+  );
+  assert.ok(took >= 190 && took < 1500, `cut after ${took} ms`);
   await gw.close();
 });

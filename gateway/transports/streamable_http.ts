@@ -18,17 +18,19 @@ import { accepts, parseAccept } from "../media_type.ts";
 import type { Hub } from "../session/hub.ts";
 import type { Caller } from "../../lib/caller.ts";
 import {
+  admitSession,
   type ClientInfo,
+  clientKey,
   type ClientSession,
   initializeResult,
   isInitialize,
   jsonResponse,
   newSessionId,
-  readBody,
   rpcError,
   type TransportContext,
   whenClientGone,
 } from "./context.ts";
+import { readBody } from "./body.ts";
 import { Exchange, isJsonContent, type ReplyMode, replyMode, SSE_HEADERS } from "./exchange.ts";
 import { parseEventId, SseStream } from "./sse_stream.ts";
 import { handleStateless, unsupportedVersion } from "./stateless.ts";
@@ -60,8 +62,9 @@ export class StreamableSession implements ClientSession {
   readonly id: string;
   readonly hub: Hub;
   readonly version: string;
+  readonly client: string;
   lastActive: number;
-  /** Whether the client sent anything after initialize. */
+  /** Whether the client sent a request or opened a stream after initialize. */
   used = false;
   #ctx: TransportContext;
   #exchanges = new Map<Id, Exchange>();
@@ -70,10 +73,11 @@ export class StreamableSession implements ClientSession {
   #nextStream = 0;
   #ended = false;
 
-  constructor(id: string, hub: Hub, version: string, ctx: TransportContext) {
+  constructor(id: string, hub: Hub, version: string, client: string, ctx: TransportContext) {
     this.id = id;
     this.hub = hub;
     this.version = version;
+    this.client = client;
     this.#ctx = ctx;
     this.lastActive = ctx.now();
   }
@@ -124,10 +128,10 @@ export class StreamableSession implements ClientSession {
   /** Posts client messages: requests get an exchange, the rest is routed at once. */
   post(msgs: Message[], opts: PostOptions): Response | Promise<Response> {
     this.lastActive = this.#ctx.now();
-    this.used = true;
     const ids = msgs.filter((m) => m.method !== undefined && m.id !== undefined).map((m) =>
       m.id as Id
     );
+    if (ids.length > 0) this.used = true;
     const dup = ids.find((id, i) => this.#exchanges.has(id) || ids.indexOf(id) !== i);
     if (dup !== undefined) return duplicateId(dup);
     let ex: Exchange | undefined;
@@ -161,6 +165,7 @@ export class StreamableSession implements ClientSession {
   /** Opens the GET stream, or resumes a stream after `Last-Event-ID`. */
   get(lastEventId: string | null): Response {
     this.lastActive = this.#ctx.now();
+    this.used = true;
     const headers = { ...SSE_HEADERS, [SESSION]: this.id };
     const resume = parseEventId(lastEventId);
     if (resume) {
@@ -255,7 +260,7 @@ async function handlePost(
     await req.body?.cancel();
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
-  const text = await readBody(req, maxBody);
+  const text = await readBody(req, maxBody, ctx.bodies);
   if (text instanceof Response) return text;
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
@@ -271,7 +276,7 @@ async function handlePost(
     if (messages.length > 1) {
       return rpcError(400, ErrorCode.InvalidRequest, "Initialize must not be batched", init.id);
     }
-    return await initialize(init, ctx, mode);
+    return await initialize(init, ctx, mode, clientKey(client));
   }
   const session = findSession(req, ctx);
   if (session instanceof Response) return session;
@@ -281,11 +286,14 @@ async function handlePost(
   return session.post(messages, { mode, batch, caller: client.caller, req });
 }
 
-async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode): Promise<Response> {
-  const full = () => ctx.sessions.size >= ctx.maxSessions;
-  const tooMany = () =>
-    rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions", msg.id);
-  if (full()) return tooMany();
+async function initialize(
+  msg: Message,
+  ctx: TransportContext,
+  mode: ReplyMode,
+  client: string,
+): Promise<Response> {
+  const refused = admitSession(ctx, client, msg.id);
+  if (refused) return refused;
   ctx.countMethod("initialize");
   const hub = await ctx.acquireHub();
   if (!hub?.initResult) {
@@ -296,15 +304,16 @@ async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode):
       msg.id,
     );
   }
-  if (full()) {
+  const late = ctx.sessions.size >= ctx.limits.max ? admitSession(ctx, client, msg.id) : null;
+  if (late) {
     ctx.releaseHub(hub);
-    return tooMany();
+    return late;
   }
   const version = negotiateVersion(
     msg.params?.protocolVersion,
     hub.initResult.protocolVersion as string,
   );
-  const session = new StreamableSession(newSessionId(), hub, version, ctx);
+  const session = new StreamableSession(newSessionId(), hub, version, client, ctx);
   ctx.sessions.set(session.id, session);
   hub.attach(session.id, session);
   const body = resultResponse(msg.id, initializeResult(hub.initResult, version));
