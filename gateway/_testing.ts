@@ -5,6 +5,15 @@ import type { Message } from "./jsonrpc/message.ts";
 import { createGateway, type GatewayOptions } from "./server.ts";
 import type { Upstream, UpstreamEvents } from "./upstream/types.ts";
 
+/** The tools the fake upstream lists. */
+export const FAKE_TOOLS = ["echo", "get-env", "delete"].map((name) => ({
+  name,
+  inputSchema: { type: "object" },
+}));
+
+/** Deno.serve's handler info for a connection from `hostname`. */
+export const peer = (hostname: string) => ({ remoteAddr: { hostname } });
+
 /** A tiny in-memory MCP server: echoes tools/call arguments, can be told to die. */
 export class FakeUpstream implements Upstream {
   events: UpstreamEvents | null = null;
@@ -35,6 +44,7 @@ export class FakeUpstream implements Upstream {
         serverInfo: { name: "fake", version: "1.0.0" },
       });
     }
+    if (msg.method === "tools/list") return reply({ tools: FAKE_TOOLS });
     if (msg.method === "tools/call") {
       if (this.hold) return void this.held.push(msg);
       return reply({ content: [{ type: "text", text: JSON.stringify(msg.params?.arguments) }] });

@@ -16,9 +16,17 @@ export interface Flags {
   allowedHosts?: string[];
   tokenFile?: string;
   tokenEnv?: string;
+  loopbackRequiresToken?: boolean;
+  toolsPolicy?: string;
+  toolsPolicyFile?: string;
   maxBody: number;
   maxSessions: number;
+  maxSessionsPerClient: number;
+  sessionUnusedTimeout: number;
+  bodyTimeout: number;
+  drainTimeout: number;
   sessionIdleTimeout: number;
+  requestTimeout: number;
   logLevel: string;
   readyFile?: string;
 }
@@ -44,9 +52,18 @@ Options:
   --allowed-hosts <list>            Host allowlist, comma separated (* = any)
   --token-file <file>               require this bearer token (read from file)
   --token-env <name>                require this bearer token (read from env)
+  --loopback-requires-token         require the token from the pod's loopback too
+  --tools-policy <json>             per-tool policy {allow?, deny?, rules?}
+  --tools-policy-file <file>        per-tool policy read from a JSON file
   --max-body <bytes>                largest request body (default: 4194304)
   --max-sessions <n>                most open sessions (default: 1000)
+  --max-sessions-per-client <n>     most open sessions of one caller or peer (default: 100)
   --session-idle-timeout <seconds>  end idle sessions after (default: 1800)
+  --session-unused-timeout <secs>   end sessions with no request after initialize (default: 60)
+  --body-timeout <seconds>          408 when a request body takes longer (default: 30)
+  --drain-timeout <seconds>         on SIGTERM, wait this long for requests, then exit (default: 10)
+  --request-timeout <seconds>       fail a request the server leaves unanswered, without
+                                    progress, for this long (default: 600)
   --log-level <level>               debug|info|warn|error (default: "info")
   --ready-file <file>               touch this file when ready
   -h, --help                        display help
@@ -62,14 +79,21 @@ const STRINGS = [
   "allowed-hosts",
   "token-file",
   "token-env",
+  "tools-policy",
+  "tools-policy-file",
   "max-body",
   "max-sessions",
+  "max-sessions-per-client",
+  "session-unused-timeout",
+  "body-timeout",
+  "drain-timeout",
   "session-idle-timeout",
+  "request-timeout",
   "log-level",
   "ready-file",
 ] as const;
 
-const BOOLEANS = new Set(["stdio", "per-session", "help"]);
+const BOOLEANS = new Set(["stdio", "per-session", "loopback-requires-token", "help"]);
 const SHORT: Record<string, string> = { h: "help" };
 
 const bad = (why: string) => new TypeError(`Cannot parse gateway flags: ${why}`);
@@ -133,9 +157,17 @@ export function parseFlags(argv: string[]): Parsed {
     allowedHosts: list(s("allowed-hosts")),
     tokenFile: s("token-file"),
     tokenEnv: s("token-env"),
+    loopbackRequiresToken: b("loopback-requires-token"),
+    toolsPolicy: s("tools-policy"),
+    toolsPolicyFile: s("tools-policy-file"),
     maxBody: int("max-body", s("max-body"), 4 * 1024 * 1024),
     maxSessions: int("max-sessions", s("max-sessions"), 1000),
+    maxSessionsPerClient: int("max-sessions-per-client", s("max-sessions-per-client"), 100),
+    sessionUnusedTimeout: int("session-unused-timeout", s("session-unused-timeout"), 60),
+    bodyTimeout: int("body-timeout", s("body-timeout"), 30),
+    drainTimeout: int("drain-timeout", s("drain-timeout"), 10),
     sessionIdleTimeout: int("session-idle-timeout", s("session-idle-timeout"), 1800),
+    requestTimeout: int("request-timeout", s("request-timeout"), 600),
     logLevel: s("log-level") ?? "info",
     readyFile: s("ready-file"),
   };

@@ -11,6 +11,12 @@ Deno.test("parseFlags applies the README defaults and keeps the command after --
   assert.equal(p.flags.maxBody, 4 * 1024 * 1024);
   assert.equal(p.flags.maxSessions, 1000);
   assert.equal(p.flags.sessionIdleTimeout, 1800);
+  assert.deepEqual(
+    [p.flags.maxSessionsPerClient, p.flags.sessionUnusedTimeout, p.flags.requestTimeout],
+    [100, 60, 600],
+  );
+  assert.deepEqual([p.flags.bodyTimeout, p.flags.drainTimeout], [30, 10]);
+  assert.equal(p.flags.loopbackRequiresToken, undefined);
   assert.equal(p.flags.logLevel, "info");
   assert.equal(p.flags.allowedHosts, undefined);
 });
@@ -32,11 +38,20 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
     "--max-sessions=3",
     "--session-idle-timeout",
     "5",
+    "--request-timeout=7",
+    "--max-sessions-per-client=4",
+    "--session-unused-timeout=8",
+    "--body-timeout=9",
+    "--drain-timeout=2",
     "--log-level",
     "debug",
     "--ready-file",
     "/tmp/r",
     "--per-session",
+    "--loopback-requires-token",
+    "--tools-policy",
+    '{"deny":["x"]}',
+    "--tools-policy-file=/etc/p.json",
   ]);
   assert.ok(!p.help);
   assert.equal(p.flags.host, "127.0.0.1");
@@ -46,9 +61,18 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
   assert.deepEqual(p.flags.allowedOrigins, ["http://x"]);
   assert.equal(p.flags.tokenEnv, "TOK");
   assert.deepEqual([p.flags.maxBody, p.flags.maxSessions, p.flags.sessionIdleTimeout], [10, 3, 5]);
+  assert.equal(p.flags.requestTimeout, 7);
+  assert.deepEqual(
+    [p.flags.maxSessionsPerClient, p.flags.sessionUnusedTimeout, p.flags.bodyTimeout],
+    [4, 8, 9],
+  );
+  assert.equal(p.flags.drainTimeout, 2);
   assert.equal(p.flags.logLevel, "debug");
   assert.equal(p.flags.readyFile, "/tmp/r");
   assert.equal(p.flags.perSession, true);
+  assert.equal(p.flags.loopbackRequiresToken, true);
+  assert.equal(p.flags.toolsPolicy, '{"deny":["x"]}');
+  assert.equal(p.flags.toolsPolicyFile, "/etc/p.json");
 });
 
 Deno.test("parseFlags asks for help on --help and -h", () => {

@@ -1,7 +1,8 @@
 /** `deno run -A gateway/main.ts [options] (--stdio -- CMD ARGS… | --fifo DIR | --http URL | --sse URL)` */
 import { createLogger, parseLogLevel } from "../lib/log.ts";
 import { type Flags, parseFlags, USAGE } from "./flags.ts";
-import { createGateway, type GatewayOptions, type UpstreamSpec } from "./mod.ts";
+import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
+import type { ToolPolicy } from "./policy/types.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
   const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
@@ -29,6 +30,23 @@ async function readToken(flags: Flags): Promise<string | null> {
   return null;
 }
 
+/** Loads `--tools-policy[-file]`; the CEL library is imported only when a policy is given. */
+async function readToolPolicy(flags: Flags): Promise<ToolPolicy | null> {
+  if (flags.toolsPolicy !== undefined && flags.toolsPolicyFile !== undefined) {
+    throw new TypeError(
+      "Cannot start gateway: give --tools-policy or --tools-policy-file, not both",
+    );
+  }
+  const text = flags.toolsPolicyFile !== undefined
+    ? await Deno.readTextFile(flags.toolsPolicyFile)
+    : flags.toolsPolicy;
+  if (text === undefined) return null;
+  const { parseToolPolicy } = await import("./policy/mod.ts");
+  const compiled = parseToolPolicy(text);
+  if (!compiled.ok) throw new TypeError(compiled.errors.join("; "));
+  return compiled.policy;
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseFlags(argv);
   if (parsed.help) {
@@ -43,9 +61,15 @@ async function main(argv: string[]): Promise<number> {
     allowedOrigins: flags.allowedOrigins ?? null,
     allowedHosts: flags.allowedHosts,
     token: await readToken(flags),
+    loopbackRequiresToken: flags.loopbackRequiresToken === true,
+    toolPolicy: await readToolPolicy(flags),
     maxBody: flags.maxBody,
     maxSessions: flags.maxSessions,
+    maxSessionsPerClient: flags.maxSessionsPerClient,
+    sessionUnusedTimeoutMs: flags.sessionUnusedTimeout * 1000,
+    bodyTimeoutMs: flags.bodyTimeout * 1000,
     sessionIdleTimeoutMs: flags.sessionIdleTimeout * 1000,
+    requestTimeoutMs: flags.requestTimeout * 1000,
     log,
   };
   const gateway = createGateway(options);
@@ -67,10 +91,13 @@ async function main(argv: string[]): Promise<number> {
       if (ok) await Deno.writeTextFile(file, "ready\n");
     });
   }
+  const drainMs = flags.drainTimeout * 1000;
   const stop = async (signal: string) => {
-    log.info("Draining", { signal });
-    await gateway.drain(10_000);
-    await server.shutdown();
+    log.info("Draining", { signal, timeoutMs: drainMs });
+    // Whatever is still pending (a hung upstream close, a stream nobody ends), exit on time.
+    setTimeout(() => Deno.exit(0), drainMs + 1000);
+    await gateway.drain(drainMs);
+    await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));

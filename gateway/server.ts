@@ -2,19 +2,36 @@
 import { createLogger, type Logger } from "../lib/log.ts";
 import { type Activity, type ActivityCounters, buildActivity } from "./activity.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { defaultAllowedHosts, guard, type SecurityOptions } from "./security/mod.ts";
+import {
+  authenticate,
+  type AuthResult,
+  defaultAllowedHosts,
+  guard,
+  isLoopbackPeer,
+  type SecurityOptions,
+  unauthorized,
+} from "./security/mod.ts";
 import type { Hub } from "./session/hub.ts";
 import { HubPool } from "./session/hub_pool.ts";
 import { SessionTable } from "./session/table.ts";
-import { type ClientSession, rpcError, type TransportContext } from "./transports/context.ts";
+import {
+  type ClientInfo,
+  type ClientSession,
+  type PeerInfo,
+  rpcError,
+  type TransportContext,
+} from "./transports/context.ts";
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
+import { BodyReads } from "./transports/body.ts";
 import { pathOf } from "./request_url.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
 import { HttpUpstream } from "./upstream/http.ts";
 import { SseUpstream } from "./upstream/sse.ts";
 import { StdioUpstream } from "./upstream/stdio.ts";
 import type { Upstream } from "./upstream/types.ts";
+import type { ToolPolicy } from "./policy/types.ts";
+import { CALLER_HEADER } from "../lib/caller.ts";
 
 /** Which server the gateway fronts. */
 export type UpstreamSpec =
@@ -34,12 +51,24 @@ export interface GatewayOptions {
   allowedHosts?: string[];
   /** Required bearer token; default none. */
   token?: string | null;
+  /** Require the token from the pod's own loopback too (default false: loopback is exempt). */
+  loopbackRequiresToken?: boolean;
+  /** Per-tool policy (see `compileToolPolicy`); default none. */
+  toolPolicy?: ToolPolicy | null;
   /** Largest request body in bytes. Default 4 MiB. */
   maxBody?: number;
   /** Most open sessions. Default 1000. */
   maxSessions?: number;
+  /** Most open sessions of one client (verified caller, else peer address). Default 100. */
+  maxSessionsPerClient?: number;
+  /** A request body not received in full within this many ms gets 408. Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Sessions with no request or stream after initialize end after this many ms. Default 60 s. */
+  sessionUnusedTimeoutMs?: number;
   /** Idle sessions end after this many ms. Default 30 min. */
   sessionIdleTimeoutMs?: number;
+  /** A request without answer or progress from the server for this long fails (-32001). Default 10 min. */
+  requestTimeoutMs?: number;
   log?: Logger;
   /** Builds the upstream instead of `upstream` (tests inject in-memory servers). */
   upstreamFactory?: () => Upstream;
@@ -49,7 +78,8 @@ export interface GatewayOptions {
 
 /** A running gateway (not bound to a socket: serve `handler` with `Deno.serve`). */
 export interface Gateway {
-  handler: (req: Request) => Promise<Response>;
+  /** Serves one request; `info` is Deno.serve's handler info (the peer address). */
+  handler: (req: Request, info?: PeerInfo) => Promise<Response>;
   /** The activity report. */
   activity(): Activity;
   /** Resolves true once the (shared) upstream is initialized. */
@@ -91,7 +121,9 @@ class GatewayServer implements Gateway {
   #security: SecurityOptions;
   #maxBody: number;
   #ctx: TransportContext;
+  #bodies: BodyReads;
   #sweep: ReturnType<typeof setInterval>;
+  #bodySweep: ReturnType<typeof setInterval>;
   #ready = { at: -Infinity, ok: false };
   #draining = false;
   #closed: Promise<void> | null = null;
@@ -101,6 +133,9 @@ class GatewayServer implements Gateway {
     this.#now = options.now ?? Date.now;
     this.#pool = new HubPool({
       perSession: options.perSession === true && options.upstream.kind === "stdio",
+      policy: options.toolPolicy ?? null,
+      requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
+      now: this.#now,
       makeUpstream: (restart) =>
         options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
       log,
@@ -112,12 +147,23 @@ class GatewayServer implements Gateway {
       allowedOrigins: options.allowedOrigins ?? null,
       allowedHosts: options.allowedHosts ?? defaultAllowedHosts(Deno.env.get("POD_IP")),
       token: options.token ?? null,
+      loopbackExempt: options.loopbackRequiresToken !== true,
     };
     this.#maxBody = options.maxBody ?? 4 * 1024 * 1024;
+    const bodyMs = options.bodyTimeoutMs ?? 30_000;
+    this.#bodies = new BodyReads(bodyMs, this.#now);
+    this.#bodySweep = setInterval(
+      () => this.#bodies.sweep(),
+      Math.max(10, Math.min(1000, bodyMs / 10)),
+    );
     this.#ctx = {
       log,
       sessions: this.#sessions,
-      maxSessions: options.maxSessions ?? 1000,
+      bodies: this.#bodies,
+      limits: {
+        max: options.maxSessions ?? 1000,
+        perClient: options.maxSessionsPerClient ?? 100,
+      },
       now: this.#now,
       countMethod: (m) => this.metrics.countMethod(m),
       streamOpened: () => {
@@ -130,28 +176,29 @@ class GatewayServer implements Gateway {
     };
     this.metrics.openSessions = () => this.#sessions.size;
     const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
+    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
     this.#sweep = setInterval(
-      () => this.#expire(idleMs),
-      Math.max(100, Math.min(idleMs / 2, 30_000)),
+      () => this.#expire(idleMs, unusedMs),
+      Math.max(100, Math.min(unusedMs / 2, 30_000)),
     );
     Deno.unrefTimer(this.#sweep as unknown as number);
   }
 
-  #expire(idleMs: number): void {
-    for (const id of this.#sessions.expired(this.#now(), idleMs)) {
+  #expire(idleMs: number, unusedMs: number): void {
+    for (const id of this.#sessions.expired(this.#now(), idleMs, unusedMs)) {
       this.#sessions.get(id)?.end("Session idle timeout");
     }
   }
 
   /** Serves one HTTP request; never throws. */
-  handler = async (req: Request): Promise<Response> => {
+  handler = async (req: Request, info?: PeerInfo): Promise<Response> => {
     const started = performance.now();
     const path = pathOf(req.url);
     const mcp = MCP_PATHS.has(path); // probes and /activity polls are not client connections
     if (mcp) this.#counters.currentConnections++;
     let res: Response;
     try {
-      res = await this.#route(req, path);
+      res = await this.#route(req, path, info);
     } catch (err) {
       this.#log.error("Cannot handle request", { path, error: String(err) });
       res = rpcError(500, -32603, "Internal error");
@@ -164,30 +211,44 @@ class GatewayServer implements Gateway {
     return res;
   };
 
-  async #route(req: Request, path: string): Promise<Response> {
-    switch (path) {
-      case "/healthz":
-        return new Response("ok\n");
-      case "/readyz":
-        return await this.#readyz();
-      case "/metrics": {
-        const { text, contentType } = this.metrics.render();
-        return new Response(text, { headers: { "content-type": contentType } });
-      }
-      case "/activity":
-        return Response.json(this.activity());
+  /** Admits a request (token, or the pod's own loopback) and names its caller. */
+  #authenticate(req: Request, info: PeerInfo | undefined): AuthResult {
+    const { token, loopbackExempt } = this.#security;
+    const h = req.headers;
+    return authenticate({
+      token,
+      authorization: token === null ? null : h.get("authorization"),
+      callerHeader: token === null ? null : h.get(CALLER_HEADER),
+      loopbackExempt: loopbackExempt && token !== null &&
+        isLoopbackPeer(info?.remoteAddr?.hostname),
+    });
+  }
+
+  async #route(req: Request, path: string, info: PeerInfo | undefined): Promise<Response> {
+    if (path === "/healthz") return new Response("ok\n");
+    if (path === "/readyz") return await this.#readyz();
+    const mcp = MCP_PATHS.has(path);
+    if (!mcp && path !== "/metrics" && path !== "/activity") {
+      return new Response("not found\n", { status: 404 });
     }
-    if (!MCP_PATHS.has(path)) return new Response("not found\n", { status: 404 });
-    const denied = guard(req, this.#security);
+    const denied = mcp ? guard(req, this.#security) : null;
     if (denied) return denied;
+    const auth = this.#authenticate(req, info);
+    if (!auth.ok) return unauthorized(auth.message);
+    if (path === "/metrics") {
+      const { text, contentType } = this.metrics.render();
+      return new Response(text, { headers: { "content-type": contentType } });
+    }
+    if (path === "/activity") return Response.json(this.activity());
     if (this.#draining) return new Response("draining\n", { status: 503 });
+    const client: ClientInfo = { caller: auth.caller, verified: auth.verified, peer: info };
     this.#counters.totalRequests++;
     this.#counters.lastRequestAt = this.#now();
     const len = Number(req.headers.get("content-length") ?? 0);
     if (len > 0) this.metrics.addBytes("client_in", len);
-    if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody);
-    if (path === "/sse") return await handleSseOpen(req, this.#ctx);
-    return await handleSseMessage(req, this.#ctx, this.#maxBody);
+    if (path === "/mcp") return await handleMcp(req, this.#ctx, this.#maxBody, client);
+    if (path === "/sse") return await handleSseOpen(req, this.#ctx, client);
+    return await handleSseMessage(req, this.#ctx, this.#maxBody, client);
   }
 
   /** 200 only when the upstream is initialized and answered a ping in the last second. */
@@ -212,7 +273,8 @@ class GatewayServer implements Gateway {
       : { state: "per-session", restarts: 0 };
     const counters = {
       ...this.#counters,
-      currentConnections: this.#counters.currentConnections + streaming,
+      // A body still arriving is not a live connection yet: a dripping client keeps nothing up.
+      currentConnections: this.#counters.currentConnections - this.#bodies.size + streaming,
     };
     return buildActivity(counters, this.#sessions.size, upstream, hub?.initResult ?? null);
   }
@@ -233,6 +295,7 @@ class GatewayServer implements Gateway {
   close(): Promise<void> {
     return this.#closed ??= (async () => {
       clearInterval(this.#sweep);
+      clearInterval(this.#bodySweep);
       for (const s of [...this.#sessions.values()]) s.end("Gateway shutting down");
       await this.#pool.close();
     })();

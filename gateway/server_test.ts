@@ -83,12 +83,17 @@ Deno.test("handler: security checks answer 401, 403 before any session work", as
   await gw.close();
 });
 
-Deno.test("handler: max sessions gives 503 and activity counts sessions", async () => {
-  const { gw } = await start({ maxSessions: 1 });
-  await open(gw.handler);
+Deno.test("handler: max sessions gives 503 when every session is busy; activity counts sessions", async () => {
+  const { gw, fake } = await start({ maxSessions: 1 });
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo" } };
+  const busy = gw.handler(post(call, { "mcp-session-id": sid }));
   const res = await gw.handler(post(INIT));
   assert.equal(res.status, 503);
   await res.body?.cancel();
+  fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: {} });
+  await (await busy).body?.cancel();
   const a = gw.activity();
   assert.equal(a.openSessions, 1);
   assert.equal(a.upstream.state, "ready");

@@ -27,6 +27,8 @@ export const ErrorCode = {
   InvalidParams: -32602,
   InternalError: -32603,
   ConnectionClosed: -32000,
+  /** The request got no answer in time (the SDK's RequestTimeout). */
+  RequestTimeout: -32001,
   /** 2026-07-28: HTTP headers do not match the body, or are missing. */
   HeaderMismatch: -32020,
   /** 2026-07-28: a needed client capability was not declared. */
@@ -43,9 +45,10 @@ export function classify(value: unknown): Kind {
   const hasId = m.id !== undefined;
   if (hasId && !validId(m.id)) return "invalid";
   if (typeof m.method === "string") {
-    if (m.params !== undefined && (typeof m.params !== "object" || m.params === null)) {
-      return "invalid";
-    }
+    // MCP: params is an object (never an array), a request id is never null, and a
+    // request is not also a response.
+    if (m.params !== undefined && !isPlainObject(m.params)) return "invalid";
+    if (m.id === null || "result" in m || "error" in m) return "invalid";
     return hasId ? "request" : "notification";
   }
   if (m.method !== undefined) return "invalid";
@@ -54,6 +57,10 @@ export function classify(value: unknown): Kind {
   if (hasResult === hasError) return "invalid";
   if (hasError && (typeof m.error !== "object" || m.error === null)) return "invalid";
   return "response";
+}
+
+function isPlainObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function validId(id: unknown): boolean {
@@ -96,12 +103,18 @@ export function parseBody(text: string): ParsedBody {
     return { ok: false, error: errorResponse(null, ErrorCode.InvalidRequest, "Empty batch") };
   }
   for (const item of items) {
-    if (classify(item) === "invalid") {
-      const id = (item as Message | null)?.id;
+    const kind = classify(item);
+    const id = (item as Message | null)?.id;
+    if (kind === "invalid") {
       return {
         ok: false,
         error: errorResponse(validId(id) ? id : null, ErrorCode.InvalidRequest, "Invalid Request"),
       };
+    }
+    const params = (item as Message).params;
+    if (params !== undefined && "_meta" in params && !isPlainObject(params._meta)) {
+      const text = "Invalid params: params._meta must be an object";
+      return { ok: false, error: errorResponse(id, ErrorCode.InvalidParams, text) };
     }
   }
   return { ok: true, messages: items as Message[], batch };

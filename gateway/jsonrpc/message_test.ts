@@ -13,6 +13,33 @@ Deno.test("classify() tells requests, notifications, responses and invalid value
   assert.equal(classify([1]), "invalid");
 });
 
+Deno.test("classify() refuses shapes MCP does not allow (issue 13: they were never answered)", () => {
+  assert.equal(classify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: [1] }), "invalid");
+  assert.equal(classify({ jsonrpc: "2.0", id: 1, method: "x", params: null }), "invalid");
+  assert.equal(classify({ jsonrpc: "2.0", id: 1, method: "x", result: {} }), "invalid");
+  assert.equal(classify({ jsonrpc: "2.0", method: "x", error: { code: 1 } }), "invalid");
+  assert.equal(classify({ jsonrpc: "2.0", id: null, method: "x" }), "invalid");
+  assert.equal(
+    classify({ jsonrpc: "2.0", id: null, error: { code: 1, message: "m" } }),
+    "response",
+  );
+});
+
+Deno.test("parseBody() answers a non-object _meta with -32602 and the request's id", () => {
+  for (const meta of ["true", "null", "[1]", '"x"', "3"]) {
+    const r = parseBody(
+      `{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":${meta}}}`,
+    );
+    assert.ok(!r.ok, meta);
+    assert.deepEqual(r.error, {
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32602, message: "Invalid params: params._meta must be an object" },
+    });
+  }
+  assert.ok(parseBody('{"jsonrpc":"2.0","id":7,"method":"x","params":{"_meta":{}}}').ok);
+});
+
 Deno.test("parseBody() gives -32700 for bad JSON and -32600 for bad JSON-RPC", () => {
   const a = parseBody("{nope");
   assert.equal(!a.ok && a.error.error?.code, -32700);

@@ -8,11 +8,13 @@ export function defaultAllowedHosts(podIp: string | undefined): string[] {
   return hosts;
 }
 
-/** Returns the hostname part of a Host header (port removed, IPv6 brackets kept). */
-export function hostnameOf(host: string): string {
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  const colon = host.lastIndexOf(":");
-  return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
+/** `[IPv6 or IPvFuture]` or a reg-name / IPv4 (RFC 3986 §3.2.2), then an optional `:port`. */
+const HOST = /^(\[[0-9a-z:._~!$&'()*+,;=-]+\]|[0-9a-z._~!$&'()*+,;=%-]*)(?::[0-9]*)?$/i;
+
+/** The hostname of a Host header (port removed, IPv6 brackets kept, lowercased); null if malformed. */
+export function hostnameOf(host: string): string | null {
+  const m = HOST.exec(host);
+  return m && m[1] !== "" ? m[1].toLowerCase() : null;
 }
 
 /** Allows a Host whose hostname is listed; `*` in the list allows any. */
@@ -21,6 +23,10 @@ export function checkHost(host: string | null, allowed: string[]): CheckResult {
   if (host === null) {
     return { ok: false, status: 400, message: "Cannot accept request: no Host header" };
   }
-  if (allowed.includes(hostnameOf(host))) return { ok: true };
+  const name = hostnameOf(host);
+  if (name === null) {
+    return { ok: false, status: 400, message: `Cannot accept Host "${host}": malformed` };
+  }
+  if (allowed.includes(name)) return { ok: true };
   return { ok: false, status: 403, message: `Cannot accept Host "${host}": not allowed` };
 }

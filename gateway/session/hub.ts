@@ -3,7 +3,9 @@
  * result, routes messages through the {@linkcode Router} and ends sessions when it dies.
  */
 import { ErrorCode, errorResponse, type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Caller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { ToolPolicy } from "../policy/types.ts";
 import { SESSION_VERSIONS } from "../protocol.ts";
 import type { Upstream, UpstreamState } from "../upstream/types.ts";
 import { type Action, Router } from "./router.ts";
@@ -31,6 +33,12 @@ export interface HubOptions {
   deferMs?: number;
   /** Timeout of the gateway's own initialize, in ms. Default 30 s. */
   initTimeoutMs?: number;
+  /** Per-tool policy applied to `tools/call` and `tools/list`; default none. */
+  policy?: ToolPolicy | null;
+  /** A client request without answer or progress for this long fails with -32001. Default 10 min. */
+  requestTimeoutMs?: number;
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 const INIT_RETRY_MS = 5000;
@@ -41,6 +49,14 @@ const INIT_PARAMS = {
   clientInfo: { name: "nmcp-gateway", version: "0.1.0" },
 };
 
+/** Who a request is checked as when a transport gave no caller (rules see an empty name). */
+const UNKNOWN_CALLER: Caller = { username: "", groups: [], source: "local" };
+
+/** The key of a client request of one session (Map keys keep 1 and "1" apart; so does this). */
+function listKey(sid: string, id: Id): string {
+  return `${sid}\n${typeof id}:${id}`;
+}
+
 /** Multiplexes sessions over one upstream. */
 export class Hub {
   state: HubState = "starting";
@@ -48,19 +64,32 @@ export class Hub {
   /** The upstream's initialize result, once known. */
   initResult: Json | null = null;
   #opts: HubOptions;
-  #router = new Router();
+  #router: Router;
+  #sweep: ReturnType<typeof setInterval> | undefined;
   #sinks = new Map<string, SessionSink>();
   #internal = new Map<string, (msg: Message | null) => void>();
   #nextInternal = 1;
   #waiters = new Set<() => void>();
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #policy: ToolPolicy | null;
+  /** Callers of `tools/list` requests in flight (only with a policy), by session and id. */
+  #listing = new Map<string, Caller>();
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
+    this.#policy = opts.policy ?? null;
+    this.#router = new Router({ now: opts.now });
   }
 
-  /** Starts the upstream. */
+  /** Starts the upstream and the request-timeout sweep. */
   start(): void {
+    const timeout = this.#opts.requestTimeoutMs ?? 600_000;
+    const now = this.#opts.now ?? Date.now;
+    const reason = `Request timed out: no answer from the server in ${timeout / 1000} s`;
+    this.#sweep = setInterval(
+      () => this.#dispatch(this.#router.expire(now() - timeout, reason)),
+      Math.max(10, Math.min(1000, timeout / 10)),
+    ); // kept referenced: a pending request is work the process must finish; close() clears it
     this.#opts.upstream.start({
       message: (msg) => this.#fromUpstream(msg),
       connected: () => void this.#initialize(),
@@ -146,11 +175,21 @@ export class Hub {
   /** Detaches a client session, cancelling what it left behind upstream. */
   detach(sid: string): void {
     if (!this.#sinks.delete(sid)) return;
+    if (this.#listing.size > 0) {
+      for (const key of this.#listing.keys()) {
+        if (key.startsWith(`${sid}\n`)) this.#listing.delete(key);
+      }
+    }
     this.#dispatch(this.#router.removeSession(sid));
   }
 
-  /** Routes one message from a client session. */
-  fromClient(sid: string, msg: Message): void {
+  /** Cancels a client request upstream (its client went away) and forgets it. */
+  cancel(sid: string, id: Id, reason: string): void {
+    this.#dispatch(this.#router.cancel(sid, id, reason));
+  }
+
+  /** Routes one message from a client session; `caller` is who sent it (for the tool policy). */
+  fromClient(sid: string, msg: Message, caller?: Caller): void {
     if (this.state !== "ready") {
       if (msg.id !== undefined && msg.method !== undefined) {
         const err = errorResponse(msg.id, ErrorCode.ConnectionClosed, "Upstream not ready");
@@ -158,7 +197,35 @@ export class Hub {
       }
       return;
     }
+    if (this.#policy !== null && !this.#admit(sid, msg, caller ?? UNKNOWN_CALLER)) return;
     this.#dispatch(this.#router.fromClient(sid, msg));
+  }
+
+  /** Applies the tool policy: refuses a call it forbids; remembers who lists tools. */
+  #admit(sid: string, msg: Message, caller: Caller): boolean {
+    if (msg.id === undefined || msg.id === null) return true;
+    if (msg.method === "tools/list") {
+      this.#listing.set(listKey(sid, msg.id), caller);
+      return true;
+    }
+    if (msg.method !== "tools/call") return true;
+    const why = this.#policy!.checkCall(caller, msg.params?.name, msg.params?.arguments);
+    if (why === null) return true;
+    this.#sinks.get(sid)?.deliver(errorResponse(msg.id, ErrorCode.InvalidParams, why), msg.id);
+    return false;
+  }
+
+  /** Hides from a `tools/list` answer what the policy does not show its caller. */
+  #filterList(sid: string, msg: Message, related: Id): Message {
+    const key = listKey(sid, related);
+    const caller = this.#listing.get(key);
+    if (caller === undefined) return msg;
+    this.#listing.delete(key);
+    const result = msg.result as { tools?: unknown } | undefined;
+    if (!result || !Array.isArray(result.tools)) return msg;
+    const policy = this.#policy!;
+    const tools = result.tools.filter((t) => policy.shows(caller, (t as { name?: unknown })?.name));
+    return { ...msg, result: { ...result, tools } };
   }
 
   #fromUpstream(msg: Message): void {
@@ -173,8 +240,11 @@ export class Hub {
     for (const a of actions) {
       if (a.to === "deferred") this.#deferTimer(a.msg);
       else if (a.to === "upstream") this.#send(a.msg);
-      else if (!this.#sinks.get(a.sid)?.deliver(a.msg, a.related)) {
-        this.#undeliverable(a.sid, a.msg);
+      else {
+        const msg = this.#listing.size > 0 && a.related !== undefined && a.msg.method === undefined
+          ? this.#filterList(a.sid, a.msg, a.related)
+          : a.msg;
+        if (!this.#sinks.get(a.sid)?.deliver(msg, a.related)) this.#undeliverable(a.sid, msg);
       }
     }
   }
@@ -219,13 +289,15 @@ export class Hub {
   #endSessions(reason: string): void {
     const sinks = [...this.#sinks];
     this.#sinks.clear();
-    this.#router = new Router();
+    this.#listing.clear();
+    this.#router = new Router({ now: this.#opts.now });
     for (const [, sink] of sinks) sink.close(reason);
   }
 
   /** Ends all sessions and stops the upstream. */
   async close(): Promise<void> {
     this.state = "closed";
+    clearInterval(this.#sweep);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const w of [...this.#waiters]) w();

@@ -1,5 +1,6 @@
 /** Hands out hubs to new sessions: one shared hub, or a fresh hub (and process) per session. */
 import type { Logger } from "../../lib/log.ts";
+import type { ToolPolicy } from "../policy/types.ts";
 import type { Upstream } from "../upstream/types.ts";
 import { Hub } from "./hub.ts";
 
@@ -12,6 +13,11 @@ export interface HubPoolOptions {
   log: Logger;
   onRestart: () => void;
   onBytes: (n: number) => void;
+  /** Per-tool policy every hub applies. */
+  policy: ToolPolicy | null;
+  /** Per-request upstream timeout in ms. */
+  requestTimeoutMs: number;
+  now: () => number;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
@@ -28,8 +34,9 @@ export class HubPool {
   }
 
   #newHub(restart: boolean): Hub {
-    const { log, onRestart, onBytes } = this.#opts;
-    return new Hub({ upstream: this.#opts.makeUpstream(restart), log, onRestart, onBytes });
+    const { log, onRestart, onBytes, policy, requestTimeoutMs, now } = this.#opts;
+    const upstream = this.#opts.makeUpstream(restart);
+    return new Hub({ upstream, log, onRestart, onBytes, policy, requestTimeoutMs, now });
   }
 
   /** A ready hub for a new session, or null when none got ready in time. */

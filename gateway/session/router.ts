@@ -16,6 +16,14 @@ interface Pending {
   clientId: Id;
   method: string;
   token?: string;
+  /** When the request was sent or last reported progress (ms, the router's clock). */
+  last: number;
+}
+
+/** Options of {@linkcode Router}. */
+export interface RouterOptions {
+  /** Clock in ms for request deadlines. Default `Date.now`. */
+  now?: () => number;
 }
 
 interface SessionState {
@@ -53,15 +61,26 @@ function localReply(sid: string, id: Id, result: unknown): Action {
   return { to: "session", sid, msg: { jsonrpc: "2.0", id, result }, related: id };
 }
 
+/** A client notification telling the server to stop working on upstream request `upId`. */
+function cancelUpstream(upId: number, reason: string): Action {
+  const params = { requestId: upId, reason };
+  return { to: "upstream", msg: { jsonrpc: "2.0", method: "notifications/cancelled", params } };
+}
+
 /** Per-session routing state over a single upstream connection. */
 export class Router {
+  #now: () => number;
   #nextId = 1;
   #pending = new Map<number, Pending>();
-  #tokens = new Map<string, { sid: string; clientToken: unknown; clientId: Id }>();
+  #tokens = new Map<string, { sid: string; clientToken: unknown; clientId: Id; upId: number }>();
   #serverReqs = new Map<Id, string>();
   #subs = new Map<string, Set<string>>();
   #sessions = new Map<string, SessionState>();
   #deferred = new Map<Id, Message>();
+
+  constructor(opts: RouterOptions = {}) {
+    this.#now = opts.now ?? Date.now;
+  }
 
   /** Registers a session so it receives broadcasts. */
   addSession(sid: string): void {
@@ -79,6 +98,12 @@ export class Router {
     if (!s) return [];
     if (msg.method === undefined) return this.#clientResponse(sid, msg);
     if (msg.id === undefined) return this.#clientNotification(s, msg);
+    if (s.pending.has(msg.id as Id)) {
+      const text = `Cannot accept request id ${JSON.stringify(msg.id)}: ` +
+        "a request with that id is in flight in this session";
+      const err = errorResponse(msg.id, ErrorCode.InvalidRequest, text);
+      return [{ to: "session", sid, msg: err, related: msg.id as Id }];
+    }
     switch (msg.method) {
       case "ping":
         return [localReply(sid, msg.id as Id, {})];
@@ -93,14 +118,20 @@ export class Router {
 
   #rewriteRequest(sid: string, s: SessionState, msg: Message): Message {
     const upId = this.#nextId++;
-    const entry: Pending = { sid, clientId: msg.id as Id, method: msg.method as string };
+    const entry: Pending = {
+      sid,
+      clientId: msg.id as Id,
+      method: msg.method as string,
+      last: this.#now(),
+    };
     this.#pending.set(upId, entry);
     s.pending.set(msg.id as Id, upId);
     const meta = metaOf(msg);
     if (meta === undefined || meta.progressToken === undefined) return { ...msg, id: upId };
     const token = `p${upId}`;
     entry.token = token;
-    this.#tokens.set(token, { sid, clientToken: meta.progressToken, clientId: msg.id as Id });
+    const clientToken = meta.progressToken;
+    this.#tokens.set(token, { sid, clientToken, clientId: msg.id as Id, upId });
     const params = { ...msg.params, _meta: { ...meta, progressToken: token } };
     return { ...msg, id: upId, params };
   }
@@ -108,9 +139,17 @@ export class Router {
   #clientNotification(s: SessionState, msg: Message): Action[] {
     if (msg.method === "notifications/initialized") return [];
     if (msg.method === "notifications/cancelled") {
-      const upId = s.pending.get(msg.params?.requestId as Id);
-      if (upId === undefined) return [];
-      return [{ to: "upstream", msg: { ...msg, params: { ...msg.params, requestId: upId } } }];
+      const clientId = msg.params?.requestId as Id;
+      const upId = s.pending.get(clientId);
+      const p = upId === undefined ? undefined : this.#pending.get(upId);
+      if (upId === undefined || !p) return [];
+      // The server need not answer a cancelled request: settle it here so nothing waits.
+      this.#forget(upId, p);
+      const err = errorResponse(clientId, ErrorCode.ConnectionClosed, "Request cancelled");
+      return [
+        { to: "upstream", msg: { ...msg, params: { ...msg.params, requestId: upId } } },
+        { to: "session", sid: p.sid, msg: err, related: clientId },
+      ];
     }
     return [{ to: "upstream", msg }];
   }
@@ -180,6 +219,8 @@ export class Router {
     if (method === "notifications/progress") {
       const t = this.#tokens.get(String(msg.params?.progressToken));
       if (!t) return [];
+      const p = this.#pending.get(t.upId);
+      if (p) p.last = this.#now(); // progress extends the request's deadline
       const params = { ...msg.params, progressToken: t.clientToken };
       return [{ to: "session", sid: t.sid, msg: { ...msg, params }, related: t.clientId }];
     }
@@ -268,11 +309,7 @@ export class Router {
     for (const upId of s.pending.values()) {
       const p = this.#pending.get(upId);
       if (p) this.#forget(upId, p);
-      const params = { requestId: upId, reason: "Client session ended" };
-      out.push({
-        to: "upstream",
-        msg: { jsonrpc: "2.0", method: "notifications/cancelled", params },
-      });
+      out.push(cancelUpstream(upId, "Client session ended"));
     }
     for (const [id, owner] of this.#serverReqs) {
       if (owner !== sid) continue;
@@ -286,7 +323,8 @@ export class Router {
       if (!set.delete(sid) || set.size > 0) continue;
       this.#subs.delete(uri);
       const upId = this.#nextId++;
-      this.#pending.set(upId, { sid: INTERNAL, clientId: upId, method: "resources/unsubscribe" });
+      const method = "resources/unsubscribe";
+      this.#pending.set(upId, { sid: INTERNAL, clientId: upId, method, last: this.#now() });
       const msg: Message = {
         jsonrpc: "2.0",
         id: upId,
@@ -296,6 +334,32 @@ export class Router {
       out.push({ to: "upstream", msg });
     }
     if (this.#deferred.size > 0) out.push(...this.#retryDeferred());
+    return out;
+  }
+
+  /** Cancels a client's request upstream and forgets it (its client went away). */
+  cancel(sid: string, clientId: Id, reason: string): Action[] {
+    const upId = this.#sessions.get(sid)?.pending.get(clientId);
+    const p = upId === undefined ? undefined : this.#pending.get(upId);
+    if (upId === undefined || !p) return [];
+    this.#forget(upId, p);
+    return [cancelUpstream(upId, reason)];
+  }
+
+  /**
+   * Times out requests with no answer or progress since `before`: the client gets -32001, the
+   * server a cancellation.
+   */
+  expire(before: number, reason: string): Action[] {
+    const out: Action[] = [];
+    for (const [upId, p] of this.#pending) {
+      if (p.last >= before) continue;
+      this.#forget(upId, p);
+      out.push(cancelUpstream(upId, reason));
+      if (p.sid === INTERNAL) continue;
+      const msg = errorResponse(p.clientId, ErrorCode.RequestTimeout, reason);
+      out.push({ to: "session", sid: p.sid, msg, related: p.clientId });
+    }
     return out;
   }
 

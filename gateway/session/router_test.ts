@@ -222,14 +222,84 @@ Deno.test('Router keeps the ids 1 and "1" of one session apart, for answers and 
   const r = twoSessions();
   const n = up(r.fromClient("A", req(1, "tools/call")))[0];
   const s = up(r.fromClient("A", req("1", "tools/call")))[0];
-  const cancel = up(r.fromClient("A", {
+  const cancelled = r.fromClient("A", {
     jsonrpc: "2.0",
     method: "notifications/cancelled",
     params: { requestId: "1" },
-  }))[0];
-  assert.equal(cancel.params?.requestId, s.id);
+  });
+  assert.equal(up(cancelled)[0].params?.requestId, s.id);
+  // The server need not answer a cancelled request: the router settles it for the client.
+  const settled = cancelled.find((a) => a.to === "session") as { msg: Message };
+  assert.equal(settled.msg.id, "1");
+  assert.equal(settled.msg.error?.code, -32000);
   const back = r.fromUpstream({ jsonrpc: "2.0", id: n.id, result: {} });
   assert.equal((back[0] as { msg: Message }).msg.id, 1);
-  const back2 = r.fromUpstream({ jsonrpc: "2.0", id: s.id, result: {} });
-  assert.equal((back2[0] as { msg: Message }).msg.id, "1");
+  assert.deepEqual(r.fromUpstream({ jsonrpc: "2.0", id: s.id, result: {} }), []);
+});
+
+Deno.test("Router refuses a second request with an id in flight; the first keeps its slot", () => {
+  const r = twoSessions();
+  const first = up(r.fromClient("A", req(5, "tools/call")))[0];
+  const again = r.fromClient("A", req(5, "tools/list"));
+  assert.equal(again.length, 1);
+  assert.equal(again[0].to, "session");
+  const err = (again[0] as { msg: Message }).msg;
+  assert.equal(err.id, 5);
+  assert.equal(err.error?.code, -32600);
+  assert.match(err.error?.message ?? "", /^Cannot accept request id 5: .*in flight/);
+  assert.equal(up(r.fromClient("B", req(5, "tools/list"))).length, 1, "other sessions may use 5");
+  const back = r.fromUpstream({ jsonrpc: "2.0", id: first.id, result: { ok: 1 } });
+  assert.deepEqual((back[0] as { msg: Message }).msg, { jsonrpc: "2.0", id: 5, result: { ok: 1 } });
+  assert.equal(up(r.fromClient("A", req(5, "tools/list"))).length, 1, "free again once answered");
+});
+
+Deno.test("Router.expire() fails requests without answer or progress and cancels them upstream", () => {
+  let now = 1000;
+  const r = new Router({ now: () => now });
+  r.addSession("A");
+  const slow = up(r.fromClient("A", req(1, "tools/call", { _meta: { progressToken: "t" } })))[0];
+  const hung = up(r.fromClient("A", req(2, "tools/call")))[0];
+  now = 1500;
+  const token = (slow.params?._meta as { progressToken: string }).progressToken;
+  r.fromUpstream({
+    jsonrpc: "2.0",
+    method: "notifications/progress",
+    params: { progressToken: token, progress: 1 },
+  });
+  now = 2100;
+  const out = r.expire(now - 1000, "Request timed out");
+  assert.deepEqual(out, [
+    {
+      to: "upstream",
+      msg: {
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: hung.id, reason: "Request timed out" },
+      },
+    },
+    {
+      to: "session",
+      sid: "A",
+      msg: { jsonrpc: "2.0", id: 2, error: { code: -32001, message: "Request timed out" } },
+      related: 2,
+    },
+  ]);
+  assert.equal(r.pendingCount, 1, "progress at 1500 kept the first alive");
+  assert.equal(r.expire(2600, "Request timed out").length, 2);
+  assert.equal(r.pendingCount, 0);
+});
+
+Deno.test("Router.cancel() forgets one request and tells the server", () => {
+  const r = twoSessions();
+  const a = up(r.fromClient("A", req("x", "tools/call")))[0];
+  assert.deepEqual(r.cancel("A", "x", "Client went away"), [{
+    to: "upstream",
+    msg: {
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: a.id, reason: "Client went away" },
+    },
+  }]);
+  assert.deepEqual(r.cancel("A", "x", "again"), []);
+  assert.deepEqual(r.fromUpstream({ jsonrpc: "2.0", id: a.id, result: {} }), []);
 });

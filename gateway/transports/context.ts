@@ -1,8 +1,29 @@
 /** What every transport gets from the server: sessions, hubs, limits, helpers. */
-import { type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import { ErrorCode, type Id, type Json, type Message } from "../jsonrpc/message.ts";
+import type { Caller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
-import type { SessionTable, TableEntry } from "../session/table.ts";
+import type { SessionLimits, SessionTable, TableEntry } from "../session/table.ts";
+import type { BodyReads } from "./body.ts";
+
+/** What Deno.serve tells a handler about the connection (its `ServeHandlerInfo`). */
+export interface PeerInfo {
+  readonly remoteAddr?: { readonly hostname?: string };
+}
+
+/** Who sent one HTTP request, as the server established it. */
+export interface ClientInfo {
+  caller: Caller;
+  /** Whether the caller came from the router's header next to the valid token. */
+  verified: boolean;
+  peer: PeerInfo | undefined;
+}
+
+/** The identity per-client limits count by: a verified username, else the peer address. */
+export function clientKey(client: ClientInfo): string {
+  if (client.verified) return `user:${client.caller.username}`;
+  return `peer:${client.peer?.remoteAddr?.hostname ?? "unknown"}`;
+}
 
 /** A client session of any transport, as kept in the session table. */
 export interface ClientSession extends TableEntry, SessionSink {
@@ -18,7 +39,9 @@ export interface ClientSession extends TableEntry, SessionSink {
 export interface TransportContext {
   log: Logger;
   sessions: SessionTable<ClientSession>;
-  maxSessions: number;
+  limits: SessionLimits;
+  /** Request bodies being read (cut off when too slow). */
+  bodies: BodyReads;
   /** Gets a ready hub for a new session (shared, or a fresh one per session); null if none. */
   acquireHub(): Promise<Hub | null>;
   /** Releases a hub when its session ended (per-session mode closes it). */
@@ -55,32 +78,6 @@ export function initializeResult(cached: Json, version: string): Json {
   return { ...cached, protocolVersion: version };
 }
 
-/** Reads a request body as text, failing with a 413 response past `max` bytes. */
-export async function readBody(req: Request, max: number): Promise<string | Response> {
-  const tooBig = () => rpcError(413, -32600, `Request body larger than ${max} bytes`);
-  const length = Number(req.headers.get("content-length") ?? NaN);
-  if (length > max) {
-    await req.body?.cancel();
-    return tooBig();
-  }
-  if (!Number.isNaN(length)) return await req.text();
-  if (!req.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const c of req.body) {
-    size += c.length;
-    if (size > max) return tooBig();
-    chunks.push(c);
-  }
-  const all = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.length;
-  }
-  return new TextDecoder().decode(all);
-}
-
 /**
  * Calls `fn` when the client goes away before `stop()`. It looks at `req.signal` only after
  * `delayMs`: in Deno.serve a request whose signal was touched ends with a DOMException (~16 µs
@@ -97,6 +94,21 @@ export function whenClientGone(req: Request, fn: () => void, delayMs = 100): () 
     clearTimeout(timer);
     signal?.removeEventListener("abort", fn);
   };
+}
+
+/**
+ * Makes room for a new session of `client` (ending the idle sessions the table picks); returns
+ * the refusal (429, 503) when no room can be made.
+ */
+export function admitSession(
+  ctx: TransportContext,
+  client: string,
+  id?: Id | null,
+): Response | null {
+  const a = ctx.sessions.admit(client, ctx.limits);
+  if (!a.ok) return rpcError(a.status, ErrorCode.ConnectionClosed, a.message, id);
+  for (const sid of a.evict) ctx.sessions.get(sid)?.end("Session evicted for a new one");
+  return null;
 }
 
 /** Creates an unguessable session id. */

@@ -4,21 +4,27 @@
  * (progress, server request) must be sent before the response (when the client accepts both).
  */
 import { ErrorCode, errorResponse, type Id, type Message } from "../jsonrpc/message.ts";
+import { accepts, mediaType, parseAccept } from "../media_type.ts";
 import { jsonResponse } from "./context.ts";
 import type { SseStream } from "./sse_stream.ts";
 
 /** How a POST may be answered: JSON only, SSE only, or JSON unless streaming is needed. */
 export type ReplyMode = "json" | "sse" | "auto";
 
+/** The Accept header MCP clients send, answered without parsing. */
+const CLIENT_ACCEPT = "application/json, text/event-stream";
+
 /** Picks the reply mode from an Accept header; null when it allows neither (406). */
 export function replyMode(accept: string | null): ReplyMode | null {
-  const a = (accept ?? "").toLowerCase();
-  const json = a.includes("application/json"), sse = a.includes("text/event-stream");
-  const any = a.includes("*/*");
-  if (json && sse) return "auto";
-  if (json) return "json";
-  if (sse) return "sse";
-  return any ? "auto" : null;
+  if (accept === CLIENT_ACCEPT) return "auto";
+  const ranges = parseAccept(accept);
+  const json = accepts(ranges, "application/json"), sse = accepts(ranges, "text/event-stream");
+  return json && sse ? "auto" : json ? "json" : sse ? "sse" : null;
+}
+
+/** Whether a Content-Type header says `application/json` (parameters such as charset allowed). */
+export function isJsonContent(contentType: string | null): boolean {
+  return contentType === "application/json" || mediaType(contentType) === "application/json";
 }
 
 /** Headers of an SSE response. */
@@ -62,6 +68,11 @@ export class Exchange {
     this.#newStream = newStream;
     this.response = new Promise((r) => this.#resolve = r);
     if (this.#mode === "sse") this.#openStream();
+  }
+
+  /** Whether the answer became an SSE stream (a disconnect then cancels nothing: it resumes). */
+  get streaming(): boolean {
+    return this.#stream !== null;
   }
 
   /** Whether every response was sent. */

@@ -2,17 +2,21 @@
 import { ErrorCode, type Message, parseBody, resultResponse } from "../jsonrpc/message.ts";
 import { negotiateVersion } from "../protocol.ts";
 import type { Hub } from "../session/hub.ts";
+import type { Caller } from "../../lib/caller.ts";
 import {
+  admitSession,
+  type ClientInfo,
+  clientKey,
   type ClientSession,
   initializeResult,
   isInitialize,
   jsonResponse,
   newSessionId,
-  readBody,
   rpcError,
   type TransportContext,
 } from "./context.ts";
-import { SSE_HEADERS } from "./exchange.ts";
+import { readBody } from "./body.ts";
+import { isJsonContent, SSE_HEADERS } from "./exchange.ts";
 import { SseStream } from "./sse_stream.ts";
 import { queryParam } from "../request_url.ts";
 
@@ -21,13 +25,17 @@ export class LegacySession implements ClientSession {
   readonly id: string;
   readonly hub: Hub;
   readonly stream: SseStream;
+  readonly client: string;
   lastActive: number;
+  /** A legacy session is used as long as its stream is open (it is busy then). */
+  used = true;
   #ctx: TransportContext;
   #ended = false;
 
-  constructor(id: string, hub: Hub, ctx: TransportContext) {
+  constructor(id: string, hub: Hub, client: string, ctx: TransportContext) {
     this.id = id;
     this.hub = hub;
+    this.client = client;
     this.#ctx = ctx;
     this.lastActive = ctx.now();
     this.stream = new SseStream(id, { onDisconnect: () => this.end(), heartbeatMs: 25_000 });
@@ -51,7 +59,7 @@ export class LegacySession implements ClientSession {
   }
 
   /** Handles client messages posted to `/message`. */
-  post(msgs: Message[]): void {
+  post(msgs: Message[], caller: Caller): void {
     this.lastActive = this.#ctx.now();
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
@@ -62,7 +70,7 @@ export class LegacySession implements ClientSession {
         );
         this.stream.send(resultResponse(m.id, initializeResult(this.hub.initResult, version)));
       } else {
-        this.hub.fromClient(this.id, m);
+        this.hub.fromClient(this.id, m, caller);
       }
     }
   }
@@ -84,17 +92,21 @@ export class LegacySession implements ClientSession {
 }
 
 /** Handles `GET /sse`: opens a session and announces its message endpoint. */
-export async function handleSseOpen(req: Request, ctx: TransportContext): Promise<Response> {
+export async function handleSseOpen(
+  req: Request,
+  ctx: TransportContext,
+  client: ClientInfo,
+): Promise<Response> {
   if (req.method !== "GET") return new Response(null, { status: 405, headers: { allow: "GET" } });
-  if (ctx.sessions.size >= ctx.maxSessions) {
-    return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions");
-  }
+  const key = clientKey(client);
+  const refused = admitSession(ctx, key);
+  if (refused) return refused;
   const hub = await ctx.acquireHub();
   if (!hub?.initResult) {
     if (hub) ctx.releaseHub(hub);
     return rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: upstream not ready");
   }
-  const session = new LegacySession(newSessionId(), hub, ctx);
+  const session = new LegacySession(newSessionId(), hub, key, ctx);
   ctx.sessions.set(session.id, session);
   hub.attach(session.id, session);
   const body = session.stream.connect();
@@ -107,6 +119,7 @@ export async function handleSseMessage(
   req: Request,
   ctx: TransportContext,
   maxBody: number,
+  client: ClientInfo,
 ): Promise<Response> {
   if (req.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
   const sid = queryParam(req.url, "sessionId");
@@ -120,14 +133,14 @@ export async function handleSseMessage(
       `Cannot find session "${sid}": unknown or ended`,
     );
   }
-  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+  if (!isJsonContent(req.headers.get("content-type"))) {
     await req.body?.cancel();
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
-  const text = await readBody(req, maxBody);
+  const text = await readBody(req, maxBody, ctx.bodies);
   if (text instanceof Response) return text;
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
-  session.post(parsed.messages);
+  session.post(parsed.messages, client.caller);
   return new Response("Accepted", { status: 202 });
 }

@@ -24,6 +24,7 @@ import {
   missingClientCapabilities,
   STATELESS_VERSION,
 } from "../protocol.ts";
+import type { Caller } from "../../lib/caller.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
 import { jsonResponse, rpcError, type TransportContext, whenClientGone } from "./context.ts";
 import { Exchange, type ReplyMode } from "./exchange.ts";
@@ -298,13 +299,19 @@ class StatelessCall implements SessionSink {
   }
 }
 
+/** How a stateless POST is answered and who sent it. */
+export interface StatelessOptions {
+  mode: ReplyMode;
+  caller: Caller;
+}
+
 /** Handles one POST of the stateless revision. */
 export async function handleStateless(
   req: Request,
   msgs: Message[],
   batch: boolean,
   ctx: TransportContext,
-  mode: ReplyMode,
+  { mode, caller }: StatelessOptions,
 ): Promise<Response> {
   if (batch) return rpcError(400, ErrorCode.InvalidRequest, "Batches are not allowed");
   const msg = msgs[0];
@@ -338,7 +345,7 @@ export async function handleStateless(
   }
   const call = new StatelessCall(hub, msg, mode);
   hub.attach(call.sid, call);
-  hub.fromClient(call.sid, toUpstreamRequest(msg));
+  hub.fromClient(call.sid, toUpstreamRequest(msg), caller);
   const res = await answer(req, call, call.response);
   ctx.releaseHub(hub);
   return res;

@@ -1,5 +1,12 @@
 /** The Streamable HTTP transport at `/mcp` (revisions 2025-03-26, 2025-06-18, 2025-11-25). */
-import { ErrorCode, type Id, type Message, parseBody, resultResponse } from "../jsonrpc/message.ts";
+import {
+  ErrorCode,
+  type Id,
+  type Message,
+  metaOf,
+  parseBody,
+  resultResponse,
+} from "../jsonrpc/message.ts";
 import {
   ALL_VERSIONS,
   allowsBatch,
@@ -7,18 +14,24 @@ import {
   negotiateVersion,
   STATELESS_VERSION,
 } from "../protocol.ts";
+import { accepts, parseAccept } from "../media_type.ts";
 import type { Hub } from "../session/hub.ts";
+import type { Caller } from "../../lib/caller.ts";
 import {
+  admitSession,
+  type ClientInfo,
+  clientKey,
   type ClientSession,
   initializeResult,
   isInitialize,
   jsonResponse,
   newSessionId,
-  readBody,
   rpcError,
   type TransportContext,
+  whenClientGone,
 } from "./context.ts";
-import { Exchange, type ReplyMode, replyMode, SSE_HEADERS } from "./exchange.ts";
+import { readBody } from "./body.ts";
+import { Exchange, isJsonContent, type ReplyMode, replyMode, SSE_HEADERS } from "./exchange.ts";
 import { parseEventId, SseStream } from "./sse_stream.ts";
 import { handleStateless, unsupportedVersion } from "./stateless.ts";
 
@@ -29,12 +42,30 @@ const MAX_STREAMS = 16;
 /** Comment keep-alive on long-lived streams. */
 export const HEARTBEAT_MS = 25_000;
 
+/** How one POST to a session is answered, who sent it, and the request (for disconnects). */
+export interface PostOptions {
+  mode: ReplyMode;
+  batch: boolean;
+  caller: Caller;
+  req: Request;
+}
+
+/** The 400 answer to a request reusing the id of one in flight (the first keeps its slot). */
+function duplicateId(id: Id): Response {
+  const text = `Cannot accept request id ${JSON.stringify(id)}: ` +
+    "a request with that id is in flight in this session";
+  return rpcError(400, ErrorCode.InvalidRequest, text, id);
+}
+
 /** A Streamable HTTP client session. */
 export class StreamableSession implements ClientSession {
   readonly id: string;
   readonly hub: Hub;
   readonly version: string;
+  readonly client: string;
   lastActive: number;
+  /** Whether the client sent a request or opened a stream after initialize. */
+  used = false;
   #ctx: TransportContext;
   #exchanges = new Map<Id, Exchange>();
   #get: SseStream | null = null;
@@ -42,10 +73,11 @@ export class StreamableSession implements ClientSession {
   #nextStream = 0;
   #ended = false;
 
-  constructor(id: string, hub: Hub, version: string, ctx: TransportContext) {
+  constructor(id: string, hub: Hub, version: string, client: string, ctx: TransportContext) {
     this.id = id;
     this.hub = hub;
     this.version = version;
+    this.client = client;
     this.#ctx = ctx;
     this.lastActive = ctx.now();
   }
@@ -94,27 +126,46 @@ export class StreamableSession implements ClientSession {
   }
 
   /** Posts client messages: requests get an exchange, the rest is routed at once. */
-  post(msgs: Message[], mode: ReplyMode, batch: boolean): Response | Promise<Response> {
+  post(msgs: Message[], opts: PostOptions): Response | Promise<Response> {
     this.lastActive = this.#ctx.now();
     const ids = msgs.filter((m) => m.method !== undefined && m.id !== undefined).map((m) =>
       m.id as Id
     );
+    if (ids.length > 0) this.used = true;
+    const dup = ids.find((id, i) => this.#exchanges.has(id) || ids.indexOf(id) !== i);
+    if (dup !== undefined) return duplicateId(dup);
     let ex: Exchange | undefined;
     if (ids.length > 0) {
-      const opts = { mode, batch, headers: { [SESSION]: this.id } };
-      ex = new Exchange(ids, opts, () => this.newStream());
+      const exOpts = { mode: opts.mode, batch: opts.batch, headers: { [SESSION]: this.id } };
+      ex = new Exchange(ids, exOpts, () => this.newStream());
       for (const id of ids) this.#exchanges.set(id, ex);
     }
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
-      this.hub.fromClient(this.id, m);
+      this.hub.fromClient(this.id, m, opts.caller);
     }
-    return ex ? ex.response : new Response(null, { status: 202 });
+    if (!ex) return new Response(null, { status: 202 });
+    if (ex.done) return ex.response;
+    const exchange = ex;
+    const stop = whenClientGone(opts.req, () => this.#abandon(exchange));
+    return ex.response.finally(stop);
+  }
+
+  /** The client left before a JSON answer: cancel its requests upstream, free their ids. */
+  #abandon(ex: Exchange): void {
+    if (ex.streaming || ex.done || this.#ended) return;
+    for (const id of ex.ids) {
+      if (this.#exchanges.get(id) !== ex) continue;
+      this.#exchanges.delete(id);
+      this.hub.cancel(this.id, id, "Client went away");
+    }
+    ex.abort("Client went away");
   }
 
   /** Opens the GET stream, or resumes a stream after `Last-Event-ID`. */
   get(lastEventId: string | null): Response {
     this.lastActive = this.#ctx.now();
+    this.used = true;
     const headers = { ...SSE_HEADERS, [SESSION]: this.id };
     const resume = parseEventId(lastEventId);
     if (resume) {
@@ -155,10 +206,11 @@ export function handleMcp(
   req: Request,
   ctx: TransportContext,
   maxBody: number,
+  client: ClientInfo,
 ): Promise<Response> | Response {
   switch (req.method) {
     case "POST":
-      return handlePost(req, ctx, maxBody);
+      return handlePost(req, ctx, maxBody, client);
     case "GET":
       return handleGet(req, ctx);
     case "DELETE":
@@ -187,11 +239,15 @@ function findSession(req: Request, ctx: TransportContext): StreamableSession | R
 
 function isStateless(version: string | null, msgs: Message[]): boolean {
   if (version === STATELESS_VERSION) return true;
-  return msgs.length === 1 && msgs[0].params?._meta !== undefined &&
-    (msgs[0].params._meta as Record<string, unknown>)[META_VERSION] === STATELESS_VERSION;
+  return msgs.length === 1 && metaOf(msgs[0])?.[META_VERSION] === STATELESS_VERSION;
 }
 
-async function handlePost(req: Request, ctx: TransportContext, maxBody: number): Promise<Response> {
+async function handlePost(
+  req: Request,
+  ctx: TransportContext,
+  maxBody: number,
+  client: ClientInfo,
+): Promise<Response> {
   const mode = replyMode(req.headers.get("accept"));
   if (mode === null) {
     return rpcError(
@@ -200,11 +256,11 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
       "Accept must include application/json or text/event-stream",
     );
   }
-  if (!(req.headers.get("content-type") ?? "").includes("application/json")) {
+  if (!isJsonContent(req.headers.get("content-type"))) {
     await req.body?.cancel();
     return rpcError(415, ErrorCode.InvalidRequest, "Content-Type must be application/json");
   }
-  const text = await readBody(req, maxBody);
+  const text = await readBody(req, maxBody, ctx.bodies);
   if (text instanceof Response) return text;
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
@@ -212,27 +268,32 @@ async function handlePost(req: Request, ctx: TransportContext, maxBody: number):
   const version = req.headers.get(VERSION);
   const bad = checkVersion(version, messages[0].id);
   if (bad) return bad;
-  if (isStateless(version, messages)) return handleStateless(req, messages, batch, ctx, mode);
+  if (isStateless(version, messages)) {
+    return handleStateless(req, messages, batch, ctx, { mode, caller: client.caller });
+  }
   const init = messages.find(isInitialize);
   if (init) {
     if (messages.length > 1) {
       return rpcError(400, ErrorCode.InvalidRequest, "Initialize must not be batched", init.id);
     }
-    return await initialize(init, ctx, mode);
+    return await initialize(init, ctx, mode, clientKey(client));
   }
   const session = findSession(req, ctx);
   if (session instanceof Response) return session;
   if (batch && !allowsBatch(session.version)) {
     return rpcError(400, ErrorCode.InvalidRequest, `Batches are not allowed in ${session.version}`);
   }
-  return session.post(messages, mode, batch);
+  return session.post(messages, { mode, batch, caller: client.caller, req });
 }
 
-async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode): Promise<Response> {
-  const full = () => ctx.sessions.size >= ctx.maxSessions;
-  const tooMany = () =>
-    rpcError(503, ErrorCode.ConnectionClosed, "Cannot create session: too many sessions", msg.id);
-  if (full()) return tooMany();
+async function initialize(
+  msg: Message,
+  ctx: TransportContext,
+  mode: ReplyMode,
+  client: string,
+): Promise<Response> {
+  const refused = admitSession(ctx, client, msg.id);
+  if (refused) return refused;
   ctx.countMethod("initialize");
   const hub = await ctx.acquireHub();
   if (!hub?.initResult) {
@@ -243,15 +304,16 @@ async function initialize(msg: Message, ctx: TransportContext, mode: ReplyMode):
       msg.id,
     );
   }
-  if (full()) {
+  const late = ctx.sessions.size >= ctx.limits.max ? admitSession(ctx, client, msg.id) : null;
+  if (late) {
     ctx.releaseHub(hub);
-    return tooMany();
+    return late;
   }
   const version = negotiateVersion(
     msg.params?.protocolVersion,
     hub.initResult.protocolVersion as string,
   );
-  const session = new StreamableSession(newSessionId(), hub, version, ctx);
+  const session = new StreamableSession(newSessionId(), hub, version, client, ctx);
   ctx.sessions.set(session.id, session);
   hub.attach(session.id, session);
   const body = resultResponse(msg.id, initializeResult(hub.initResult, version));
@@ -268,7 +330,7 @@ function handleGet(req: Request, ctx: TransportContext): Response {
   if (req.headers.get(VERSION) === STATELESS_VERSION) {
     return new Response(null, { status: 405, headers: { allow: "POST" } });
   }
-  if (!(req.headers.get("accept") ?? "").includes("text/event-stream")) {
+  if (!accepts(parseAccept(req.headers.get("accept")), "text/event-stream")) {
     return rpcError(406, ErrorCode.InvalidRequest, "Accept must include text/event-stream");
   }
   const bad = checkVersion(req.headers.get(VERSION));
