@@ -2,6 +2,7 @@
 
 import { Command } from "commander";
 import { parseLogLevel } from "../lib/log.ts";
+import { OAUTH_DEFAULTS, type OAuthClusterConfig } from "./auth/oauth/mod.ts";
 import { startOperator } from "./operator.ts";
 import { DEFAULT_AUTH_HOSTS } from "./registry/realm.ts";
 
@@ -87,10 +88,53 @@ const program = new Command("nmcp-operator")
     "reuse TokenReview/SubjectAccessReview answers (denials at most 2 s; 0 = never)",
     cacheSeconds,
     10,
+  )
+  .option(
+    "--oauth-issuer <url>",
+    "accept JWT access tokens of this issuer for servers enabling spec.auth.oauth (repeatable)",
+    list,
+    [] as string[],
+  )
+  .option("--public-url <url>", "the router's public base URL (OAuth audience and metadata)")
+  .option("--oauth-required-scope <scope>", "scope every access token needs (repeatable)", list, [])
+  .option(
+    "--oauth-username-claim <claim>",
+    "JWT claim naming the caller",
+    OAUTH_DEFAULTS.usernameClaim,
+  )
+  .option(
+    "--oauth-groups-claim <claim>",
+    "JWT claim listing the caller's groups",
+    OAUTH_DEFAULTS.groupsClaim,
+  )
+  .option(
+    "--oauth-prefix <prefix>",
+    "prefix of OAuth user and group names in RBAC",
+    OAUTH_DEFAULTS.prefix,
   );
 
 program.parse();
 const o = program.opts();
+
+/** The cluster-wide OAuth settings, when any issuer is configured. */
+function oauthOptions(): OAuthClusterConfig | undefined {
+  if (o.oauthIssuer.length === 0) return undefined;
+  if (!o.publicUrl) {
+    console.error(
+      "error: Cannot enable OAuth: --oauth-issuer needs --public-url (the audience base)",
+    );
+    Deno.exit(2);
+  }
+  return {
+    issuers: o.oauthIssuer,
+    audienceBase: o.publicUrl,
+    requiredScopes: o.oauthRequiredScope,
+    usernameClaim: o.oauthUsernameClaim,
+    groupsClaim: o.oauthGroupsClaim,
+    prefix: o.oauthPrefix,
+    clockToleranceSeconds: OAUTH_DEFAULTS.clockToleranceSeconds,
+  };
+}
 
 const op = await startOperator({
   kubeconfig: o.kubeconfig,
@@ -112,6 +156,7 @@ const op = await startOperator({
   auth: o.auth,
   tokenKeyFile: o.tokenKeyFile,
   authCacheTtl: o.authCacheTtl,
+  oauth: oauthOptions(),
   onLostLeadership: () => Deno.exit(1),
 });
 

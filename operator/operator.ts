@@ -12,6 +12,12 @@ import {
   tokenReviewAuthenticator,
 } from "./auth/kubernetes.ts";
 import { loadTokenKey } from "./auth/key.ts";
+import {
+  createOAuthVerifier,
+  type OAuthClusterConfig,
+  validateClusterOAuth,
+} from "./auth/oauth/mod.ts";
+import { oauthRouting } from "./auth/oauth_routing.ts";
 import { deriveServerToken } from "./auth/server_token.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
@@ -67,6 +73,8 @@ export interface OperatorOptions {
   challenge?: Challenge;
   /** Answers `/.well-known/…` without authentication (e.g. RFC 9728 metadata). */
   wellKnown?: (req: Request) => Promise<Response>;
+  /** MCP authorization: JWT access tokens of these issuers, for servers enabling `spec.auth.oauth`. */
+  oauth?: OAuthClusterConfig;
 }
 
 /** A running operator. */
@@ -149,6 +157,7 @@ function createCore(
     launcherImage: opts.launcherImage,
     readyTimeout: opts.readyTimeout,
     imageAllowlist: opts.imageAllowlist,
+    oauth: opts.oauth,
     networkPolicy: opts.networkPolicy,
     operatorNamespace: operatorNamespace(opts),
   };
@@ -243,6 +252,8 @@ function serverTokens(key: CryptoKey): ServerToken {
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const identity = options.identity ?? Deno.env.get("POD_NAME") ??
     `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`;
+  const oauthError = options.oauth && validateClusterOAuth(options.oauth);
+  if (oauthError) throw new TypeError(oauthError);
   const opts = { ...options, identity };
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
   const client = createKubeClient(await loadClusterAccess(opts));
@@ -267,7 +278,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
   }, { cache, log, controller, poller });
   const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
-  const auth = authParts(opts, { client, log, metrics });
+  const oauth = opts.oauth &&
+    oauthRouting(
+      opts.oauth,
+      (ns, name) => cache.servers.store.get(`${ns}/${name}`),
+      createOAuthVerifier(opts.oauth),
+    );
+  const auth = authParts({
+    ...opts,
+    authenticators: [...oauth ? [oauth.authenticator] : [], ...opts.authenticators ?? []],
+  }, { client, log, metrics });
   const handler = createHttpHandler({
     client,
     cache,
@@ -275,8 +295,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     metrics,
     wakeTimeoutMs,
     serverToken,
-    challenge: opts.challenge,
-    wellKnown: opts.wellKnown,
+    challenge: opts.challenge ?? oauth?.challenge,
+    wellKnown: opts.wellKnown ?? oauth?.wellKnown,
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");

@@ -158,7 +158,11 @@ export class Controller {
     const limited = pool?.spec.maxActive !== undefined || pool?.spec.maxIdle !== undefined;
     // Pool members matter only for a limited pool and a server that wants or holds a slot.
     const needMembers = limited && (isWanted(server) || pods.length > 0);
-    const opts = { allowlist: this.deps.settings.imageAllowlist ?? [], now: this.#now().getTime() };
+    const opts = {
+      allowlist: this.deps.settings.imageAllowlist ?? [],
+      oauth: this.deps.settings.oauth,
+      now: this.#now().getTime(),
+    };
     const poolMembers = !needMembers
       ? []
       : c.serversIn(poolKey).map((s) =>
@@ -228,7 +232,11 @@ export class Controller {
     // Without a pool object there are no limits: nothing to admit, evict or count.
     if (!d.cache.pools.store.has(key)) return undefined;
     const servers = d.cache.serversIn(key);
-    const opts = { allowlist: d.settings.imageAllowlist ?? [], now: this.#now().getTime() };
+    const opts = {
+      allowlist: d.settings.imageAllowlist ?? [],
+      oauth: d.settings.oauth,
+      now: this.#now().getTime(),
+    };
     const members = servers.map((s) =>
       memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), opts)
     );

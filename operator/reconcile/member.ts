@@ -5,7 +5,7 @@ import type { Pod } from "../build/types.ts";
 import { type Activity, liveConnections } from "./activity.ts";
 import type { PoolMember } from "./pool.ts";
 import { isWanted, lastActiveAt, requestedAt } from "./request.ts";
-import { validateServer } from "./validate.ts";
+import { validateServer, type ValidationContext } from "./validate.ts";
 
 /** A Ready server without live connections counts as idle (for maxIdle) after this much quiet. */
 export const IDLE_GRACE_MS = 30_000;
@@ -15,7 +15,7 @@ export function memberOf(
   server: MCPServer,
   pods: Pod[],
   activity: Activity | undefined,
-  opts: { allowlist: string[]; now: number },
+  opts: ValidationContext & { now: number },
 ): PoolMember {
   const hasPod = pods.length > 0;
   const last = lastActiveAt(server, activity?.lastRequestAt);
@@ -28,6 +28,6 @@ export function memberOf(
     wanted: isWanted(server),
     hasPod,
     ...(idle ? { idleSince: last } : {}),
-    ...(validateServer(server, opts.allowlist) ? { blocked: true } : {}),
+    ...(validateServer(server, opts) ? { blocked: true } : {}),
   };
 }

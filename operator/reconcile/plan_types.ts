@@ -6,6 +6,7 @@ import type { Activity } from "./activity.ts";
 import type { ConditionInput } from "./conditions.ts";
 import type { PoolMember } from "./pool.ts";
 import type { PlannedEvent } from "./reasons.ts";
+import type { OAuthClusterConfig } from "../auth/oauth/mod.ts";
 
 /** What the controller observed for one server. */
 export interface ObservedServer {
@@ -37,6 +38,8 @@ export interface ServerSettings {
   networkPolicy?: boolean;
   /** Namespace of the operator's pods (the NetworkPolicies' only ingress peers). */
   operatorNamespace?: string;
+  /** The operator's OAuth settings (`--oauth-issuer` …); servers enabling OAuth need them. */
+  oauth?: OAuthClusterConfig;
 }
 
 /** The planner's answer for one server. */

@@ -18,6 +18,7 @@ export const REASONS = {
   invalidSpec: "InvalidSpec",
   imageNotAllowed: "ImageNotAllowed",
   invalidToolPolicy: "InvalidToolPolicy",
+  invalidAuth: "InvalidAuth",
   entrypointUnknown: "EntrypointUnknown",
   imagePullFailed: "ImagePullFailed",
   crashLoop: "CrashLoop",

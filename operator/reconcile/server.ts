@@ -148,7 +148,10 @@ function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
 
 function decide(ctx: Ctx): Outcome {
   const { server, observed } = ctx;
-  const invalid = validateServer(server, ctx.settings.imageAllowlist ?? []);
+  const invalid = validateServer(server, {
+    allowlist: ctx.settings.imageAllowlist ?? [],
+    oauth: ctx.settings.oauth,
+  });
   if (invalid) return failed(ctx, invalid.reason, invalid.message, false);
   if (!isWanted(server)) {
     return isStopRequested(server)

@@ -1,6 +1,7 @@
 /** Spec checks the API server cannot do: the image allowlist and transport sanity. */
 
 import { checkToolRule, type MCPServer } from "../../lib/api/mod.ts";
+import { type OAuthClusterConfig, resolveServerOAuth } from "../auth/oauth/mod.ts";
 import { normalizedImageNames, normalizeImagePattern } from "../registry/reference.ts";
 import { REASONS } from "./reasons.ts";
 
@@ -29,9 +30,16 @@ export function imageAllowed(image: string, allowlist: string[]): boolean {
   });
 }
 
+/** What a server is checked against: the image allowlist and the operator's OAuth settings. */
+export interface ValidationContext {
+  allowlist: string[];
+  oauth?: OAuthClusterConfig;
+}
+
 /** Returns why the server is invalid, or undefined when it may run. */
-export function validateServer(server: MCPServer, allowlist: string[]): Invalid | undefined {
+export function validateServer(server: MCPServer, ctx: ValidationContext): Invalid | undefined {
   const { spec } = server;
+  const allowlist = ctx.allowlist;
   const name = server.metadata.name;
   if (!spec?.image) {
     return {
@@ -54,6 +62,15 @@ export function validateServer(server: MCPServer, allowlist: string[]): Invalid 
         message: `Cannot run MCPServer "${name}": spec.tools.rules[${i}] does not compile: ${why}`,
       };
     }
+  }
+  const oauth = spec.auth?.oauth;
+  if (oauth?.enabled) {
+    const r = resolveServerOAuth(ctx.oauth, {
+      namespace: server.metadata.namespace ?? "",
+      name: name ?? "",
+      oauth: { enabled: true, issuer: oauth.issuer, scopes: oauth.scopes },
+    });
+    if (r.kind === "invalid") return { reason: REASONS.invalidAuth, message: r.message };
   }
   const t = spec.transport;
   if (t && t.type !== "stdio" && !t.port) {

@@ -31,14 +31,40 @@ Deno.test("validateServer() refuses a tool rule that does not compile to bool", 
     metadata: { name: "s" },
     spec: { image: "i", tools: { rules: [{ expression: "true" }, { expression }] } },
   });
-  assert.equal(validateServer(s('tool.name == "x"'), []), undefined);
-  assert.deepEqual(validateServer(s("tool.name"), []), {
+  assert.equal(validateServer(s('tool.name == "x"'), { allowlist: [] }), undefined);
+  assert.deepEqual(validateServer(s("tool.name"), { allowlist: [] }), {
     reason: "InvalidToolPolicy",
     message:
       'Cannot run MCPServer "s": spec.tools.rules[1] does not compile: returns string, not bool',
   });
   assert.match(
-    validateServer(s("tool.name =="), [])!.message,
+    validateServer(s("tool.name =="), { allowlist: [] })!.message,
     /rules\[1\] does not compile: Unexpected token: EOF/,
   );
+});
+
+Deno.test("validateServer() refuses OAuth the operator cannot serve: no issuer, or another one", () => {
+  const s = (issuer?: string): MCPServer => ({
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPServer",
+    metadata: { name: "s", namespace: "team" },
+    spec: { image: "i", auth: { oauth: { enabled: true, ...(issuer ? { issuer } : {}) } } },
+  });
+  const oauth = {
+    issuers: ["https://id.example.com"],
+    audienceBase: "https://mcp.example.com",
+    requiredScopes: [],
+    usernameClaim: "sub",
+    groupsClaim: "groups",
+    prefix: "oidc:",
+    clockToleranceSeconds: 30,
+  };
+  assert.match(validateServer(s(), { allowlist: [] })!.message, /no OAuth issuer configured/);
+  assert.equal(validateServer(s(), { allowlist: [], oauth }), undefined);
+  assert.equal(validateServer(s("https://id.example.com"), { allowlist: [], oauth }), undefined);
+  assert.deepEqual(validateServer(s("https://evil.example.com"), { allowlist: [], oauth }), {
+    reason: "InvalidAuth",
+    message: 'Cannot enable OAuth for MCPServer "team/s": issuer "https://evil.example.com" is ' +
+      "not one of the operator's issuers (https://id.example.com)",
+  });
 });

@@ -30,7 +30,12 @@ export interface OperatorEnv {
   ): Promise<{ code: number; stdout: string; stderr: string }>;
   /** kubectl that throws on failure and returns stdout. */
   k(args: string[], stdin?: string): Promise<string>;
-  startOperator(extra?: string[], identity?: string): Promise<OperatorProc>;
+  /** Starts an operator; `extra` flags may be computed from its URL (e.g. `--public-url`). */
+  startOperator(
+    extra?: string[] | ((url: string) => string[]),
+    identity?: string,
+    kubeconfig?: string,
+  ): Promise<OperatorProc>;
   close(): Promise<void>;
 }
 
@@ -87,8 +92,13 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
     ["apply", "--validate=false", "-f", "-"],
     JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "nmcp-system" } }),
   );
-  const startOperator = async (extra: string[] = [], identity = `op-${procs.length}`) => {
+  const startOperator = async (
+    extra: string[] | ((url: string) => string[]) = [],
+    identity = `op-${procs.length}`,
+    kubeconfig = cluster.kubeconfigPath,
+  ) => {
     const port = freePort();
+    const flags = typeof extra === "function" ? extra(`http://127.0.0.1:${port}`) : extra;
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -96,11 +106,11 @@ export async function startOperatorEnv(): Promise<OperatorEnv> {
         "--config",
         `${ROOT}/deno.json`,
         `${ROOT}/operator/main.ts`,
-        `--kubeconfig=${cluster.kubeconfigPath}`,
+        `--kubeconfig=${kubeconfig}`,
         `--listen=127.0.0.1:${port}`,
         "--gateway-image=ghcr.io/nwrx/nmcp:dev",
         "--launcher-image=busybox:1.37",
-        ...extra,
+        ...flags,
       ],
       env: { ...env, POD_NAME: identity },
       clearEnv: true,
