@@ -28,6 +28,7 @@ import { isObj, type Obj } from "./patch.ts";
 import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
+import { queryBool } from "./query_bool.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
 import { parseGoDuration, parseTimeout, type WatchHub, watchResponse } from "./watch.ts";
@@ -125,7 +126,7 @@ function writeOptions(q: URLSearchParams, req: Request, sub?: string): WriteOpti
     fieldManager: q.get("fieldManager") ?? ua.split("/")[0],
     fieldValidation: parseFieldValidation(q.get("fieldValidation")),
     subresource: sub === "status" ? "status" : undefined,
-    force: q.get("force") === "true",
+    force: queryBool(q, "force"),
   };
 }
 
@@ -163,14 +164,14 @@ function list(
   q: URLSearchParams,
 ) {
   checkFieldSelector(rt, q.get("fieldSelector") ?? undefined);
-  if (q.get("watch") === "true" || q.get("watch") === "1") {
+  if (queryBool(q, "watch")) {
     return watchResponse(deps.api, deps.hub, rt, {
       namespace: ns,
       resourceVersion: q.get("resourceVersion") ?? undefined,
       labelSelector: q.get("labelSelector") ?? undefined,
       fieldSelector: q.get("fieldSelector") ?? undefined,
       timeoutSeconds: parseTimeout(q.get("timeoutSeconds")) ?? parseGoDuration(q.get("timeout")),
-      allowWatchBookmarks: q.get("allowWatchBookmarks") === "true",
+      allowWatchBookmarks: queryBool(q, "allowWatchBookmarks"),
       table: wantsTable(req.headers.get("accept")),
     });
   }
