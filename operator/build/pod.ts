@@ -26,7 +26,7 @@ export const NMCP_DIR = "/nmcp";
 export const LAUNCHER = `${NMCP_DIR}/bin/busybox`;
 /** The shell script run by the launcher: create FIFOs if absent, then exec the entrypoint. */
 export const LAUNCH_SCRIPT = `for f in ${NMCP_DIR}/in ${NMCP_DIR}/out; do ` +
-  `[ -p "$f" ] || ${LAUNCHER} mkfifo "$f" 2>/dev/null || [ -p "$f" ] || exit 70; done; ` +
+  `[ -p "$f" ] || ${LAUNCHER} mkfifo -m 0666 "$f" 2>/dev/null || [ -p "$f" ] || exit 70; done; ` +
   `exec "$@" <${NMCP_DIR}/in >${NMCP_DIR}/out`;
 
 /** Options of {@linkcode buildPod}. */
