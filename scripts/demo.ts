@@ -9,8 +9,8 @@
 
 import { dirname } from "node:path";
 import { startCluster } from "../tests/harness/mod.ts";
-import { check, DemoError, Narrator } from "./demo/narrator.ts";
-import { readUntil, Shell } from "./demo/shell.ts";
+import { check, DemoError, describeFailure, Narrator } from "./demo/narrator.ts";
+import { expectLine, type Ran, Shell } from "./demo/shell.ts";
 import { connectClient } from "./demo/support.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -28,13 +28,17 @@ async function waitPhase(sh: Shell, name: string, want: string, seconds: number)
     `mcps/${name}`,
     `--timeout=${seconds}s`,
   ]);
-  check(r.code === 0, `mcpserver ${name} did not reach ${want}: ${await phase(sh, name)}`);
+  check(r.code === 0, failed(`kubectl wait mcps/${name} (phase ${await phase(sh, name)})`, r));
 }
+
+/** The failure message of a finished command: its exit code and stderr. */
+const failed = (command: string, r: Ran) =>
+  describeFailure({ command, code: r.code, stderr: r.stderr });
 
 async function show(sh: Shell, args: string[], input?: string): Promise<string> {
   const r = await sh.kubectl(args, input);
   say.command(`kubectl ${args.join(" ")}`, r.stdout + r.stderr);
-  check(r.code === 0, `kubectl ${args.join(" ")} exited ${r.code}`);
+  check(r.code === 0, failed(`kubectl ${args.join(" ")}`, r));
   return r.stdout;
 }
 
@@ -80,7 +84,7 @@ async function scenario(sh: Shell): Promise<void> {
     "deployment/nmcp-operator",
     "--timeout=120s",
   ]);
-  check(rollout.code === 0, `the operator did not become available: ${rollout.stderr}`);
+  check(rollout.code === 0, failed("the operator did not become available: kubectl wait", rollout));
   say.done("the operator runs as a Deployment in nmcp-system");
 
   say.step("Apply the examples: a stdio MCP server, an HTTP one and a pool");
@@ -100,7 +104,7 @@ async function scenario(sh: Shell): Promise<void> {
   say.step("Connect: kubectl nmcp connect wakes the server and tunnels it to 127.0.0.1");
   const t0 = performance.now();
   const connect = sh.spawn(["nmcp", "connect", "everything"]);
-  const out = await readUntil(connect.stdout, /MCP endpoint: (http:\/\/\S+)/, 180_000);
+  const out = await expectLine(connect, /MCP endpoint: (http:\/\/\S+)/, 180_000);
   say.command("kubectl nmcp connect everything", out.text);
   const url = out.match[1];
   say.done(
@@ -114,10 +118,9 @@ async function scenario(sh: Shell): Promise<void> {
 
   say.step("Close the client; after idleTimeout (8 s) the server scales back to zero");
   await result.close();
-  connect.kill("SIGTERM");
-  await connect.status;
+  connect.child.kill("SIGTERM");
+  await connect.child.status;
   await out.rest.cancel().catch(() => {});
-  await connect.stderr.cancel().catch(() => {});
   await waitPhase(sh, "everything", "Idle", 90);
   await show(sh, ["nmcp", "ls"]);
   await show(sh, ["get", "pods", "-l", "nmcp.nwrx.io/server=everything"]);

@@ -1,9 +1,70 @@
 /** Runs kubectl (and so `kubectl nmcp`, through plugin discovery) against the demo cluster. */
 
 import { runKubectl, type RunResult } from "../../tests/harness/mod.ts";
+import { DemoError, describeFailure } from "./narrator.ts";
 
 /** The result of one command. */
 export type Ran = RunResult;
+
+/** The most stderr a background command keeps (its tail) to explain a failure. */
+const STDERR_KEEP = 16 * 1024;
+
+/** A command running in the background: stdout for the caller, stderr kept to explain failures. */
+export class Background {
+  readonly child: Deno.ChildProcess;
+  /** How a person would type it. */
+  readonly line: string;
+  #stderr = "";
+  #drained: Promise<void>;
+
+  constructor(child: Deno.ChildProcess, line: string) {
+    this.child = child;
+    this.line = line;
+    this.#drained = (async () => {
+      for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+        this.#stderr = (this.#stderr + text).slice(-STDERR_KEEP);
+      }
+    })().catch(() => {});
+  }
+
+  /** What it printed on stderr so far (the last 16 KiB). */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /**
+   * Its exit code, waiting at most `ms` for it (undefined if still running), after which the
+   * stderr it printed before exiting has been read.
+   */
+  async exitCode(ms: number): Promise<number | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), ms));
+    const status = await Promise.race([this.child.status, late]);
+    if (status) await Promise.race([this.#drained, late]);
+    clearTimeout(timer);
+    return status?.code;
+  }
+}
+
+/**
+ * Reads `bg`'s stdout until a line matches `re`; when it does not within `ms` (or the command
+ * exits first), throws a DemoError naming the command, its exit code and its stderr.
+ */
+export async function expectLine(
+  bg: Background,
+  re: RegExp,
+  ms: number,
+): Promise<Awaited<ReturnType<typeof readUntil>>> {
+  try {
+    return await readUntil(bg.child.stdout, re, ms);
+  } catch (e) {
+    const code = await bg.exitCode(1000);
+    const detail = (e as Error).message;
+    throw new DemoError(describeFailure({ command: bg.line, code, stderr: bg.stderr, detail }), {
+      cause: e,
+    });
+  }
+}
 
 /** Runs commands with the cluster's environment. */
 export class Shell {
@@ -19,7 +80,7 @@ export class Shell {
   }
 
   /** Starts `kubectl ARGS…` in the background; stdout is read line by line by the caller. */
-  spawn(args: string[]): Deno.ChildProcess {
+  spawn(args: string[]): Background {
     const child = new Deno.Command("kubectl", {
       args,
       env: this.env,
@@ -29,7 +90,7 @@ export class Shell {
     }).spawn();
     this.#children.add(child);
     child.status.finally(() => this.#children.delete(child));
-    return child;
+    return new Background(child, `kubectl ${args.join(" ")}`);
   }
 
   /** Sends SIGTERM to every background command still running. */

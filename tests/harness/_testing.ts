@@ -41,3 +41,28 @@ export async function readUntil(
   }
   return text;
 }
+
+/** Runs `kubectl port-forward <target> :<port>` and calls `f` with the local port, then stops it. */
+export async function withPortForward<T>(
+  env: Record<string, string>,
+  target: string,
+  port: number,
+  f: (local: number) => Promise<T>,
+): Promise<T> {
+  const pf = new Deno.Command("kubectl", {
+    args: ["port-forward", target, `:${port}`],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = pf.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const line = await readUntil(reader, (t) => /127\.0\.0\.1:\d+/.test(t));
+    return await f(Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]));
+  } finally {
+    pf.kill("SIGTERM");
+    await reader.cancel();
+    await pf.status;
+  }
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough, Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { groupAlive, readUntil, until as waitUntil } from "./_testing.ts";
+import { groupAlive, readUntil, until as waitUntil, withPortForward } from "./_testing.ts";
 import { anyTag, type Cluster, runKubectl, type RunResult, startCluster } from "./mod.ts";
 
 /** An HTTP server image: answers "hello from <pod>" on 0.0.0.0:8080 (the pod IP via netshim). */
@@ -215,27 +215,12 @@ Deno.test("kubectl: readiness gates Ready; exec and run -i (attach); port-forwar
     assert.equal(attach.code, 0, attach.stderr);
     assert.match(attach.stdout, /got a\ngot b\n/);
 
-    const pf = new Deno.Command("kubectl", {
-      args: ["port-forward", "pod/web", ":8080"],
-      env: k.env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = pf.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      const line = await readUntil(reader, (t) => /127\.0\.0\.1:\d+/.test(t));
-      const port = /127\.0\.0\.1:(\d+)/.exec(line)![1];
+    await withPortForward(k.env, "pod/web", 8080, async (port) => {
       for (let i = 0; i < 3; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/`);
         assert.equal(await res.text(), "hello from web");
       }
-    } finally {
-      pf.kill("SIGTERM");
-      await reader.cancel();
-      await pf.stderr.cancel();
-      await pf.status;
-    }
+    });
 
     const refused = new Deno.Command("kubectl", {
       args: ["port-forward", "pod/web", ":9"],

@@ -18,6 +18,8 @@ export interface Image {
   env?: Record<string, string>;
   /** The image's WorkingDir. */
   workingDir?: string;
+  /** The image's User, numeric `uid` or `uid:gid` (OCI config User). Default: root. */
+  user?: string;
   /** The digest reported as imageID. Default: a hash of the reference's repository. */
   digest?: string;
 }
@@ -30,6 +32,8 @@ export interface ImageSource {
   cmd?: string[];
   env?: Record<string, string>;
   workingDir?: string;
+  /** Numeric `uid` or `uid:gid`, as a Dockerfile's USER. Default: root. */
+  user?: string;
 }
 
 /** One rule of an image map: `match` is an exact reference or a glob (`*` any characters). */
@@ -111,6 +115,7 @@ export function defaultImages(opts: DefaultImagesOptions = {}): ImageMap {
         "kubectl-nmcp": denoRun("cli/main.ts"),
       },
       entrypoint: ["nmcp-gateway"],
+      user: "65532:65532", // the Dockerfile's USER (distroless nonroot)
     }),
     ...anyTag("mcp/everything", {
       executables: {
@@ -181,5 +186,6 @@ export async function materializeImage(source: ImageSource, dir: string): Promis
     cmd: source.cmd,
     env: source.env,
     workingDir: source.workingDir,
+    user: source.user,
   };
 }

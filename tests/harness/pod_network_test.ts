@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { readUntil, until } from "./_testing.ts";
+import { until, withPortForward } from "./_testing.ts";
 import { anyTag, type Cluster, runKubectl, startCluster } from "./mod.ts";
 
 const deno = `'${Deno.execPath()}' eval --no-config`;
@@ -57,27 +57,6 @@ async function withCluster(
   }
 }
 
-/** The body kubectl port-forward to `pod:8080` returns. */
-async function viaPortForward(env: Record<string, string>, podName: string): Promise<string> {
-  const pf = new Deno.Command("kubectl", {
-    args: ["port-forward", `pod/${podName}`, ":8080"],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = pf.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  try {
-    const line = await readUntil(reader, (t) => /127\.0\.0\.1:\d+/.test(t));
-    const port = /127\.0\.0\.1:(\d+)/.exec(line)![1];
-    return await (await fetch(`http://127.0.0.1:${port}/`)).text();
-  } finally {
-    pf.kill("SIGTERM");
-    await reader.cancel();
-    await pf.status;
-  }
-}
-
 Deno.test("pod network: same-pod clients and port-forward arrive on the pod's loopback; the node and other pods do not", async () => {
   await withCluster(async (cluster, k, env) => {
     await k(["apply", "-f", "-"], [pod("a"), pod("b")].map((p) => stringify(p)).join("---\n"));
@@ -97,7 +76,13 @@ Deno.test("pod network: same-pod clients and port-forward arrive on the pod's lo
     assert.equal(await k(["exec", "a", "--", "peer-get", `http://${ipA}:8080/`]), "127.0.0.1");
     assert.equal(await k(["exec", "b", "--", "peer-get", `http://${ipA}:8080/`]), ipB);
     assert.equal(await (await fetch(`http://${ipA}:8080/`)).text(), hostIP, "a host process");
-    assert.equal(await viaPortForward(env, "a"), "127.0.0.1");
+    const viaPortForward = await withPortForward(
+      env,
+      "pod/a",
+      8080,
+      async (port) => await (await fetch(`http://127.0.0.1:${port}/`)).text(),
+    );
+    assert.equal(viaPortForward, "127.0.0.1");
     const probes = await until("a probe in the log", async () => {
       const log = await k(["logs", "a"]);
       return log.includes("kube-probe/") && log;

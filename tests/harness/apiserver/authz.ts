@@ -6,6 +6,7 @@
  * @module
  */
 
+import { queryBool } from "./query_bool.ts";
 import { parseFieldSelector } from "./selectors.ts";
 import { ApiError, type StatusDetails } from "./status.ts";
 
@@ -51,9 +52,7 @@ const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
  * a bool reads it: absent → false, "0" or "false" (any case) → false, anything else → true.
  */
 export function isWatchParam(q: URLSearchParams): boolean {
-  const v = q.get("watch");
-  if (v === null) return false;
-  return v !== "0" && v.toLowerCase() !== "false";
+  return queryBool(q, "watch");
 }
 
 /** Whether a name may be a path segment (what RequestInfo accepts from a field selector). */

@@ -29,11 +29,12 @@ import { isObj, type Obj } from "./patch.ts";
 import { decodeK8sProtobuf, isK8sProtobuf } from "./protobuf.ts";
 import { apiVersionOf, type ResourceType } from "./resources.ts";
 import { answerReview, isReviewType } from "./access_review.ts";
-import { isWatchParam, type UserInfo } from "./authz.ts";
+import type { UserInfo } from "./authz.ts";
 import { checkRbacWrite, isRbacKind } from "./escalation.ts";
 import { storeRbac } from "./rbac_rules.ts";
 import { authorizeRequest } from "./request_authz.ts";
 import { parseResourcePath, type ResourcePath } from "./routes.ts";
+import { queryBool } from "./query_bool.ts";
 import { ApiError, badRequest, errorResponse, methodNotAllowed, toApiError } from "./status.ts";
 import { buildTable, wantsTable } from "./table.ts";
 import { tokenEndpoint } from "./token_api.ts";
@@ -133,7 +134,7 @@ function writeOptions(q: URLSearchParams, req: Request, sub?: string): WriteOpti
     fieldManager: q.get("fieldManager") ?? ua.split("/")[0],
     fieldValidation: parseFieldValidation(q.get("fieldValidation")),
     subresource: sub === "status" ? "status" : undefined,
-    force: q.get("force") === "true",
+    force: queryBool(q, "force"),
   };
 }
 
@@ -171,14 +172,14 @@ function list(
   q: URLSearchParams,
 ) {
   checkFieldSelector(rt, q.get("fieldSelector") ?? undefined);
-  if (isWatchParam(q)) {
+  if (queryBool(q, "watch")) {
     return watchResponse(deps.api, deps.hub, rt, {
       namespace: ns,
       resourceVersion: q.get("resourceVersion") ?? undefined,
       labelSelector: q.get("labelSelector") ?? undefined,
       fieldSelector: q.get("fieldSelector") ?? undefined,
       timeoutSeconds: parseTimeout(q.get("timeoutSeconds")) ?? parseGoDuration(q.get("timeout")),
-      allowWatchBookmarks: q.get("allowWatchBookmarks") === "true",
+      allowWatchBookmarks: queryBool(q, "allowWatchBookmarks"),
       table: wantsTable(req.headers.get("accept")),
     });
   }

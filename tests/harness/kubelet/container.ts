@@ -135,6 +135,7 @@ export class ContainerRunner {
   async supervise(policy: "Always" | "OnFailure" | "Never"): Promise<ProcessExit | undefined> {
     let last: ProcessExit | undefined;
     let pullFailures = 0;
+    let configFailures = 0; // CreateContainerConfigError and the like back off too
     while (!this.#stopping) {
       const prep = await this.#deps.prepare().catch((e): Prepared => ({
         ok: false,
@@ -153,9 +154,8 @@ export class ContainerRunner {
         else if (pull) {
           this.#event("Warning", "Failed", `Failed to pull image "${this.spec.image}": ${message}`);
         } else this.#event("Warning", "Failed", `Error: ${message}`);
-        await this.#sleep(
-          backoffDelay(pullFailures, this.#deps.backoffBaseMs, this.#deps.backoffMaxMs),
-        );
+        const n = pull ? pullFailures : configFailures++;
+        await this.#sleep(backoffDelay(n, this.#deps.backoffBaseMs, this.#deps.backoffMaxMs));
         continue;
       }
       try {

@@ -172,7 +172,7 @@ export class PodWorker {
         message: `failed to pull and unpack image "${c.image}": not in the harness image map`,
       };
     }
-    const identity = containerIdentity(this.pod, c);
+    const identity = containerIdentity(this.pod, c, image.user);
     if (!identity.ok) return identity;
     const hostPath = this.#deps.baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin";
     const cluster = this.#deps.cluster;

@@ -1,7 +1,7 @@
 /**
  * The user a container runs as: `runAsUser`/`runAsGroup`/`runAsNonRoot` of the container over
- * the pod's, `supplementalGroups` and `fsGroup` as extra groups, and the kubelet's non-root
- * check (verifyRunAsNonRoot). Harness images have no USER, so an unset runAsUser means uid 0.
+ * the pod's, over the image's USER (root when it has none); `supplementalGroups` and `fsGroup`
+ * as extra groups; and the kubelet's non-root check (verifyRunAsNonRoot).
  *
  * @module
  */
@@ -31,29 +31,39 @@ function podDesc(pod: Pod): string {
   return `${m.name}_${m.namespace ?? "default"}(${m.uid})`;
 }
 
-/** The identity container `c` of `pod` runs as, or why the kubelet refuses to start it. */
-export function containerIdentity(pod: Pod, c: Container): Identity {
+/** The uid and gid of an image's numeric USER (`uid` or `uid:gid`): root when unset. */
+export function imageUser(user: string | undefined): { uid: number; gid?: number } | undefined {
+  if (!user) return { uid: 0 };
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) return undefined;
+  return { uid: Number(m[1]), gid: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+/**
+ * The identity container `c` of `pod` runs as, given its image's USER (`imageUserSpec`), or
+ * why the kubelet refuses to start it.
+ */
+export function containerIdentity(pod: Pod, c: Container, imageUserSpec?: string): Identity {
   const ps = podSecurity(pod);
   const cs = c.securityContext ?? {};
   const runAsUser = cs.runAsUser ?? ps.runAsUser;
-  const uid = runAsUser ?? 0; // the image's user: harness images have none, so root
+  const image = imageUser(imageUserSpec);
   const where = `(pod: "${podDesc(pod)}", container: ${c.name})`;
+  if (!image && runAsUser === undefined) {
+    return refuse(`Cannot run container "${c.name}": image user "${imageUserSpec}" is not numeric`);
+  }
+  const uid = runAsUser ?? image!.uid;
   if (cs.runAsNonRoot ?? ps.runAsNonRoot) {
-    if (runAsUser === 0) {
-      return refuse(`container's runAsUser breaks non-root policy ${where}`);
-    }
-    if (runAsUser === undefined) {
-      return refuse(`container has runAsNonRoot and image will run as root ${where}`);
-    }
+    if (runAsUser === 0) return refuse(`container's runAsUser breaks non-root policy ${where}`);
+    if (uid === 0) return refuse(`container has runAsNonRoot and image will run as root ${where}`);
   }
   const groups = [
     ...(ps.supplementalGroups ?? []),
     ...(ps.fsGroup === undefined ? [] : [ps.fsGroup]),
   ];
-  return {
-    ok: true,
-    runAs: { uid, gid: cs.runAsGroup ?? ps.runAsGroup ?? 0, groups: [...new Set(groups)] },
-  };
+  // the image's group only goes with the image's user (as the runtime resolves it)
+  const gid = cs.runAsGroup ?? ps.runAsGroup ?? (runAsUser === undefined ? image?.gid : 0) ?? 0;
+  return { ok: true, runAs: { uid, gid, groups: [...new Set(groups)] } };
 }
 
 function refuse(message: string): Identity {

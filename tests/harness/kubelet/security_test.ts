@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { containerIdentity, setprivArgs } from "./security.ts";
+import { containerIdentity, imageUser, setprivArgs } from "./security.ts";
 import type { Container, Pod, SecurityContext } from "./types.ts";
 
 const pod = (sc?: SecurityContext, c: Partial<Container> = {}): [Pod, Container] => {
@@ -64,4 +64,24 @@ Deno.test("setprivArgs: uid, gid and groups; the read capability only for non-ro
     "--ambient-caps",
     "+dac_read_search",
   ]);
+});
+
+Deno.test("the image's USER: used when runAsUser is unset, its group only with its user", () => {
+  assert.deepEqual(imageUser(undefined), { uid: 0 });
+  assert.deepEqual(imageUser("65532:65532"), { uid: 65532, gid: 65532 });
+  assert.deepEqual(imageUser("1000"), { uid: 1000, gid: undefined });
+  assert.equal(imageUser("nobody"), undefined);
+  const [p, c] = pod({ runAsNonRoot: true });
+  assert.deepEqual(containerIdentity(p, c, "65532:65532"), {
+    ok: true,
+    runAs: { uid: 65532, gid: 65532, groups: [] },
+  });
+  const [p2, c2] = pod({ runAsUser: 7 });
+  assert.deepEqual(containerIdentity(p2, c2, "65532:65532"), {
+    ok: true,
+    runAs: { uid: 7, gid: 0, groups: [] },
+  });
+  const named = containerIdentity(...pod(), "nobody");
+  assert.equal(named.ok, false);
+  assert.equal(containerIdentity(...pod({ runAsUser: 5 }), "nobody").ok, true);
 });

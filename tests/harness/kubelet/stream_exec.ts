@@ -19,6 +19,7 @@ import {
 import type { PodWorker } from "./pod_worker.ts";
 import { pickContainer } from "./stream_log.ts";
 import type { Pod } from "./types.ts";
+import { queryBool } from "../apiserver/query_bool.ts";
 
 const enc = new TextEncoder();
 
@@ -90,12 +91,12 @@ export function serveExec(req: Request, pod: Pod, worker: PodWorker | undefined)
   const { q, picked, socket, response } = channels;
   const command = q.getAll("command");
   const child = picked.runner?.exec(command, {
-    stdin: q.get("stdin") === "true",
+    stdin: queryBool(q, "stdin"),
     stdout: "piped",
     stderr: "piped",
   });
   // Listen at once: a client may send stdin as soon as the socket opens.
-  const writer = child && q.get("stdin") === "true" ? child.stdin.getWriter() : undefined;
+  const writer = child && queryBool(q, "stdin") ? child.stdin.getWriter() : undefined;
   socket.addEventListener("message", (ev) => {
     if (!(ev.data instanceof ArrayBuffer)) return;
     const { channel, data } = decodeChannel(new Uint8Array(ev.data));
@@ -138,7 +139,7 @@ export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefine
   const { q, picked, socket, response } = channels;
   const proc = picked.runner?.process;
   socket.addEventListener("message", (ev) => {
-    if (!(ev.data instanceof ArrayBuffer) || q.get("stdin") !== "true") return;
+    if (!(ev.data instanceof ArrayBuffer) || !queryBool(q, "stdin")) return;
     const { channel, data } = decodeChannel(new Uint8Array(ev.data));
     if (channel === Channel.stdin && data.length > 0) proc?.writeStdin(data);
     const once = picked.runner?.spec.stdinOnce ?? false;
@@ -152,8 +153,8 @@ export function serveAttach(req: Request, pod: Pod, worker: PodWorker | undefine
       return;
     }
     const off = proc.onOutput((stream, bytes) => {
-      if (stream === "stdout" && q.get("stdout") !== "false") send(socket, 1, bytes);
-      if (stream === "stderr" && q.get("stderr") !== "false") send(socket, 2, bytes);
+      if (stream === "stdout" && queryBool(q, "stdout", true)) send(socket, 1, bytes);
+      if (stream === "stderr" && queryBool(q, "stderr", true)) send(socket, 2, bytes);
     });
     const closed = new Promise<void>((r) => socket.addEventListener("close", () => r()));
     const ended = await Promise.race([proc.exited.then(() => true), closed.then(() => false)]);

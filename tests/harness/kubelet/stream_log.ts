@@ -10,6 +10,7 @@ import type { ContainerRunner } from "./container.ts";
 import { followLog, parseLogLines, renderLog } from "./logs.ts";
 import type { PodWorker } from "./pod_worker.ts";
 import type { Pod } from "./types.ts";
+import { queryBool } from "../apiserver/query_bool.ts";
 
 /** Picks the container a request names, or the only one; else a 400 Response. */
 export function pickContainer(
@@ -54,7 +55,7 @@ export async function serveLog(
   if (picked instanceof Response) return picked;
   const { runner, name } = picked;
   const podName = pod.metadata.name;
-  const previous = q.get("previous") === "true";
+  const previous = queryBool(q, "previous");
   const last = runner?.lastInstance ?? -1;
   const instance = previous ? last - 1 : last;
   if (!runner || instance < 0) {
@@ -77,11 +78,11 @@ export async function serveLog(
     sinceSeconds: num(q.get("sinceSeconds")),
     sinceTime: q.get("sinceTime") ?? undefined,
     limitBytes: num(q.get("limitBytes")),
-    timestamps: q.get("timestamps") === "true",
+    timestamps: queryBool(q, "timestamps"),
   };
   const path = runner.logPath(instance);
   const headers = { "content-type": "text/plain" };
-  if (q.get("follow") === "true" && !previous) {
+  if (queryBool(q, "follow") && !previous) {
     const live = () => runner.lastInstance === instance && (runner.process?.running ?? false);
     return new Response(followLog(path, query, live), { headers });
   }
