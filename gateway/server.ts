@@ -156,7 +156,20 @@ class GatewayServer implements Gateway {
       () => this.#bodies.sweep(),
       Math.max(10, Math.min(1000, bodyMs / 10)),
     );
-    this.#ctx = {
+    this.#ctx = this.#context(options, log);
+    this.metrics.openSessions = () => this.#sessions.size;
+    const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
+    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
+    this.#sweep = setInterval(
+      () => this.#expire(idleMs, unusedMs),
+      Math.max(100, Math.min(unusedMs / 2, 30_000)),
+    );
+    Deno.unrefTimer(this.#sweep as unknown as number);
+  }
+
+  /** What the transports get from this gateway. */
+  #context(options: GatewayOptions, log: Logger): TransportContext {
+    return {
       log,
       sessions: this.#sessions,
       bodies: this.#bodies,
@@ -174,14 +187,6 @@ class GatewayServer implements Gateway {
       acquireHub: () => this.#pool.acquire(),
       releaseHub: (hub) => this.#pool.release(hub),
     };
-    this.metrics.openSessions = () => this.#sessions.size;
-    const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
-    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
-    this.#sweep = setInterval(
-      () => this.#expire(idleMs, unusedMs),
-      Math.max(100, Math.min(unusedMs / 2, 30_000)),
-    );
-    Deno.unrefTimer(this.#sweep as unknown as number);
   }
 
   #expire(idleMs: number, unusedMs: number): void {
