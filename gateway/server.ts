@@ -24,6 +24,7 @@ import {
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
 import { BodyReads } from "./transports/body.ts";
+import { StatelessCalls } from "./transports/stateless.ts";
 import { pathOf } from "./request_url.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
 import { HttpUpstream } from "./upstream/http.ts";
@@ -173,6 +174,7 @@ class GatewayServer implements Gateway {
       log,
       sessions: this.#sessions,
       bodies: this.#bodies,
+      stateless: new StatelessCalls(),
       limits: {
         max: options.maxSessions ?? 1000,
         perClient: options.maxSessionsPerClient ?? 100,
