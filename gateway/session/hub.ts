@@ -202,7 +202,7 @@ export class Hub {
     if (!this.#admit(sid, msg, who)) return;
     const actions = this.#router.fromClient(sid, msg);
     // Remember who lists tools only once the request went up (not for a refused duplicate id).
-    if (msg.method === "tools/list" && actions[0]?.to === "upstream") {
+    if (msg.method === "tools/list" && msg.id != null && actions[0]?.to === "upstream") {
       this.#listing.set(listKey(sid, msg.id as Id), who);
     }
     this.#dispatch(actions);
