@@ -88,7 +88,7 @@ export interface Gateway {
   /** The shared hub (null in per-session mode). */
   hub: Hub | null;
   metrics: GatewayMetrics;
-  /** Stops taking new work, waits up to `timeoutMs` for in-flight requests, then closes. */
+  /** Stops taking new work, waits up to `timeoutMs` for in-flight requests (streamed too), then closes. */
   drain(timeoutMs: number): Promise<void>;
   /** Ends all sessions and stops the upstream(s). */
   close(): Promise<void>;
@@ -293,7 +293,9 @@ class GatewayServer implements Gateway {
   async drain(timeoutMs: number): Promise<void> {
     this.#draining = true;
     const until = this.#now() + timeoutMs;
-    while (this.#counters.currentConnections > 0 && this.#now() < until) {
+    // Streamed answers count too: their handler returned, their request is still upstream.
+    const busy = () => this.#counters.currentConnections > 0 || this.#pool.pendingRequests() > 0;
+    while (busy() && this.#now() < until) {
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.close();

@@ -98,9 +98,9 @@ export class Hub {
     });
   }
 
-  /** Number of attached sessions. */
-  get sessionCount(): number {
-    return this.#sinks.size;
+  /** Requests sent upstream and not answered yet (what a drain waits for). */
+  get pendingRequests(): number {
+    return this.#router.pendingCount;
   }
 
   async #initialize(): Promise<void> {
