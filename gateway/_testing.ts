@@ -20,6 +20,8 @@ export class FakeUpstream implements Upstream {
   received: Message[] = [];
   /** When set, tools/call answers are held until released. */
   hold = false;
+  /** When set, tools/list answers are held too. */
+  holdLists = false;
   held: Message[] = [];
 
   start(events: UpstreamEvents): void {
@@ -44,7 +46,10 @@ export class FakeUpstream implements Upstream {
         serverInfo: { name: "fake", version: "1.0.0" },
       });
     }
-    if (msg.method === "tools/list") return reply({ tools: FAKE_TOOLS });
+    if (msg.method === "tools/list") {
+      if (this.holdLists) return void this.held.push(msg);
+      return reply({ tools: FAKE_TOOLS });
+    }
     if (msg.method === "tools/call") {
       if (this.hold) return void this.held.push(msg);
       return reply({ content: [{ type: "text", text: JSON.stringify(msg.params?.arguments) }] });

@@ -24,6 +24,7 @@ import {
 import { handleSseMessage, handleSseOpen } from "./transports/sse.ts";
 import { handleMcp } from "./transports/streamable_http.ts";
 import { BodyReads } from "./transports/body.ts";
+import { StatelessCalls } from "./transports/stateless.ts";
 import { pathOf } from "./request_url.ts";
 import { FifoUpstream } from "./upstream/fifo.ts";
 import { HttpUpstream } from "./upstream/http.ts";
@@ -87,7 +88,7 @@ export interface Gateway {
   /** The shared hub (null in per-session mode). */
   hub: Hub | null;
   metrics: GatewayMetrics;
-  /** Stops taking new work, waits up to `timeoutMs` for in-flight requests, then closes. */
+  /** Stops taking new work, waits up to `timeoutMs` for in-flight requests (streamed too), then closes. */
   drain(timeoutMs: number): Promise<void>;
   /** Ends all sessions and stops the upstream(s). */
   close(): Promise<void>;
@@ -156,10 +157,24 @@ class GatewayServer implements Gateway {
       () => this.#bodies.sweep(),
       Math.max(10, Math.min(1000, bodyMs / 10)),
     );
-    this.#ctx = {
+    this.#ctx = this.#context(options, log);
+    this.metrics.openSessions = () => this.#sessions.size;
+    const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
+    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
+    this.#sweep = setInterval(
+      () => this.#expire(idleMs, unusedMs),
+      Math.max(100, Math.min(unusedMs / 2, 30_000)),
+    );
+    Deno.unrefTimer(this.#sweep as unknown as number);
+  }
+
+  /** What the transports get from this gateway. */
+  #context(options: GatewayOptions, log: Logger): TransportContext {
+    return {
       log,
       sessions: this.#sessions,
       bodies: this.#bodies,
+      stateless: new StatelessCalls(),
       limits: {
         max: options.maxSessions ?? 1000,
         perClient: options.maxSessionsPerClient ?? 100,
@@ -174,14 +189,6 @@ class GatewayServer implements Gateway {
       acquireHub: () => this.#pool.acquire(),
       releaseHub: (hub) => this.#pool.release(hub),
     };
-    this.metrics.openSessions = () => this.#sessions.size;
-    const idleMs = options.sessionIdleTimeoutMs ?? 1_800_000;
-    const unusedMs = Math.min(idleMs, options.sessionUnusedTimeoutMs ?? 60_000);
-    this.#sweep = setInterval(
-      () => this.#expire(idleMs, unusedMs),
-      Math.max(100, Math.min(unusedMs / 2, 30_000)),
-    );
-    Deno.unrefTimer(this.#sweep as unknown as number);
   }
 
   #expire(idleMs: number, unusedMs: number): void {
@@ -286,7 +293,9 @@ class GatewayServer implements Gateway {
   async drain(timeoutMs: number): Promise<void> {
     this.#draining = true;
     const until = this.#now() + timeoutMs;
-    while (this.#counters.currentConnections > 0 && this.#now() < until) {
+    // Streamed answers count too: their handler returned, their request is still upstream.
+    const busy = () => this.#counters.currentConnections > 0 || this.#pool.pendingRequests() > 0;
+    while (busy() && this.#now() < until) {
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.close();

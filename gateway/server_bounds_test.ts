@@ -285,3 +285,33 @@ Deno.test("handler: a dripping body is cut off with 408 and is not a live connec
   assert.ok(took >= 190 && took < 1500, `cut after ${took} ms`);
   await gw.close();
 });
+
+Deno.test("handler: drain waits for a streamed answer too, up to its timeout", async () => {
+  const { gw, fake } = await start();
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "slow", _meta: { progressToken: "p" } },
+  };
+  const pending = gw.handler(post(call, { "mcp-session-id": sid }));
+  await until(() => fake.held.length === 1, 1000);
+  const up = fake.held[0];
+  const token = (up.params?._meta as { progressToken: string }).progressToken;
+  fake.events?.message({
+    jsonrpc: "2.0",
+    method: "notifications/progress",
+    params: { progressToken: token, progress: 1 },
+  });
+  const res = await pending; // streamed: the handler returned, the request is still upstream
+  assert.equal(res.headers.get("content-type"), "text/event-stream");
+  let drained = false;
+  const drain = gw.drain(5000).then(() => drained = true);
+  await sleep(150);
+  assert.equal(drained, false, "drain waits for the streamed request");
+  fake.events?.message({ jsonrpc: "2.0", id: up.id, result: { content: [] } });
+  assert.match(await res.text(), /"id":1,"result":\{"content":\[\]\}/);
+  await drain;
+});

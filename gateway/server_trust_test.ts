@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeCaller } from "../lib/caller.ts";
-import { ACCEPT, BASE, INIT, peer, post, start } from "./_testing.ts";
+import { ACCEPT, BASE, FAKE_TOOLS, INIT, peer, post, start } from "./_testing.ts";
 import { compileToolPolicy } from "./policy/mod.ts";
 import type { ToolPolicy } from "./policy/types.ts";
 
@@ -216,5 +216,25 @@ Deno.test("handler: without a policy, lists pass through unchanged", async () =>
     )).status,
     415,
   );
+  await gw.close();
+});
+
+Deno.test("handler: a duplicate tools/list id cannot unfilter the first one's answer", async () => {
+  const { gw, fake } = await start({ toolPolicy: policy({ deny: ["get-*", "delete"] }) });
+  const init = await gw.handler(post(INIT), LOOPBACK);
+  await init.body?.cancel();
+  const sid = init.headers.get("mcp-session-id")!;
+  fake.holdLists = true;
+  const list = { jsonrpc: "2.0", id: 5, method: "tools/list" };
+  const first = gw.handler(post(list, { "mcp-session-id": sid }), LOOPBACK);
+  for (let i = 0; i < 100 && fake.held.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const dup = await gw.handler(post(list, { "mcp-session-id": sid }), LOOPBACK);
+  assert.equal(dup.status, 400);
+  await dup.body?.cancel();
+  fake.events?.message({ jsonrpc: "2.0", id: fake.held[0].id, result: { tools: FAKE_TOOLS } });
+  const tools = (await (await first).json()).result.tools;
+  assert.deepEqual(tools.map((t: { name: string }) => t.name), ["echo"]);
   await gw.close();
 });

@@ -98,9 +98,9 @@ export class Hub {
     });
   }
 
-  /** Number of attached sessions. */
-  get sessionCount(): number {
-    return this.#sinks.size;
+  /** Requests sent upstream and not answered yet (what a drain waits for). */
+  get pendingRequests(): number {
+    return this.#router.pendingCount;
   }
 
   async #initialize(): Promise<void> {
@@ -197,18 +197,20 @@ export class Hub {
       }
       return;
     }
-    if (this.#policy !== null && !this.#admit(sid, msg, caller ?? UNKNOWN_CALLER)) return;
-    this.#dispatch(this.#router.fromClient(sid, msg));
+    if (this.#policy === null) return this.#dispatch(this.#router.fromClient(sid, msg));
+    const who = caller ?? UNKNOWN_CALLER;
+    if (!this.#admit(sid, msg, who)) return;
+    const actions = this.#router.fromClient(sid, msg);
+    // Remember who lists tools only once the request went up (not for a refused duplicate id).
+    if (msg.method === "tools/list" && msg.id != null && actions[0]?.to === "upstream") {
+      this.#listing.set(listKey(sid, msg.id as Id), who);
+    }
+    this.#dispatch(actions);
   }
 
-  /** Applies the tool policy: refuses a call it forbids; remembers who lists tools. */
+  /** Applies the tool policy to a call: refuses (-32602) what it forbids. */
   #admit(sid: string, msg: Message, caller: Caller): boolean {
-    if (msg.id === undefined || msg.id === null) return true;
-    if (msg.method === "tools/list") {
-      this.#listing.set(listKey(sid, msg.id), caller);
-      return true;
-    }
-    if (msg.method !== "tools/call") return true;
+    if (msg.id === undefined || msg.id === null || msg.method !== "tools/call") return true;
     const why = this.#policy!.checkCall(caller, msg.params?.name, msg.params?.arguments);
     if (why === null) return true;
     this.#sinks.get(sid)?.deliver(errorResponse(msg.id, ErrorCode.InvalidParams, why), msg.id);

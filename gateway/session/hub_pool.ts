@@ -56,6 +56,13 @@ export class HubPool {
     hub.close().catch(() => {});
   }
 
+  /** Requests in flight upstream, over every hub. */
+  pendingRequests(): number {
+    let n = this.shared?.pendingRequests ?? 0;
+    for (const hub of this.#own) n += hub.pendingRequests;
+    return n;
+  }
+
   /** Closes every hub. */
   async close(): Promise<void> {
     const all = [...this.#own];

@@ -5,6 +5,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { Hub, SessionSink } from "../session/hub.ts";
 import type { SessionLimits, SessionTable, TableEntry } from "../session/table.ts";
 import type { BodyReads } from "./body.ts";
+import type { StatelessCalls } from "./stateless.ts";
 
 /** What Deno.serve tells a handler about the connection (its `ServeHandlerInfo`). */
 export interface PeerInfo {
@@ -42,6 +43,8 @@ export interface TransportContext {
   limits: SessionLimits;
   /** Request bodies being read (cut off when too slow). */
   bodies: BodyReads;
+  /** The stateless (2026-07-28) calls of this gateway. */
+  stateless: StatelessCalls;
   /** Gets a ready hub for a new session (shared, or a fresh one per session); null if none. */
   acquireHub(): Promise<Hub | null>;
   /** Releases a hub when its session ended (per-session mode closes it). */

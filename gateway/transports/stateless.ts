@@ -156,11 +156,20 @@ export function toStatelessResponse(msg: Message, method: string, serverInfo: un
   return { ...msg, result };
 }
 
-let nextCall = 0;
 /** How long a call waiting for the client's input responses stays held. */
 const HOLD_MS = 60_000;
-/** Calls waiting for a retry with `inputResponses`, by `requestState`. */
-const held = new Map<string, StatelessCall>();
+
+/** The stateless calls of one gateway: hub session ids, and the calls held for a retry. */
+export class StatelessCalls {
+  #next = 0;
+  /** Calls waiting for a retry with `inputResponses`, by `requestState`. */
+  readonly held = new Map<string, StatelessCall>();
+
+  /** A fresh hub session id for one call. */
+  nextSid(): string {
+    return `stateless:${this.#next++}`;
+  }
+}
 
 /**
  * One stateless request, attached to the hub as a short-lived session. A server request the
@@ -168,7 +177,8 @@ const held = new Map<string, StatelessCall>();
  * stays held until the client retries with `inputResponses` and the `requestState`.
  */
 class StatelessCall implements SessionSink {
-  readonly sid = `stateless:${nextCall++}`;
+  readonly sid: string;
+  #calls: StatelessCalls;
   #hub: Hub;
   #ex!: Exchange;
   #method: string;
@@ -182,7 +192,9 @@ class StatelessCall implements SessionSink {
     timer: ReturnType<typeof setTimeout>;
   } | null = null;
 
-  constructor(hub: Hub, msg: Message, mode: ReplyMode) {
+  constructor(hub: Hub, msg: Message, mode: ReplyMode, calls: StatelessCalls) {
+    this.sid = calls.nextSid();
+    this.#calls = calls;
     this.#hub = hub;
     this.#method = msg.method as string;
     this.#open(msg, mode);
@@ -241,7 +253,7 @@ class StatelessCall implements SessionSink {
     const key = "input-1";
     const timer = setTimeout(() => this.#expire(), HOLD_MS);
     this.#waiting = { key, upstreamId: msg.id as Id, token, timer };
-    held.set(token, this);
+    this.#calls.held.set(token, this);
     const inputRequests = { [key]: { method: msg.method, params: msg.params ?? {} } };
     const result = { resultType: "input_required", inputRequests, requestState: token };
     this.#ex.take(resultResponse(this.#clientId, result), true);
@@ -269,7 +281,7 @@ class StatelessCall implements SessionSink {
   #release(): void {
     if (!this.#waiting) return;
     clearTimeout(this.#waiting.timer);
-    held.delete(this.#waiting.token);
+    this.#calls.held.delete(this.#waiting.token);
   }
 
   /** Continues a held call with the client's retry; answers the server's request upstream. */
@@ -336,14 +348,14 @@ export async function handleStateless(
   const token = msg.params?.requestState;
   if (typeof token === "string") {
     ctx.releaseHub(hub);
-    const call = held.get(token);
+    const call = ctx.stateless.held.get(token);
     if (!call?.matches(msg)) {
       const text = "Cannot continue request: unknown or expired requestState";
       return jsonResponse(errorResponse(msg.id, ErrorCode.InvalidParams, text));
     }
     return await answer(req, call, call.resume(msg, mode));
   }
-  const call = new StatelessCall(hub, msg, mode);
+  const call = new StatelessCall(hub, msg, mode, ctx.stateless);
   hub.attach(call.sid, call);
   hub.fromClient(call.sid, toUpstreamRequest(msg), caller);
   const res = await answer(req, call, call.response);
