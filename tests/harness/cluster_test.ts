@@ -300,6 +300,14 @@ Deno.test("client-node: Exec, PortForward, logs errors, and in-cluster API acces
       (e) => e as k8s.ApiException<string>,
     );
     assert.equal(noName?.code, 400);
+    // The pod's projected token is its ServiceAccount's: it may list pods once RBAC says so.
+    await ok(k, [
+      "create",
+      "rolebinding",
+      "default-view",
+      "--clusterrole=view",
+      "--serviceaccount=default:default",
+    ]);
     await core.createNamespacedPod({
       namespace: "default",
       body: {
