@@ -16,6 +16,35 @@ const cancelsOf = (fake: FakeUpstream) =>
     m.params?.requestId
   );
 
+/**
+ * A gateway with one session whose tools/call (`params`, with `headers`) the fake upstream
+ * holds; `progress(n)` reports progress for it, `answer(result)` answers it.
+ */
+async function heldCall(
+  params: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  options: Parameters<typeof start>[0] = {},
+) {
+  const { gw, fake } = await start(options);
+  const sid = await open(gw.handler);
+  fake.hold = true;
+  const call = { jsonrpc: "2.0", id: 1, method: "tools/call", params };
+  const pending = gw.handler(post(call, { "mcp-session-id": sid, ...headers }));
+  assert.ok(await until(() => fake.held.length === 1, 1000));
+  const up = fake.held[0];
+  const progress = (n: number) =>
+    fake.events?.message({
+      jsonrpc: "2.0",
+      method: "notifications/progress",
+      params: {
+        progressToken: (up.params?._meta as { progressToken: string }).progressToken,
+        progress: n,
+      },
+    });
+  const answer = (result: unknown) => fake.events?.message({ jsonrpc: "2.0", id: up.id, result });
+  return { gw, fake, sid, call, pending, progress, answer };
+}
+
 Deno.test("handler: shapes MCP does not allow are refused before the server (issue 13)", async () => {
   const { gw, fake } = await start();
   const sid = await open(gw.handler);
@@ -68,32 +97,15 @@ Deno.test("handler: media types are parsed and Host per RFC 3986 (issue 13)", as
 });
 
 Deno.test("handler: a second request reusing an in-flight id is refused; the first is answered", async () => {
-  const { gw, fake } = await start();
-  const sid = await open(gw.handler);
-  fake.hold = true;
-  const call = {
-    jsonrpc: "2.0",
-    id: 7,
-    method: "tools/call",
-    params: { name: "echo", arguments: { n: 1 } },
-  };
-  const first = gw.handler(post(call, { "mcp-session-id": sid }));
-  await until(() => fake.held.length === 1, 1000);
-  const second = await gw.handler(
-    post({ ...call, params: { name: "echo" } }, { "mcp-session-id": sid }),
-  );
+  const { gw, fake, sid, call, pending, answer } = await heldCall({ name: "echo" });
+  const second = await gw.handler(post(call, { "mcp-session-id": sid }));
   assert.equal(second.status, 400);
   const err = await second.json();
-  assert.equal(err.id, 7);
+  assert.equal(err.id, 1);
   assert.equal(err.error.code, -32600);
   assert.match(err.error.message, /in flight in this session/);
-  const held = fake.held[0];
-  fake.events?.message({
-    jsonrpc: "2.0",
-    id: held.id,
-    result: { content: [{ type: "text", text: "first" }] },
-  });
-  assert.equal((await (await first).json()).result.content[0].text, "first");
+  answer({ content: [{ type: "text", text: "first" }] });
+  assert.equal((await (await pending).json()).result.content[0].text, "first");
   assert.equal(fake.received.filter((m) => m.method === "tools/call").length, 1);
   await gw.close();
 });
@@ -119,28 +131,16 @@ Deno.test("handler: a request the server never answers fails with -32001 and is 
 });
 
 Deno.test("handler: progress notifications extend the request timeout", async () => {
-  const { gw, fake } = await start({ requestTimeoutMs: 150 });
-  const sid = await open(gw.handler);
-  fake.hold = true;
-  const call = {
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "slow", _meta: { progressToken: 9 } },
-  };
-  const pending = gw.handler(post(call, { "mcp-session-id": sid, accept: "application/json" }));
-  await until(() => fake.held.length === 1, 1000);
-  const up = fake.held[0];
-  const token = (up.params?._meta as { progressToken: string }).progressToken;
+  const { gw, fake, pending, progress, answer } = await heldCall(
+    { name: "slow", _meta: { progressToken: 9 } },
+    { accept: "application/json" },
+    { requestTimeoutMs: 150 },
+  );
   for (let i = 0; i < 5; i++) {
     await sleep(80);
-    fake.events?.message({
-      jsonrpc: "2.0",
-      method: "notifications/progress",
-      params: { progressToken: token, progress: i },
-    });
+    progress(i);
   }
-  fake.events?.message({ jsonrpc: "2.0", id: up.id, result: { content: [] } });
+  answer({ content: [] });
   assert.deepEqual((await (await pending).json()).result, { content: [] });
   assert.deepEqual(cancelsOf(fake), []);
   await gw.close();
@@ -287,31 +287,18 @@ Deno.test("handler: a dripping body is cut off with 408 and is not a live connec
 });
 
 Deno.test("handler: drain waits for a streamed answer too, up to its timeout", async () => {
-  const { gw, fake } = await start();
-  const sid = await open(gw.handler);
-  fake.hold = true;
-  const call = {
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "slow", _meta: { progressToken: "p" } },
-  };
-  const pending = gw.handler(post(call, { "mcp-session-id": sid }));
-  await until(() => fake.held.length === 1, 1000);
-  const up = fake.held[0];
-  const token = (up.params?._meta as { progressToken: string }).progressToken;
-  fake.events?.message({
-    jsonrpc: "2.0",
-    method: "notifications/progress",
-    params: { progressToken: token, progress: 1 },
+  const { gw, pending, progress, answer } = await heldCall({
+    name: "slow",
+    _meta: { progressToken: "p" },
   });
+  progress(1);
   const res = await pending; // streamed: the handler returned, the request is still upstream
   assert.equal(res.headers.get("content-type"), "text/event-stream");
   let drained = false;
   const drain = gw.drain(5000).then(() => drained = true);
   await sleep(150);
   assert.equal(drained, false, "drain waits for the streamed request");
-  fake.events?.message({ jsonrpc: "2.0", id: up.id, result: { content: [] } });
+  answer({ content: [] });
   assert.match(await res.text(), /"id":1,"result":\{"content":\[\]\}/);
   await drain;
 });

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// @ts-types="@modelcontextprotocol/sdk/client/sse"
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { encodeCaller } from "../../lib/caller.ts";
 import { EVERYTHING, startGateway } from "./gateway_support.ts";
 
@@ -52,6 +54,15 @@ Deno.test("gateway: a loopback SDK client needs no token and sees the tool polic
         /\(rules\[0\]: small sums\)/,
       );
       await client.close();
+      const sse = new Client({ name: "loopback-sse", version: "1" });
+      await sse.connect(new SSEClientTransport(new URL(`${gw.url}/sse`)));
+      const viaSse = (await sse.listTools()).tools.map((t: { name: string }) => t.name);
+      assert.deepEqual(viaSse, names, "legacy SSE lists the same filtered tools");
+      await assert.rejects(
+        sse.callTool({ name: "trigger-long-running-operation" }),
+        /deny: "trigger-\*"/,
+      );
+      await sse.close();
       const activity = await fetch(`${gw.url}/activity`);
       assert.equal(activity.status, 200, "loopback polls /activity without the token");
       await activity.body?.cancel();
