@@ -2,7 +2,7 @@
 import { createLogger, parseLogLevel } from "../lib/log.ts";
 import { type Flags, parseFlags, USAGE } from "./flags.ts";
 import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
-import type { ToolPolicy } from "./policy/types.ts";
+import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
   const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
@@ -41,7 +41,7 @@ async function readToolPolicy(flags: Flags): Promise<ToolPolicy | null> {
     ? await Deno.readTextFile(flags.toolsPolicyFile)
     : flags.toolsPolicy;
   if (text === undefined) return null;
-  const { parseToolPolicy } = await import("./policy/mod.ts");
+  const { parseToolPolicy } = await import("../lib/tool_policy/mod.ts");
   const compiled = parseToolPolicy(text);
   if (!compiled.ok) throw new TypeError(compiled.errors.join("; "));
   return compiled.policy;

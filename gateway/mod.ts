@@ -6,6 +6,4 @@
 export { createGateway } from "./server.ts";
 export type { Gateway, GatewayOptions, UpstreamSpec } from "./server.ts";
 export type { Activity } from "./activity.ts";
-export { compileToolPolicy } from "./policy/mod.ts";
-export type { CompiledToolPolicy, ToolPolicy, ToolPolicySpec, ToolRuleSpec } from "./policy/mod.ts";
 export { ANONYMOUS_CALLER, LOCAL_CALLER, TOKEN_CALLER } from "./security/mod.ts";

@@ -31,7 +31,7 @@ import { HttpUpstream } from "./upstream/http.ts";
 import { SseUpstream } from "./upstream/sse.ts";
 import { StdioUpstream } from "./upstream/stdio.ts";
 import type { Upstream } from "./upstream/types.ts";
-import type { ToolPolicy } from "./policy/types.ts";
+import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 import { CALLER_HEADER } from "../lib/caller.ts";
 
 /** Which server the gateway fronts. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { encodeCaller } from "../lib/caller.ts";
 import { ACCEPT, BASE, FAKE_TOOLS, INIT, peer, post, start } from "./_testing.ts";
-import { compileToolPolicy } from "./policy/mod.ts";
-import type { ToolPolicy } from "./policy/types.ts";
+import { compileToolPolicy } from "../lib/tool_policy/mod.ts";
+import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 
 const TOKEN = "s3cret";
 const REMOTE = peer("10.0.0.7");

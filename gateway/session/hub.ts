@@ -5,7 +5,7 @@
 import { ErrorCode, errorResponse, type Id, type Json, type Message } from "../jsonrpc/message.ts";
 import type { Caller } from "../../lib/caller.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { ToolPolicy } from "../policy/types.ts";
+import type { ToolPolicy } from "../../lib/tool_policy/mod.ts";
 import { SESSION_VERSIONS } from "../protocol.ts";
 import type { Upstream, UpstreamState } from "../upstream/types.ts";
 import { type Action, Router } from "./router.ts";

@@ -1,6 +1,6 @@
 /** Hands out hubs to new sessions: one shared hub, or a fresh hub (and process) per session. */
 import type { Logger } from "../../lib/log.ts";
-import type { ToolPolicy } from "../policy/types.ts";
+import type { ToolPolicy } from "../../lib/tool_policy/mod.ts";
 import type { Upstream } from "../upstream/types.ts";
 import { Hub } from "./hub.ts";
 

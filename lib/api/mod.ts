@@ -35,7 +35,6 @@ export type {
   PodSecurityOverrides,
   ToolsPolicy,
 } from "./security_fields.ts";
-export { checkToolRule, toolRuleEnvironment } from "./tool_rules.ts";
 export type { MCPPool, MCPPoolSpec, MCPPoolStatus } from "./mcp_pool.ts";
 export {
   allCrds,

@@ -1,6 +1,8 @@
 /** Spec checks the API server cannot do: the image allowlist and transport sanity. */
 
-import { checkToolRule, type MCPServer } from "../../lib/api/mod.ts";
+import type { MCPServer } from "../../lib/api/mod.ts";
+import { globToRegExp } from "../../lib/glob.ts";
+import { compileToolPolicy } from "../../lib/tool_policy/mod.ts";
 import { type OAuthClusterConfig, resolveServerOAuth } from "../auth/oauth/mod.ts";
 import { normalizedImageNames, normalizeImagePattern } from "../registry/reference.ts";
 import { REASONS } from "./reasons.ts";
@@ -9,12 +11,6 @@ import { REASONS } from "./reasons.ts";
 export interface Invalid {
   reason: string;
   message: string;
-}
-
-/** Turns a glob (`*` any run of characters, `?` one) into an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
 }
 
 /**
@@ -53,13 +49,12 @@ export function validateServer(server: MCPServer, ctx: ValidationContext): Inval
       message: `Cannot run MCPServer "${name}": image "${spec.image}" is not in the allowlist`,
     };
   }
-  const rules = spec.tools?.rules ?? [];
-  for (const [i, r] of rules.entries()) {
-    const why = checkToolRule(r.expression);
-    if (why) {
+  if (spec.tools) {
+    const policy = compileToolPolicy(spec.tools);
+    if (!policy.ok) {
       return {
         reason: REASONS.invalidToolPolicy,
-        message: `Cannot run MCPServer "${name}": spec.tools.rules[${i}] does not compile: ${why}`,
+        message: `Cannot run MCPServer "${name}": spec.tools: ${policy.errors.join("; ")}`,
       };
     }
   }

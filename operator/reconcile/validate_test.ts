@@ -34,12 +34,12 @@ Deno.test("validateServer() refuses a tool rule that does not compile to bool", 
   assert.equal(validateServer(s('tool.name == "x"'), { allowlist: [] }), undefined);
   assert.deepEqual(validateServer(s("tool.name"), { allowlist: [] }), {
     reason: "InvalidToolPolicy",
-    message:
-      'Cannot run MCPServer "s": spec.tools.rules[1] does not compile: returns string, not bool',
+    message: 'Cannot run MCPServer "s": spec.tools: Cannot compile tool policy rules[1] ' +
+      '"tool.name": returns string, not bool',
   });
   assert.match(
     validateServer(s("tool.name =="), { allowlist: [] })!.message,
-    /rules\[1\] does not compile: Unexpected token: EOF/,
+    /rules\[1\] "tool.name ==": Unexpected token: EOF/,
   );
 });
 

@@ -17,8 +17,11 @@ export interface CompiledRule {
 }
 
 const env = new Environment({ unlistedVariablesAreDyn: false })
-  .registerVariable("caller", "map<string, dyn>")
-  .registerVariable("tool", "map<string, dyn>");
+  .registerVariable({
+    name: "caller",
+    schema: { username: "string", uid: "string", groups: "list<string>", source: "string" },
+  })
+  .registerVariable({ name: "tool", schema: { name: "string", arguments: "map<string, dyn>" } });
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0];
 

@@ -5,9 +5,9 @@
  * arguments (a rule that cannot decide without arguments leaves it listed); `tools/call`
  * refuses when a glob or any rule does, and a rule that errors or returns a non-bool refuses.
  */
-import type { Caller } from "../../lib/caller.ts";
+import type { Caller } from "../caller.ts";
 import { type CompiledRule, compileRule, toCel, type ToolRuleSpec } from "./cel_rules.ts";
-import { GlobList } from "./glob.ts";
+import { GlobList } from "../glob.ts";
 import type { ToolPolicy } from "./types.ts";
 
 /** The `spec.tools` shape: `{ allow?, deny?, rules? }`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Caller } from "../../lib/caller.ts";
-import { globToRegExp } from "./glob.ts";
+import type { Caller } from "../caller.ts";
+import { globToRegExp } from "../glob.ts";
 import { compileToolPolicy, parseToolPolicy } from "./tool_policy.ts";
 import type { ToolPolicy } from "./types.ts";
 
@@ -64,15 +64,19 @@ Deno.test("compileToolPolicy(): CEL rules over caller groups and arguments must 
 
 Deno.test("compileToolPolicy(): a rule that errors or returns a non-bool denies the call", () => {
   const p = policy({
-    rules: [{ expression: "tool.arguments.n > 1" }, { expression: "caller.groups" }],
+    rules: [{ expression: "tool.arguments.n > 1" }, { expression: "tool.arguments.n" }],
   });
   // Missing key: evaluation error → denied, never silently allowed; listing cannot decide.
   assert.match(p.checkCall(alice, "t", {}) ?? "", /\(rules\[0\] failed: No such key: n\)$/);
   assert.ok(p.shows(alice, "t"));
   assert.match(
     p.checkCall(alice, "t", { n: 5 }) ?? "",
-    /\(rules\[1\] returned object, not bool\)$/,
+    /\(rules\[1\] returned bigint, not bool\)$/,
   );
+  // A rule whose type is known not to be bool is refused before it can run.
+  const typed = compileToolPolicy({ rules: [{ expression: "caller.groups" }] });
+  assert.ok(!typed.ok);
+  assert.match(typed.errors[0], /rules\[0\] "caller.groups": returns list<string>, not bool$/);
   const uid = policy({ rules: [{ expression: 'caller.uid == "u1" && caller.source == "oauth"' }] });
   assert.equal(uid.checkCall(root, "t", {}), null);
   assert.match(uid.checkCall(alice, "t", {}) ?? "", /rules\[0\]/);

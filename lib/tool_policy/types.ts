@@ -1,5 +1,5 @@
 /** The compiled per-tool policy as the gateway applies it (no CEL import: types only). */
-import type { Caller } from "../../lib/caller.ts";
+import type { Caller } from "../caller.ts";
 
 /** A compiled `spec.tools` policy. */
 export interface ToolPolicy {
