@@ -2,6 +2,24 @@
 
 import { runKubectl, startCluster } from "../harness/mod.ts";
 
+/** A JSON-RPC `initialize` request body, for raw HTTP probes of an MCP endpoint. */
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "probe", version: "1" },
+  },
+});
+
+/** Headers of a Streamable HTTP POST. */
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};
+
 /** The repository root. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 

@@ -16,22 +16,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { userClusterRoles } from "../../operator/build/rbac.ts";
 import { CLIENT_ID, CLIENT_SECRET, startOidcProvider } from "../fixtures/oidc/provider.ts";
-import { everything, startOperatorEnv } from "./operator_env.ts";
-
-const INIT = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-});
-const MCP_HEADERS = {
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-};
+import { everything, INITIALIZE, MCP_HEADERS, startOperatorEnv } from "./operator_env.ts";
 
 Deno.test("an OAuth client discovers the issuer from the router's 401 and calls a tool as its JWT subject", async () => {
   const oidc = await startOidcProvider();
@@ -59,7 +44,7 @@ Deno.test("an OAuth client discovers the issuer from the router's 401 and calls 
     const metadata = `${op.url}/.well-known/oauth-protected-resource/servers/default/echo/mcp`;
 
     // The challenge and the RFC 9728 document, unauthenticated.
-    const bare = await fetch(resource, { method: "POST", headers: MCP_HEADERS, body: INIT });
+    const bare = await fetch(resource, { method: "POST", headers: MCP_HEADERS, body: INITIALIZE });
     await bare.body?.cancel();
     assert.equal(bare.status, 401);
     assert.equal(
@@ -78,7 +63,7 @@ Deno.test("an OAuth client discovers the issuer from the router's 401 and calls 
     const wrongAud = await fetch(resource, {
       method: "POST",
       headers: { ...MCP_HEADERS, authorization: `Bearer ${elsewhere}` },
-      body: INIT,
+      body: INITIALIZE,
     });
     await wrongAud.body?.cancel();
     assert.equal(wrongAud.status, 401);
@@ -87,7 +72,7 @@ Deno.test("an OAuth client discovers the issuer from the router's 401 and calls 
     const noScope = await fetch(resource, {
       method: "POST",
       headers: { ...MCP_HEADERS, authorization: `Bearer ${narrow}` },
-      body: INIT,
+      body: INITIALIZE,
     });
     await noScope.body?.cancel();
     assert.equal(noScope.status, 403);
@@ -120,7 +105,7 @@ Deno.test("an OAuth client discovers the issuer from the router's 401 and calls 
       const r = await fetch(resource, {
         method: "POST",
         headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
-        body: INIT,
+        body: INITIALIZE,
       });
       await r.body?.cancel();
       status = r.status;

@@ -18,23 +18,15 @@ import { restrictedViolations } from "../../operator/build/pod_security_standard
 import { operatorManifests } from "../../operator/mod.ts";
 import { kubeconfigYaml } from "../harness/apiserver/kubeconfig.ts";
 import { pluginEnv, sh } from "./_cli_env.ts";
-import { everything, type OperatorEnv, startOperatorEnv } from "./operator_env.ts";
+import {
+  everything,
+  INITIALIZE,
+  MCP_HEADERS,
+  type OperatorEnv,
+  startOperatorEnv,
+} from "./operator_env.ts";
 
 const RBAC_KINDS = new Set(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role"]);
-const INIT = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-};
-const MCP_HEADERS = {
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-};
 
 /** Installs the operator's RBAC as `install` does and returns a kubeconfig of its ServiceAccount. */
 async function operatorKubeconfig(e: OperatorEnv): Promise<string> {
@@ -112,7 +104,7 @@ Deno.test("only callers the cluster admits reach a server, and only what RBAC gr
     const op = await e.startOperator([], "op-sa", await operatorKubeconfig(e));
     const t = await tenants(e);
     const router = `${op.url}/servers/team-a/echo/mcp`;
-    const post = { method: "POST", headers: MCP_HEADERS, body: JSON.stringify(INIT) };
+    const post = { method: "POST", headers: MCP_HEADERS, body: INITIALIZE };
 
     // Unauthenticated and unknown tokens: 401 with a Bearer challenge, the server untouched.
     for (const token of [undefined, "not-a-token"]) {
