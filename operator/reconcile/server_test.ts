@@ -110,7 +110,10 @@ Deno.test("planServer() fails a server whose tool rule does not compile, without
   const c = cond(plan.status, "Configured");
   assert.equal(c?.status, "False");
   assert.equal(c?.reason, "InvalidToolPolicy");
-  assert.match(c?.message ?? "", /spec.tools: Cannot compile tool policy rules\[0\] "caller.user": No such key: user/);
+  assert.match(
+    c?.message ?? "",
+    /spec.tools: Cannot compile tool policy rules\[0\] "caller.user": No such key: user/,
+  );
 });
 
 Deno.test("planServer() asks for the entrypoint when the spec has no command", () => {
