@@ -98,6 +98,13 @@ export class Controller {
     this.queue.add(SERVER + key);
   }
 
+  /** A server's gateway activity changed: the server and its pool may decide differently. */
+  activityChanged(key: string): void {
+    this.enqueueServer(key);
+    const server = this.deps.cache.servers.store.get(key);
+    if (server) this.queue.add(POOL + poolKeyOf(server));
+  }
+
   /** Starts the workers (the cache must be started by the caller). */
   start(): void {
     for (let i = 0; i < (this.deps.workers ?? 4); i++) this.#running.push(this.#worker());
@@ -232,11 +239,8 @@ export class Controller {
     // Without a pool object there are no limits: nothing to admit, evict or count.
     if (!d.cache.pools.store.has(key)) return undefined;
     const servers = d.cache.serversIn(key);
-    const opts = {
-      allowlist: d.settings.imageAllowlist ?? [],
-      oauth: d.settings.oauth,
-      now: this.#now().getTime(),
-    };
+    const now = this.#now().getTime();
+    const opts = { allowlist: d.settings.imageAllowlist ?? [], oauth: d.settings.oauth, now };
     const members = servers.map((s) =>
       memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), opts)
     );
@@ -246,7 +250,7 @@ export class Controller {
       metadata: { name: key.split("/")[1], namespace: ns },
       spec: {},
     };
-    const plan = planPool(pool, members);
+    const plan = planPool(pool, members, now);
     for (const name of plan.wake) this.enqueueServer(`${ns}/${name}`);
     if (!d.cache.pools.store.has(key)) return undefined;
     const patch = statusPatch(pool.status, plan.status);
@@ -254,6 +258,6 @@ export class Controller {
       const updated = await patchStatus<MCPPool>(d.client, RESOURCES.pools, pool, patch);
       d.cache.pools.upsert(updated);
     }
-    return undefined;
+    return plan.requeueAfter;
   }
 }

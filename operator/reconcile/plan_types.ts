@@ -78,7 +78,10 @@ export type Outcome = {
   pod?: Pod | null;
   deletePods?: string[];
   requeueAfter?: number;
+  /** Status fields to set (merged over the previous status). */
   status?: Partial<MCPServerStatus>;
+  /** Status fields to remove. */
+  clear?: (keyof MCPServerStatus)[];
   needsEntrypoint?: boolean;
   /** Keep the current conditions as they are. */
   keep?: boolean;

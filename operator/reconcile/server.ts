@@ -9,7 +9,7 @@ import { type Activity, liveConnections } from "./activity.ts";
 import { setConditions } from "./conditions.ts";
 import { type PodVerdict, podVerdict } from "./pod_health.ts";
 import type { ConditionInput } from "./conditions.ts";
-import { poolDecision } from "./pool.ts";
+import { earliest, poolDecision } from "./pool.ts";
 import { REASONS } from "./reasons.ts";
 import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
@@ -47,35 +47,31 @@ function start(ctx: Ctx, outdated: Pod[]): Outcome {
     event: { type: "Normal", reason: REASONS.starting, message: msg },
     pod,
     deletePods: names(outdated),
-    status: { podName: pod.metadata.name, startedAt: undefined },
+    status: { podName: pod.metadata.name },
+    clear: ["startedAt"],
   };
 }
 
-function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
+/** What the idle rule says about a running server: stop now, or look again later. */
+type IdleVerdict = { stop: Outcome } | { stop?: undefined; requeueAfter?: number };
+
+function idleCheck(ctx: Ctx, startedAt: number): IdleVerdict {
   const { server, observed, now } = ctx;
   const limited = observed.pool?.spec.maxIdle !== undefined;
   if (
     limited && poolDecision(observed.pool, observed.poolMembers).evict.has(server.metadata.name!)
   ) {
-    return stopNow(
-      ctx,
-      REASONS.poolMaxIdle,
-      `Pool "${observed.pool?.metadata.name}" keeps at most ${observed.pool?.spec.maxIdle} idle servers`,
-    );
+    const msg =
+      `Pool "${observed.pool?.metadata.name}" keeps at most ${observed.pool?.spec.maxIdle} idle servers`;
+    return { stop: stopNow(ctx, REASONS.poolMaxIdle, msg) };
   }
   const timeout = idleTimeoutOf(server, observed.pool) * 1000;
-  if (timeout === 0) return undefined;
-  if (liveConnections(observed.activity, server) > 0) return undefined;
+  if (timeout === 0 || liveConnections(observed.activity, server) > 0) return {};
   const last = Math.max(lastActiveAt(server, observed.activity?.lastRequestAt), startedAt);
   const left = last + timeout - now;
-  if (left <= 0) {
-    return stopNow(
-      ctx,
-      REASONS.idleTimeout,
-      `No request for ${timeout / 1000}s and no open connection`,
-    );
-  }
-  return left;
+  if (left > 0) return { requeueAfter: left };
+  const msg = `No request for ${timeout / 1000}s and no open connection`;
+  return { stop: stopNow(ctx, REASONS.idleTimeout, msg) };
 }
 
 function readyOutcome(ctx: Ctx, pod: Pod, base: Partial<Outcome>, up: ConditionInput): Outcome {
@@ -178,9 +174,8 @@ function decide(ctx: Ctx): Outcome {
   if (out.phase !== "Ready" && out.phase !== "Degraded") return out;
   const since = out.phase === "Ready" ? Date.parse(out.status?.startedAt ?? "") || ctx.now : 0;
   const idle = idleCheck(ctx, since);
-  if (typeof idle === "object") return idle;
-  if (typeof idle === "number") out.requeueAfter = Math.min(idle, out.requeueAfter ?? idle);
-  return out;
+  if (idle.stop) return idle.stop;
+  return { ...out, requeueAfter: earliest(out.requeueAfter, idle.requeueAfter) };
 }
 
 function foldActivity(status: MCPServerStatus, a: Activity | null | undefined, up: boolean): void {
@@ -214,9 +209,7 @@ export function planServer(
   const out = decide(ctx);
   const prev = server.status ?? {};
   const status: MCPServerStatus = { ...structuredClone(prev), ...out.status, phase: out.phase };
-  if (out.status && "startedAt" in out.status && out.status.startedAt === undefined) {
-    delete status.startedAt;
-  }
+  for (const field of out.clear ?? []) delete status[field];
   const up = out.phase === "Ready" || out.phase === "Starting" || out.phase === "Degraded";
   if (!up) delete status.podName;
   foldActivity(status, observed.activity, out.phase === "Ready");

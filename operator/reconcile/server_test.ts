@@ -304,3 +304,15 @@ Deno.test("planServer() stops the longest idle server beyond the pool's maxIdle"
   assert.equal(plan.status.phase, "Stopping");
   assert.equal(plan.events[0].reason, "PoolMaxIdle");
 });
+
+Deno.test("planServer() requeues at each timed decision: ready deadline, idle timeout", () => {
+  const s = server({ req: -10, status: { phase: "Starting" } });
+  const starting = planServer(s, observed(s, { pods: [pod(s, "pending", 5)] }), NOW, settings);
+  assert.equal(starting.requeueAfter, 115_000, "at the ready timeout (120 s after creation)");
+  const up = server({ req: -100, status: { phase: "Ready", startedAt: T(-45) } });
+  const ready = planServer(up, observed(up, { pods: [pod(up, "ready")] }), NOW, settings);
+  assert.equal(ready.requeueAfter, 15_000, "at the idle timeout (60 s after the start)");
+  const never = server({ req: -100, spec: { idleTimeout: 0 }, status: up.status });
+  const kept = planServer(never, observed(never, { pods: [pod(never, "ready")] }), NOW, settings);
+  assert.equal(kept.requeueAfter, undefined, "no timed decision, no requeue");
+});
