@@ -181,10 +181,12 @@ function decide(ctx: Ctx): Outcome {
 function foldActivity(status: MCPServerStatus, a: Activity | null | undefined, up: boolean): void {
   if (!up) {
     status.currentConnections = 0;
+    status.openSessions = 0;
     return;
   }
   if (!a) return;
-  status.currentConnections = a.openSessions;
+  status.currentConnections = a.currentConnections;
+  status.openSessions = a.openSessions;
   status.totalRequests = Math.max(a.totalRequests, 0);
   if (a.lastRequestAt) status.lastRequestAt = a.lastRequestAt;
   if (a.serverInfo) status.serverInfo = structuredClone(a.serverInfo);

@@ -61,6 +61,19 @@ function observed(s: MCPServer, o: Partial<ObservedServer> = {}): ObservedServer
   return { pods: [], poolMembers: [member(s, (o.pods?.length ?? 0) > 0)], service: null, ...o };
 }
 
+/** A gateway activity report with these sessions, live connections and last request. */
+function report(openSessions: number, currentConnections: number, lastRequestAt: string) {
+  const upstream = { state: "ready", restarts: 0 };
+  return {
+    openSessions,
+    currentConnections,
+    totalRequests: 1,
+    lastRequestAt,
+    upstream,
+    serverInfo: null,
+  };
+}
+
 const cond = (st: MCPServer["status"] | undefined, type: string) =>
   st?.conditions?.find((c) => c.type === type);
 
@@ -154,11 +167,8 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
   const s = server({ req: -100, status: { phase: "Ready", startedAt: T(-90) } });
   const p = pod(s, "ready");
   const activity = {
-    openSessions: 0,
-    currentConnections: 0,
+    ...report(0, 0, T(-30)),
     totalRequests: 7,
-    lastRequestAt: T(-30),
-    upstream: { state: "ready", restarts: 0 },
     serverInfo: { name: "e", version: "1", protocolVersion: "2025-06-18", capabilities: {} },
   };
   const busy = planServer(s, observed(s, { pods: [p], activity }), NOW, settings);
@@ -184,6 +194,17 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
     "Stopping",
     "a session without streams or requests does not",
   );
+  const stopped = planServer(s, observed(s, { pods: [p], activity: abandoned }), NOW, settings);
+  assert.deepEqual([stopped.status.currentConnections, stopped.status.openSessions], [0, 0]);
+});
+
+Deno.test("planServer() reports live connections and open sessions apart", () => {
+  const s = server({ req: -100, status: { phase: "Ready", startedAt: T(-10) } });
+  const activity = report(1, 0, T(-5));
+  const plan = planServer(s, observed(s, { pods: [pod(s, "ready")], activity }), NOW, settings);
+  assert.equal(plan.status.phase, "Ready");
+  assert.equal(plan.status.currentConnections, 0, "an abandoned session is no live connection");
+  assert.equal(plan.status.openSessions, 1);
 });
 
 Deno.test("planServer() goes Stopping then Idle after a stop request", () => {
