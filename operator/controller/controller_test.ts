@@ -12,6 +12,8 @@ import { attributesOf, type RequestAttributes, rulesAllow } from "./_authz_testi
 import { Cache } from "./cache.ts";
 import { Controller } from "./controller.ts";
 import { patchStatus } from "./apply.ts";
+import { startPatch, stopPatch } from "../../lib/requests.ts";
+import { isWanted } from "../reconcile/request.ts";
 
 /** Wraps a client, recording every write as "VERB path", and every call's RBAC attributes. */
 function recording(inner: KubeClient) {
@@ -221,6 +223,38 @@ Deno.test("Controller status writes carry their resourceVersion: a stale view ge
     await controller.reconcileServer("default/s", log);
     const after = await base.request<MCPServer>("GET", `${SERVERS}/s`);
     assert.equal(after.status?.observedGeneration, 2);
+  } finally {
+    await stop();
+  }
+});
+
+Deno.test("A stop then a start written in the same millisecond leave the server wanted", async () => {
+  const { base, cache, controller, log, stop } = await setup();
+  const merge = (name: string, body: unknown) =>
+    base.request<MCPServer>("PATCH", `${SERVERS}/${name}`, {
+      body,
+      contentType: "application/merge-patch+json",
+    });
+  try {
+    const at = new Date();
+    for (const name of ["x", "y"]) await createServer(base, name);
+    // x: start, stop, start, all at one instant (the CLI's `stop X; start X` in one second).
+    await merge("x", startPatch(at));
+    await merge("x", stopPatch(at));
+    const x = await merge("x", startPatch(at));
+    assert.equal(x.metadata.annotations?.["nmcp.nwrx.io/stop-requested-at"], undefined);
+    assert.equal(isWanted(x), true);
+    // y: start then stop at one instant: stopped.
+    await merge("y", startPatch(at));
+    assert.equal(isWanted(await merge("y", stopPatch(at))), false);
+    await until(
+      5_000,
+      () =>
+        cache.servers.store.get("default/x")?.metadata.resourceVersion ===
+          x.metadata.resourceVersion,
+    );
+    await controller.reconcileServer("default/x", log);
+    assert.equal(cache.servers.store.get("default/x")?.status?.phase, "Starting");
   } finally {
     await stop();
   }

@@ -337,3 +337,19 @@ Deno.test("planServer() requeues at each timed decision: ready deadline, idle ti
   const kept = planServer(never, observed(never, { pods: [pod(never, "ready")] }), NOW, settings);
   assert.equal(kept.requeueAfter, undefined, "no timed decision, no requeue");
 });
+
+Deno.test("planServer() still orders both annotations by time (hand-written, older clients)", () => {
+  const both = (r: string, st: string): MCPServer => {
+    const s = server({ status: { phase: "Idle" } });
+    s.metadata.annotations = {
+      "nmcp.nwrx.io/requested-at": r,
+      "nmcp.nwrx.io/stop-requested-at": st,
+    };
+    return s;
+  };
+  const phase = (s: MCPServer) => planServer(s, observed(s), NOW, settings).status.phase;
+  assert.equal(phase(both("2026-01-01T00:09:58Z", "2026-01-01T00:09:57Z")), "Starting");
+  assert.equal(phase(both("2026-01-01T00:09:58Z", "2026-01-01T00:09:58Z")), "Idle", "a tie stops");
+  assert.equal(phase(both("2026-01-01T00:09:58.400Z", "2026-01-01T00:09:58.100Z")), "Starting");
+  assert.equal(phase(both("2026-01-01T00:09:58.400Z", "2026-01-01T00:09:58Z")), "Starting");
+});
