@@ -13,26 +13,16 @@ export interface RequestPatch {
   metadata: { annotations: Record<string, string | null> };
 }
 
+function patch(set: string, remove: string, now: Date): RequestPatch {
+  return { metadata: { annotations: { [set]: now.toISOString(), [remove]: null } } };
+}
+
 /** The merge patch that asks for a server to run (`requested-at` = now, the stop removed). */
 export function startPatch(now: Date): RequestPatch {
-  return {
-    metadata: {
-      annotations: {
-        [ANNOTATIONS.requestedAt]: now.toISOString(),
-        [ANNOTATIONS.stopRequestedAt]: null,
-      },
-    },
-  };
+  return patch(ANNOTATIONS.requestedAt, ANNOTATIONS.stopRequestedAt, now);
 }
 
 /** The merge patch that asks for a server to stop (`stop-requested-at` = now, the request removed). */
 export function stopPatch(now: Date): RequestPatch {
-  return {
-    metadata: {
-      annotations: {
-        [ANNOTATIONS.stopRequestedAt]: now.toISOString(),
-        [ANNOTATIONS.requestedAt]: null,
-      },
-    },
-  };
+  return patch(ANNOTATIONS.stopRequestedAt, ANNOTATIONS.requestedAt, now);
 }
