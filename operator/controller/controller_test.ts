@@ -259,3 +259,50 @@ Deno.test("A stop then a start written in the same millisecond leave the server 
     await stop();
   }
 });
+
+Deno.test("A pod the API server refuses (403) becomes a condition and an Event, retried with backoff", async () => {
+  const { base, cache, controller, writes, stop } = await setup();
+  const key = "default/sa";
+  const status = () => cache.servers.store.get(key)?.status;
+  const podPosts = () => writes.filter((w) => w === "POST /api/v1/namespaces/default/pods").length;
+  try {
+    await createServer(base, "sa", { serviceAccountName: "ghost" });
+    await base.request("PATCH", `${SERVERS}/sa`, {
+      body: startPatch(new Date()),
+      contentType: "application/merge-patch+json",
+    });
+    controller.start();
+    const condition = () => status()?.conditions?.find((c) => c.type === "Configured");
+    await until(10_000, () => condition()?.reason === "Rejected");
+    assert.equal(status()?.phase, "Degraded");
+    assert.equal(condition()?.status, "False");
+    assert.match(
+      condition()!.message,
+      /^Cannot create pod "sa-[0-9a-f]+": .*serviceaccount "ghost" not found/,
+    );
+    const events = await base.request<
+      { items: { reason: string; type: string; message: string }[] }
+    >(
+      "GET",
+      "/api/v1/namespaces/default/events",
+    );
+    const warning = events.items.find((e) => e.reason === "Rejected");
+    assert.equal(warning?.type, "Warning");
+    assert.equal(warning?.message, condition()!.message);
+    // Backoff, not a hot loop: attempts at 0, 1 s and 3 s at most in 3.5 s.
+    const first = podPosts();
+    await new Promise((r) => setTimeout(r, 3_500));
+    const attempts = podPosts();
+    assert.ok(attempts - first <= 2 && attempts >= 2, `${attempts} pod creations in ~3.5 s`);
+    // A spec change is tried at once, and clears the condition.
+    await base.request("PATCH", `${SERVERS}/sa`, {
+      body: { spec: { serviceAccountName: null } },
+      contentType: "application/merge-patch+json",
+    });
+    await until(5_000, () => cache.podsOf(cache.servers.store.get(key)!).length === 1);
+    await until(5_000, () => condition()?.status === "True");
+    assert.equal(status()?.phase, "Starting");
+  } finally {
+    await stop();
+  }
+});

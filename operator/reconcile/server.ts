@@ -13,6 +13,7 @@ import { earliest, poolDecision } from "./pool.ts";
 import { REASONS } from "./reasons.ts";
 import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
+import { withRejection } from "./rejection.ts";
 import type { Ctx, ObservedServer, Outcome, ServerPlan, ServerSettings } from "./plan_types.ts";
 import { cond, failed, names, notRunning, podOptions, queued, stopNow } from "./outcomes.ts";
 
@@ -143,6 +144,14 @@ function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
 }
 
 function decide(ctx: Ctx): Outcome {
+  const out = decideWithoutRejection(ctx);
+  const rej = ctx.observed.rejection;
+  // A refused write matters only while the server is wanted running.
+  if (!rej || !isWanted(ctx.server) || out.phase === "Failed") return out;
+  return withRejection(out, rej, ctx.now, ctx.livePods.length > 0);
+}
+
+function decideWithoutRejection(ctx: Ctx): Outcome {
   const { server, observed } = ctx;
   const invalid = validateServer(server, {
     allowlist: ctx.settings.imageAllowlist ?? [],
@@ -229,9 +238,9 @@ export function planServer(
   );
   const failedEarly = out.phase === "Failed" && !observed.service;
   // The Service exists from the first start on (idle servers that never ran need none).
-  const wantService = !failedEarly && (!!observed.service || !!out.pod || up);
+  const wantService = !failedEarly && !out.hold && (!!observed.service || !!out.pod || up);
   // The NetworkPolicy exists before the first pod, and is kept like the Service.
-  const wantPolicy = settings.networkPolicy !== false &&
+  const wantPolicy = settings.networkPolicy !== false && !out.hold &&
     (wantService || !!observed.networkPolicy);
   if (failedEarly) delete status.endpoint;
   else status.endpoint = serviceEndpoint(server.metadata.name!, server.metadata.namespace!);
