@@ -51,6 +51,7 @@ export interface ActivityPollerOptions {
 
 const same = (a: Activity | undefined, b: Activity) =>
   a !== undefined && a.openSessions === b.openSessions &&
+  a.currentConnections === b.currentConnections &&
   a.totalRequests === b.totalRequests && a.lastRequestAt === b.lastRequestAt &&
   JSON.stringify(a.serverInfo) === JSON.stringify(b.serverInfo);
 

@@ -165,7 +165,7 @@ function createCore(
   const poller = new ActivityPoller({
     log,
     intervalMs: opts.activityIntervalMs,
-    onChange: (key) => late.controller?.enqueueServer(key),
+    onChange: (key) => late.controller?.activityChanged(key),
     targets: () => activityTargets(cache, serverToken),
   });
   const metrics = createMetrics(() => phaseCounts(cache), () => late.controller?.queue.length ?? 0);

@@ -100,7 +100,10 @@ Deno.test("followServer() re-requests periodically and reports a new pod", async
     assert.ok(f.patches.length >= 2, `re-requested ${f.patches.length} times`);
     const annotations = (f.patches[0] as { metadata: { annotations: Record<string, string> } })
       .metadata.annotations;
-    assert.match(annotations["nmcp.nwrx.io/requested-at"], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(
+      annotations["nmcp.nwrx.io/requested-at"],
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
     f.set({ phase: "Ready", podName: "s-2" });
     assert.equal(pods.at(-1), "s-2");
   } finally {

@@ -120,6 +120,7 @@ export function describeServer(
     ["Stopped", st.stoppedAt],
   ], "  ") + "Activity:\n" + fields([
     ["Connections", String(st.currentConnections ?? 0)],
+    ["Sessions", String(st.openSessions ?? 0)],
     ["Requests", String(st.totalRequests ?? 0)],
     ["Last Request", st.lastRequestAt ? `${ageOf(st.lastRequestAt, extra.now)} ago` : "<never>"],
   ], "  ") + conditionsText(st.conditions, extra.now) + eventsText(extra.events, extra.now);

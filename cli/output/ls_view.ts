@@ -11,7 +11,7 @@ export interface LsOptions {
 }
 
 const HEADERS = ["NAME", "POOL", "PHASE", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
-const WIDE = ["REQUESTS", "POD", "ENDPOINT"];
+const WIDE = ["SESSIONS", "REQUESTS", "POD", "ENDPOINT"];
 
 /** The row of one server. */
 export function serverRow(s: MCPServer, opts: LsOptions): string[] {
@@ -25,7 +25,14 @@ export function serverRow(s: MCPServer, opts: LsOptions): string[] {
     st.lastRequestAt ? ageOf(st.lastRequestAt, opts.now) : "<never>",
     ageOf(s.metadata.creationTimestamp, opts.now),
   ];
-  if (opts.wide) row.push(String(st.totalRequests ?? 0), st.podName ?? "", st.endpoint ?? "");
+  if (opts.wide) {
+    row.push(
+      String(st.openSessions ?? 0),
+      String(st.totalRequests ?? 0),
+      st.podName ?? "",
+      st.endpoint ?? "",
+    );
+  }
   return opts.namespaces ? [s.metadata.namespace ?? "", ...row] : row;
 }
 
@@ -49,8 +56,9 @@ export function poolRow(p: MCPPool, servers: MCPServer[], opts: LsOptions): stri
     ageOf(p.metadata.creationTimestamp, opts.now),
   ];
   if (opts.wide) {
-    const total = mine.reduce((n, s) => n + (s.status?.totalRequests ?? 0), 0);
-    row.push(String(total), "-", "-");
+    const sum = (f: (st: MCPServer["status"] & object) => number | undefined) =>
+      String(mine.reduce((n, s) => n + (f(s.status ?? {}) ?? 0), 0));
+    row.push(sum((st) => st.openSessions), sum((st) => st.totalRequests), "-", "-");
   }
   return opts.namespaces ? [p.metadata.namespace ?? "", ...row] : row;
 }

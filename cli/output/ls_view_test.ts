@@ -47,9 +47,11 @@ Deno.test("lsTable() lists servers sorted, then pools with their servers' totals
   );
 });
 
-Deno.test("lsTable() adds NAMESPACE with -A and REQUESTS/POD/ENDPOINT with -o wide", () => {
+Deno.test("lsTable() adds NAMESPACE with -A and SESSIONS/REQUESTS/POD/ENDPOINT with -o wide", () => {
+  // One abandoned session: no live connection (CONNECTIONS 0), one open session (SESSIONS 1).
+  const abandoned = { currentConnections: 0, openSessions: 1 };
   const t = lsTable(
-    [server("a", { phase: "Ready", totalRequests: 3, podName: "a-1" }, "team")],
+    [server("a", { phase: "Ready", totalRequests: 3, podName: "a-1", ...abandoned }, "team")],
     [],
     {
       now,
@@ -66,6 +68,7 @@ Deno.test("lsTable() adds NAMESPACE with -A and REQUESTS/POD/ENDPOINT with -o wi
     "CONNECTIONS",
     "LAST REQUEST",
     "AGE",
+    "SESSIONS",
     "REQUESTS",
     "POD",
     "ENDPOINT",
@@ -79,6 +82,7 @@ Deno.test("lsTable() adds NAMESPACE with -A and REQUESTS/POD/ENDPOINT with -o wi
     "0",
     "<never>",
     "60m",
+    "1",
     "3",
     "a-1",
     "",

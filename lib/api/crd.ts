@@ -104,6 +104,7 @@ export function mcpServerCrd(): CustomResourceDefinition {
       { name: "Transport", type: "string", jsonPath: ".spec.transport.type" },
       { name: "Connections", type: "integer", jsonPath: ".status.currentConnections" },
       { name: "Last Request", type: "date", jsonPath: ".status.lastRequestAt" },
+      { name: "Sessions", type: "integer", jsonPath: ".status.openSessions", priority: 1 },
       { name: "Requests", type: "integer", jsonPath: ".status.totalRequests", priority: 1 },
       { name: "Pod", type: "string", jsonPath: ".status.podName", priority: 1 },
       { name: "Endpoint", type: "string", jsonPath: ".status.endpoint", priority: 1 },

@@ -123,7 +123,14 @@ export const mcpServerStatusSchema = object({
   stoppedAt: time("When the server was last stopped."),
   lastRequestAt: time("When a client last sent a request."),
   totalRequests: integer({ format: "int64", minimum: 0, description: "Requests served." }),
-  currentConnections: integer({ minimum: 0, description: "Open client sessions." }),
+  currentConnections: integer({
+    minimum: 0,
+    description: "Live connections: requests in flight plus open streams (they keep it up).",
+  }),
+  openSessions: integer({
+    minimum: 0,
+    description: "Sessions open at the gateway, live or not (an abandoned one keeps nothing up).",
+  }),
   podName: string({ description: "The pod running the server." }),
   endpoint: string({ description: "In-cluster URL of the server's MCP endpoint." }),
   serverInfo: serverInfoSchema,

@@ -96,15 +96,17 @@ Deno.test("router answers 404 for unknown servers and asks for an idle one", asy
 
 Deno.test("management API lists and gets server summaries", async () => {
   const { cache, client, calls } = setup();
-  cache.servers.upsert(server("b", { phase: "Ready", currentConnections: 0, totalRequests: 4 }));
+  // One abandoned session: no live connection, so idle.
+  const b0 = { phase: "Ready" as const, currentConnections: 0, openSessions: 1, totalRequests: 4 };
+  cache.servers.upsert(server("b", b0));
   cache.servers.upsert(server("a", { phase: "Idle" }));
   const api = createManagementApi(client, cache);
   const list = await (await api(new Request("http://op/api/v1/servers/ns"))).json();
   assert.deepEqual(list.items.map((s: { name: string }) => s.name), ["a", "b"]);
   const b = await (await api(new Request("http://op/api/v1/servers/ns/b"))).json();
   assert.deepEqual(
-    [b.phase, b.isRunning, b.isIdle, b.totalRequests, b.lastRequestAt],
-    ["Ready", true, true, 4, null],
+    [b.phase, b.isRunning, b.isIdle, b.currentConnections, b.openSessions, b.totalRequests],
+    ["Ready", true, true, 0, 1, 4],
   );
   assert.equal((await api(new Request("http://op/api/v1/servers/ns/zz"))).status, 404);
   const del = await api(new Request("http://op/api/v1/servers/ns/a", { method: "DELETE" }));

@@ -15,7 +15,10 @@ export interface ServerSummary {
   isRunning: boolean;
   isIdle: boolean;
   totalRequests: number;
+  /** Requests in flight plus open streams (what keeps a server from idling). */
   currentConnections: number;
+  /** Sessions open at the gateway, live or abandoned. */
+  openSessions: number;
   lastRequestAt: string | null;
   endpoint: string | null;
 }
@@ -46,6 +49,7 @@ export function summarizeServer(s: MCPServer): ServerSummary {
     isIdle: phase === "Ready" && (st.currentConnections ?? 0) === 0,
     totalRequests: st.totalRequests ?? 0,
     currentConnections: st.currentConnections ?? 0,
+    openSessions: st.openSessions ?? 0,
     lastRequestAt: st.lastRequestAt ?? null,
     endpoint: st.endpoint ?? null,
   };

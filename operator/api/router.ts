@@ -5,8 +5,9 @@
  * gateway gets the server's own token and the caller's identity in `x-nmcp-caller`.
  */
 
-import { ANNOTATIONS, type MCPServer } from "../../lib/api/mod.ts";
+import type { MCPServer } from "../../lib/api/mod.ts";
 import { type Caller, CALLER_HEADER, encodeCaller } from "../../lib/caller.ts";
+import { startPatch } from "../../lib/requests.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
@@ -55,7 +56,7 @@ export async function requestServer(
 ): Promise<void> {
   const path = resourcePath(RESOURCES.servers, server.metadata.namespace, server.metadata.name);
   await client.request("PATCH", path, {
-    body: { metadata: { annotations: { [ANNOTATIONS.requestedAt]: at.toISOString() } } },
+    body: startPatch(at),
     contentType: "application/merge-patch+json",
     query: { fieldManager: "nmcp-router" },
   });

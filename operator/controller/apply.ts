@@ -21,16 +21,21 @@ export function statusPatch(
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
-/** Writes `status` through the status subresource; returns the updated object. */
+/**
+ * Writes `status` through the status subresource as computed from `obj`: the patch carries
+ * `obj`'s resourceVersion, so a write from a stale view (a deposed leader's) is refused with 409
+ * instead of overwriting a newer status. Returns the updated object.
+ */
 export async function patchStatus<T>(
   client: KubeClient,
   ref: ResourceRef,
-  obj: { metadata: { namespace?: string; name?: string } },
+  obj: { metadata: { namespace?: string; name?: string; resourceVersion?: string } },
   patch: Record<string, unknown>,
 ): Promise<T> {
   const path = resourcePath(ref, obj.metadata.namespace, obj.metadata.name, "status");
+  const { resourceVersion } = obj.metadata;
   return await client.request<T>("PATCH", path, {
-    body: { status: patch },
+    body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), status: patch },
     contentType: "application/merge-patch+json",
     query: { fieldManager: "nmcp-operator" },
   });

@@ -13,7 +13,14 @@ import type { Activity } from "../reconcile/activity.ts";
 import { memberOf } from "../reconcile/member.ts";
 import { isWanted } from "../reconcile/request.ts";
 import { planPool } from "../reconcile/pool.ts";
-import { type ObservedServer, planServer, type ServerSettings } from "../reconcile/server.ts";
+import {
+  type ObservedServer,
+  planServer,
+  type ServerPlan,
+  type ServerSettings,
+} from "../reconcile/server.ts";
+import { REASONS } from "../reconcile/reasons.ts";
+import { isTerminal, nextRejection, type Rejection } from "../reconcile/rejection.ts";
 import {
   applyObject,
   createPod,
@@ -47,6 +54,19 @@ export interface ControllerDeps {
 }
 
 const SERVER = "server/";
+
+/** A write the API server refused for good (400, 403, 422); `message` says which and why. */
+class RefusedWrite extends Error {}
+
+/** Runs a write; an answer retrying cannot change becomes a RefusedWrite "Cannot <what>: …". */
+async function refusable<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isTerminal(err)) throw new RefusedWrite(`Cannot ${what}: ${err.message}`);
+    throw err;
+  }
+}
 const POOL = "pool/";
 
 /** Runs reconciles for every MCPServer and MCPPool in the cache. */
@@ -54,6 +74,8 @@ export class Controller {
   readonly queue = new WorkQueue();
   #running: Promise<void>[] = [];
   #seq = 0;
+  /** Refused writes by server key (in memory: a new leader simply tries once more). */
+  #rejections = new Map<string, Rejection>();
 
   /** Wires informer events to the queue (nothing runs before start()). */
   constructor(readonly deps: ControllerDeps) {
@@ -96,6 +118,13 @@ export class Controller {
   /** Queues a server key (namespace/name). */
   enqueueServer(key: string): void {
     this.queue.add(SERVER + key);
+  }
+
+  /** A server's gateway activity changed: the server and its pool may decide differently. */
+  activityChanged(key: string): void {
+    this.enqueueServer(key);
+    const server = this.deps.cache.servers.store.get(key);
+    if (server) this.queue.add(POOL + poolKeyOf(server));
   }
 
   /** Starts the workers (the cache must be started by the caller). */
@@ -186,10 +215,12 @@ export class Controller {
     const server = d.cache.servers.store.get(key);
     if (!server || server.metadata.deletionTimestamp) {
       d.activity.delete(key);
+      this.#rejections.delete(key);
       return undefined;
     }
     const observed = this.#observe(server);
     const now = this.#now();
+    observed.rejection = this.#rejectionOf(key, server);
     let plan = planServer(server, observed, now, d.settings);
     if (plan.needsEntrypoint) {
       observed.entrypoint = await d.resolveEntrypoint(server);
@@ -201,22 +232,79 @@ export class Controller {
       d.cache.servers.upsert(updated);
       log.debug("status written", { phase: plan.status.phase });
     }
-    const ns = server.metadata.namespace!;
-    for (const name of plan.deletePods) await deletePod(d.client, ns, name);
-    if (plan.networkPolicy) await this.#ensurePolicy(plan.networkPolicy, observed.networkPolicy);
-    if (plan.pod && !observed.pods.some((p) => p.metadata.name === plan.pod!.metadata.name)) {
-      // The gateway's token first: the pod mounts it (applied each start, so it heals).
-      const token = await deriveServerToken(d.tokenKey, server.metadata.uid!);
-      await applyObject(d.client, RESOURCES.secrets, buildTokenSecret(server, token));
-      const created = await createPod(d.client, plan.pod);
-      if (created) d.cache.pods.upsert(created);
-    }
-    if (plan.service && !observed.service) {
-      const created = await createService(d.client, plan.service);
-      if (created) d.cache.services.upsert(created);
+    try {
+      await this.#applyPlan(server, plan, observed);
+    } catch (err) {
+      if (!(err instanceof RefusedWrite)) throw err;
+      return await this.#refused(key, server, err.message, now.getTime());
     }
     for (const ev of plan.events) await d.events.record(server, ev);
+    if (observed.rejection && now.getTime() >= observed.rejection.retryAt) {
+      // The retried writes went through: plan again without the rejection.
+      this.#rejections.delete(key);
+      return 0;
+    }
     return plan.requeueAfter;
+  }
+
+  /** The server's rejection, if it still applies (same generation, still wanted). */
+  #rejectionOf(key: string, server: MCPServer): Rejection | undefined {
+    const rej = this.#rejections.get(key);
+    if (rej && (rej.generation !== server.metadata.generation || !isWanted(server))) {
+      this.#rejections.delete(key);
+      return undefined;
+    }
+    return rej;
+  }
+
+  /** Records a refused write: the next backoff, a Warning Event; replans at once (status). */
+  async #refused(key: string, server: MCPServer, message: string, now: number): Promise<number> {
+    const rej = nextRejection(this.#rejections.get(key), server.metadata.generation, message, now);
+    this.#rejections.set(key, rej);
+    this.deps.log.warn("write refused; retrying later", {
+      key,
+      error: message,
+      retryInMs: rej.retryAt - now,
+    });
+    await this.deps.events.record(server, { type: "Warning", reason: REASONS.rejected, message });
+    return 0;
+  }
+
+  /** Writes what the plan wants: deletes, NetworkPolicy, token Secret, pod, Service. */
+  async #applyPlan(server: MCPServer, plan: ServerPlan, observed: ObservedServer): Promise<void> {
+    const d = this.deps;
+    const ns = server.metadata.namespace!;
+    for (const name of plan.deletePods) await deletePod(d.client, ns, name);
+    const policy = plan.networkPolicy;
+    if (policy) {
+      await refusable(
+        `apply NetworkPolicy "${policy.metadata.name}"`,
+        () => this.#ensurePolicy(policy, observed.networkPolicy),
+      );
+    }
+    const pod = plan.pod;
+    if (pod && !observed.pods.some((p) => p.metadata.name === pod.metadata.name)) {
+      // The gateway's token first: the pod mounts it (applied each start, so it heals).
+      const token = await deriveServerToken(d.tokenKey, server.metadata.uid!);
+      const secret = buildTokenSecret(server, token);
+      await refusable(
+        `apply Secret "${secret.metadata.name}"`,
+        () => applyObject(d.client, RESOURCES.secrets, secret),
+      );
+      const created = await refusable(
+        `create pod "${pod.metadata.name}"`,
+        () => createPod(d.client, pod),
+      );
+      if (created) d.cache.pods.upsert(created);
+    }
+    const svc = plan.service;
+    if (svc && !observed.service) {
+      const created = await refusable(
+        `create Service "${svc.metadata.name}"`,
+        () => createService(d.client, svc),
+      );
+      if (created) d.cache.services.upsert(created);
+    }
   }
 
   async #ensurePolicy(want: NetworkPolicy, have: NetworkPolicy | null | undefined): Promise<void> {
@@ -232,11 +320,8 @@ export class Controller {
     // Without a pool object there are no limits: nothing to admit, evict or count.
     if (!d.cache.pools.store.has(key)) return undefined;
     const servers = d.cache.serversIn(key);
-    const opts = {
-      allowlist: d.settings.imageAllowlist ?? [],
-      oauth: d.settings.oauth,
-      now: this.#now().getTime(),
-    };
+    const now = this.#now().getTime();
+    const opts = { allowlist: d.settings.imageAllowlist ?? [], oauth: d.settings.oauth, now };
     const members = servers.map((s) =>
       memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), opts)
     );
@@ -246,7 +331,7 @@ export class Controller {
       metadata: { name: key.split("/")[1], namespace: ns },
       spec: {},
     };
-    const plan = planPool(pool, members);
+    const plan = planPool(pool, members, now);
     for (const name of plan.wake) this.enqueueServer(`${ns}/${name}`);
     if (!d.cache.pools.store.has(key)) return undefined;
     const patch = statusPatch(pool.status, plan.status);
@@ -254,6 +339,6 @@ export class Controller {
       const updated = await patchStatus<MCPPool>(d.client, RESOURCES.pools, pool, patch);
       d.cache.pools.upsert(updated);
     }
-    return undefined;
+    return plan.requeueAfter;
   }
 }

@@ -37,7 +37,8 @@ export function parseActivity(body: unknown): Activity {
 /**
  * Client connections that keep a server from idling: requests in flight and open streams. An
  * open session with neither does not count, so a client that vanished without ending its session
- * cannot keep its server up. Without a report, the last known open sessions count, to be safe.
+ * cannot keep its server up. Without a report, the last known count (`status.currentConnections`,
+ * the same measure) stands. The one definition used by the idle rule, status, API and CLI.
  */
 export function liveConnections(activity: Activity | null | undefined, server: MCPServer): number {
   return activity ? activity.currentConnections : server.status?.currentConnections ?? 0;

@@ -19,15 +19,15 @@ export function memberOf(
 ): PoolMember {
   const hasPod = pods.length > 0;
   const last = lastActiveAt(server, activity?.lastRequestAt);
-  const idle = hasPod && server.status?.phase === "Ready" &&
-    liveConnections(activity, server) === 0 &&
-    opts.now - last >= IDLE_GRACE_MS;
+  const quiet = hasPod && server.status?.phase === "Ready" &&
+    liveConnections(activity, server) === 0;
+  const idle = quiet && opts.now - last >= IDLE_GRACE_MS;
   return {
     name: server.metadata.name!,
     requestedAt: requestedAt(server),
     wanted: isWanted(server),
     hasPod,
-    ...(idle ? { idleSince: last } : {}),
+    ...(idle ? { idleSince: last } : quiet ? { idleAt: last + IDLE_GRACE_MS } : {}),
     ...(validateServer(server, opts) ? { blocked: true } : {}),
   };
 }

@@ -77,7 +77,7 @@ export function notRunning(ctx: Ctx, reason: string, message: string): Outcome {
     event,
     pod: null,
     deletePods: names(livePods),
-    status: wasUp ? { stoppedAt: ctx.iso, currentConnections: 0 } : {},
+    status: wasUp ? { stoppedAt: ctx.iso } : {},
   };
 }
 
@@ -97,7 +97,7 @@ export function stopNow(ctx: Ctx, reason: string, message: string): Outcome {
     event: { type: "Normal", reason, message },
     pod: null,
     deletePods: names(ctx.livePods),
-    status: { stoppedAt: ctx.iso, currentConnections: 0 },
+    status: { stoppedAt: ctx.iso },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Activity } from "./activity.ts";
 import type { ConditionInput } from "./conditions.ts";
 import type { PoolMember } from "./pool.ts";
 import type { PlannedEvent } from "./reasons.ts";
+import type { Rejection } from "./rejection.ts";
 import type { OAuthClusterConfig } from "../auth/oauth/mod.ts";
 
 /** What the controller observed for one server. */
@@ -20,6 +21,8 @@ export interface ObservedServer {
   poolMembers: PoolMember[];
   /** Latest gateway activity of the running pod. */
   activity?: Activity | null;
+  /** The write the API server last refused for this generation (see reconcile/rejection.ts). */
+  rejection?: Rejection;
   /** The resolved entrypoint, when asked for (see `ServerPlan.needsEntrypoint`). */
   entrypoint?: Entrypoint | { error: string };
 }
@@ -78,8 +81,13 @@ export type Outcome = {
   pod?: Pod | null;
   deletePods?: string[];
   requeueAfter?: number;
+  /** Status fields to set (merged over the previous status). */
   status?: Partial<MCPServerStatus>;
+  /** Status fields to remove. */
+  clear?: (keyof MCPServerStatus)[];
   needsEntrypoint?: boolean;
   /** Keep the current conditions as they are. */
   keep?: boolean;
+  /** Write status only (no pod, Service or NetworkPolicy): a refused write awaits its retry. */
+  hold?: boolean;
 };

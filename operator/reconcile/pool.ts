@@ -11,8 +11,10 @@ export interface PoolMember {
   wanted: boolean;
   /** Has a pod (starting, ready or terminating): it holds a slot. */
   hasPod: boolean;
-  /** Ready with no open session since this time (ms); absent when not idle. */
+  /** Ready with no live connection and no request since this time (ms); absent when not idle. */
   idleSince?: number;
+  /** Quiet but not idle yet: counts as idle from this time (ms), unless used before. */
+  idleAt?: number;
   /** Cannot run (Failed): never admitted, never counted as pending. */
   blocked?: boolean;
 }
@@ -61,12 +63,23 @@ export interface PoolPlan {
   status: MCPPoolStatus;
   /** Members whose reconcile the pool's state may change (queued and evicted). */
   wake: string[];
+  /** Plan again after this many ms: when the next quiet member becomes idle (maxIdle only). */
+  requeueAfter?: number;
 }
 
-/** Plans an MCPPool: its status counts and which members to reconcile now. */
-export function planPool(pool: MCPPool, members: PoolMember[]): PoolPlan {
+/** The earliest of some delays (ms), or undefined when none is given. */
+export function earliest(...delays: (number | undefined)[]): number | undefined {
+  const set = delays.filter((d): d is number => d !== undefined);
+  return set.length > 0 ? Math.max(0, Math.min(...set)) : undefined;
+}
+
+/** Plans an MCPPool at time `now` (ms): its status counts, whom to reconcile, when to replan. */
+export function planPool(pool: MCPPool, members: PoolMember[], now: number): PoolPlan {
   const d = poolDecision(pool, members);
   const status: MCPPoolStatus = { ...d.counts, observedGeneration: pool.metadata.generation };
   if (pool.status?.conditions) status.conditions = pool.status.conditions;
-  return { status, wake: [...d.admitted, ...d.evict] };
+  const next = pool.spec.maxIdle === undefined
+    ? undefined
+    : earliest(...members.map((m) => m.idleAt === undefined ? undefined : m.idleAt - now));
+  return { status, wake: [...d.admitted, ...d.evict], requeueAfter: next };
 }

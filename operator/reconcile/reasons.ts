@@ -25,6 +25,7 @@ export const REASONS = {
   readyTimeout: "ReadyTimeout",
   podGone: "PodGone",
   healthy: "Healthy",
+  rejected: "Rejected",
 } as const;
 
 /** An Event the planner wants recorded on the object. */

@@ -9,10 +9,11 @@ import { type Activity, liveConnections } from "./activity.ts";
 import { setConditions } from "./conditions.ts";
 import { type PodVerdict, podVerdict } from "./pod_health.ts";
 import type { ConditionInput } from "./conditions.ts";
-import { poolDecision } from "./pool.ts";
+import { earliest, poolDecision } from "./pool.ts";
 import { REASONS } from "./reasons.ts";
 import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
+import { withRejection } from "./rejection.ts";
 import type { Ctx, ObservedServer, Outcome, ServerPlan, ServerSettings } from "./plan_types.ts";
 import { cond, failed, names, notRunning, podOptions, queued, stopNow } from "./outcomes.ts";
 
@@ -47,35 +48,31 @@ function start(ctx: Ctx, outdated: Pod[]): Outcome {
     event: { type: "Normal", reason: REASONS.starting, message: msg },
     pod,
     deletePods: names(outdated),
-    status: { podName: pod.metadata.name, startedAt: undefined },
+    status: { podName: pod.metadata.name },
+    clear: ["startedAt"],
   };
 }
 
-function idleCheck(ctx: Ctx, startedAt: number): Outcome | number | undefined {
+/** What the idle rule says about a running server: stop now, or look again later. */
+type IdleVerdict = { stop: Outcome } | { stop?: undefined; requeueAfter?: number };
+
+function idleCheck(ctx: Ctx, startedAt: number): IdleVerdict {
   const { server, observed, now } = ctx;
   const limited = observed.pool?.spec.maxIdle !== undefined;
   if (
     limited && poolDecision(observed.pool, observed.poolMembers).evict.has(server.metadata.name!)
   ) {
-    return stopNow(
-      ctx,
-      REASONS.poolMaxIdle,
-      `Pool "${observed.pool?.metadata.name}" keeps at most ${observed.pool?.spec.maxIdle} idle servers`,
-    );
+    const msg =
+      `Pool "${observed.pool?.metadata.name}" keeps at most ${observed.pool?.spec.maxIdle} idle servers`;
+    return { stop: stopNow(ctx, REASONS.poolMaxIdle, msg) };
   }
   const timeout = idleTimeoutOf(server, observed.pool) * 1000;
-  if (timeout === 0) return undefined;
-  if (liveConnections(observed.activity, server) > 0) return undefined;
+  if (timeout === 0 || liveConnections(observed.activity, server) > 0) return {};
   const last = Math.max(lastActiveAt(server, observed.activity?.lastRequestAt), startedAt);
   const left = last + timeout - now;
-  if (left <= 0) {
-    return stopNow(
-      ctx,
-      REASONS.idleTimeout,
-      `No request for ${timeout / 1000}s and no open connection`,
-    );
-  }
-  return left;
+  if (left > 0) return { requeueAfter: left };
+  const msg = `No request for ${timeout / 1000}s and no open connection`;
+  return { stop: stopNow(ctx, REASONS.idleTimeout, msg) };
 }
 
 function readyOutcome(ctx: Ctx, pod: Pod, base: Partial<Outcome>, up: ConditionInput): Outcome {
@@ -147,6 +144,14 @@ function running(ctx: Ctx, pod: Pod, outdated: Pod[]): Outcome {
 }
 
 function decide(ctx: Ctx): Outcome {
+  const out = decideWithoutRejection(ctx);
+  const rej = ctx.observed.rejection;
+  // A refused write matters only while the server is wanted running.
+  if (!rej || !isWanted(ctx.server) || out.phase === "Failed") return out;
+  return withRejection(out, rej, ctx.now, ctx.livePods.length > 0);
+}
+
+function decideWithoutRejection(ctx: Ctx): Outcome {
   const { server, observed } = ctx;
   const invalid = validateServer(server, {
     allowlist: ctx.settings.imageAllowlist ?? [],
@@ -178,18 +183,19 @@ function decide(ctx: Ctx): Outcome {
   if (out.phase !== "Ready" && out.phase !== "Degraded") return out;
   const since = out.phase === "Ready" ? Date.parse(out.status?.startedAt ?? "") || ctx.now : 0;
   const idle = idleCheck(ctx, since);
-  if (typeof idle === "object") return idle;
-  if (typeof idle === "number") out.requeueAfter = Math.min(idle, out.requeueAfter ?? idle);
-  return out;
+  if (idle.stop) return idle.stop;
+  return { ...out, requeueAfter: earliest(out.requeueAfter, idle.requeueAfter) };
 }
 
 function foldActivity(status: MCPServerStatus, a: Activity | null | undefined, up: boolean): void {
   if (!up) {
     status.currentConnections = 0;
+    status.openSessions = 0;
     return;
   }
   if (!a) return;
-  status.currentConnections = a.openSessions;
+  status.currentConnections = a.currentConnections;
+  status.openSessions = a.openSessions;
   status.totalRequests = Math.max(a.totalRequests, 0);
   if (a.lastRequestAt) status.lastRequestAt = a.lastRequestAt;
   if (a.serverInfo) status.serverInfo = structuredClone(a.serverInfo);
@@ -214,9 +220,7 @@ export function planServer(
   const out = decide(ctx);
   const prev = server.status ?? {};
   const status: MCPServerStatus = { ...structuredClone(prev), ...out.status, phase: out.phase };
-  if (out.status && "startedAt" in out.status && out.status.startedAt === undefined) {
-    delete status.startedAt;
-  }
+  for (const field of out.clear ?? []) delete status[field];
   const up = out.phase === "Ready" || out.phase === "Starting" || out.phase === "Degraded";
   if (!up) delete status.podName;
   foldActivity(status, observed.activity, out.phase === "Ready");
@@ -234,9 +238,9 @@ export function planServer(
   );
   const failedEarly = out.phase === "Failed" && !observed.service;
   // The Service exists from the first start on (idle servers that never ran need none).
-  const wantService = !failedEarly && (!!observed.service || !!out.pod || up);
+  const wantService = !failedEarly && !out.hold && (!!observed.service || !!out.pod || up);
   // The NetworkPolicy exists before the first pod, and is kept like the Service.
-  const wantPolicy = settings.networkPolicy !== false &&
+  const wantPolicy = settings.networkPolicy !== false && !out.hold &&
     (wantService || !!observed.networkPolicy);
   if (failedEarly) delete status.endpoint;
   else status.endpoint = serviceEndpoint(server.metadata.name!, server.metadata.namespace!);

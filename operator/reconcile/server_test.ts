@@ -61,6 +61,19 @@ function observed(s: MCPServer, o: Partial<ObservedServer> = {}): ObservedServer
   return { pods: [], poolMembers: [member(s, (o.pods?.length ?? 0) > 0)], service: null, ...o };
 }
 
+/** A gateway activity report with these sessions, live connections and last request. */
+function report(openSessions: number, currentConnections: number, lastRequestAt: string) {
+  const upstream = { state: "ready", restarts: 0 };
+  return {
+    openSessions,
+    currentConnections,
+    totalRequests: 1,
+    lastRequestAt,
+    upstream,
+    serverInfo: null,
+  };
+}
+
 const cond = (st: MCPServer["status"] | undefined, type: string) =>
   st?.conditions?.find((c) => c.type === type);
 
@@ -157,11 +170,8 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
   const s = server({ req: -100, status: { phase: "Ready", startedAt: T(-90) } });
   const p = pod(s, "ready");
   const activity = {
-    openSessions: 0,
-    currentConnections: 0,
+    ...report(0, 0, T(-30)),
     totalRequests: 7,
-    lastRequestAt: T(-30),
-    upstream: { state: "ready", restarts: 0 },
     serverInfo: { name: "e", version: "1", protocolVersion: "2025-06-18", capabilities: {} },
   };
   const busy = planServer(s, observed(s, { pods: [p], activity }), NOW, settings);
@@ -187,6 +197,17 @@ Deno.test("planServer() folds activity and stops an idle server after idleTimeou
     "Stopping",
     "a session without streams or requests does not",
   );
+  const stopped = planServer(s, observed(s, { pods: [p], activity: abandoned }), NOW, settings);
+  assert.deepEqual([stopped.status.currentConnections, stopped.status.openSessions], [0, 0]);
+});
+
+Deno.test("planServer() reports live connections and open sessions apart", () => {
+  const s = server({ req: -100, status: { phase: "Ready", startedAt: T(-10) } });
+  const activity = report(1, 0, T(-5));
+  const plan = planServer(s, observed(s, { pods: [pod(s, "ready")], activity }), NOW, settings);
+  assert.equal(plan.status.phase, "Ready");
+  assert.equal(plan.status.currentConnections, 0, "an abandoned session is no live connection");
+  assert.equal(plan.status.openSessions, 1);
 });
 
 Deno.test("planServer() goes Stopping then Idle after a stop request", () => {
@@ -306,4 +327,32 @@ Deno.test("planServer() stops the longest idle server beyond the pool's maxIdle"
   );
   assert.equal(plan.status.phase, "Stopping");
   assert.equal(plan.events[0].reason, "PoolMaxIdle");
+});
+
+Deno.test("planServer() requeues at each timed decision: ready deadline, idle timeout", () => {
+  const s = server({ req: -10, status: { phase: "Starting" } });
+  const starting = planServer(s, observed(s, { pods: [pod(s, "pending", 5)] }), NOW, settings);
+  assert.equal(starting.requeueAfter, 115_000, "at the ready timeout (120 s after creation)");
+  const up = server({ req: -100, status: { phase: "Ready", startedAt: T(-45) } });
+  const ready = planServer(up, observed(up, { pods: [pod(up, "ready")] }), NOW, settings);
+  assert.equal(ready.requeueAfter, 15_000, "at the idle timeout (60 s after the start)");
+  const never = server({ req: -100, spec: { idleTimeout: 0 }, status: up.status });
+  const kept = planServer(never, observed(never, { pods: [pod(never, "ready")] }), NOW, settings);
+  assert.equal(kept.requeueAfter, undefined, "no timed decision, no requeue");
+});
+
+Deno.test("planServer() still orders both annotations by time (hand-written, older clients)", () => {
+  const both = (r: string, st: string): MCPServer => {
+    const s = server({ status: { phase: "Idle" } });
+    s.metadata.annotations = {
+      "nmcp.nwrx.io/requested-at": r,
+      "nmcp.nwrx.io/stop-requested-at": st,
+    };
+    return s;
+  };
+  const phase = (s: MCPServer) => planServer(s, observed(s), NOW, settings).status.phase;
+  assert.equal(phase(both("2026-01-01T00:09:58Z", "2026-01-01T00:09:57Z")), "Starting");
+  assert.equal(phase(both("2026-01-01T00:09:58Z", "2026-01-01T00:09:58Z")), "Idle", "a tie stops");
+  assert.equal(phase(both("2026-01-01T00:09:58.400Z", "2026-01-01T00:09:58.100Z")), "Starting");
+  assert.equal(phase(both("2026-01-01T00:09:58.400Z", "2026-01-01T00:09:58Z")), "Starting");
 });

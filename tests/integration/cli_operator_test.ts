@@ -55,6 +55,14 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
     } finally {
       await client.close();
     }
+    // Issue 13's reproduction: `stop X; start X --wait` back to back leaves X wanted and Ready.
+    const stopped = await nmcp(env, "stop", "everything");
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const started = await nmcp(env, "start", "everything", "--wait", "--timeout", "60");
+    assert.equal(started.code, 0, started.stderr);
+    const after = await getServer(e, "everything");
+    assert.equal(after?.status?.phase, "Ready");
+    assert.equal(after?.metadata.annotations?.["nmcp.nwrx.io/stop-requested-at"], undefined);
   } finally {
     await e.close();
   }

@@ -91,7 +91,7 @@ Deno.test({
         "-o",
         "jsonpath={.metadata.annotations.nmcp\\.nwrx\\.io/requested-at}",
       ]);
-      assert.match(annotation.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.match(annotation.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       assert.equal((await nmcp(env, "stop", "echo")).code, 0);
 
       const described = await nmcp(env, "describe", "echo");

@@ -20,6 +20,17 @@ const annotate = (e: OperatorEnv, name: string, key: string) =>
     `nmcp.nwrx.io/${key}=${new Date().toISOString()}`,
   ]);
 
+const applyPool = (e: OperatorEnv, name: string, spec: Record<string, unknown>) =>
+  e.k(
+    ["apply", "--validate=false", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "nmcp.nwrx.io/v1",
+      kind: "MCPPool",
+      metadata: { name, namespace: "default" },
+      spec,
+    }),
+  );
+
 const phaseOf = async (e: OperatorEnv, name: string) => (await getServer(e, name))?.status?.phase;
 
 async function events(e: OperatorEnv, name: string) {
@@ -73,15 +84,7 @@ Deno.test({
       });
 
       await t.step("a pool of maxActive 2 queues the third request until one stops", async () => {
-        await e.k(
-          ["apply", "--validate=false", "-f", "-"],
-          JSON.stringify({
-            apiVersion: "nmcp.nwrx.io/v1",
-            kind: "MCPPool",
-            metadata: { name: "small", namespace: "default" },
-            spec: { maxActive: 2 },
-          }),
-        );
+        await applyPool(e, "small", { maxActive: 2 });
         for (const n of ["p1", "p2", "p3"]) {
           await e.k(["apply", "--validate=false", "-f", "-"], everything(n, { pool: "small" }));
         }
@@ -111,6 +114,25 @@ Deno.test({
           async () => (await phaseOf(e, "p3")) === "Ready" ? true : undefined,
         );
         assert.equal(await phaseOf(e, "p1"), "Idle");
+      });
+
+      await t.step("maxIdle 0 evicts a Ready idle server when the grace ends", async () => {
+        await applyPool(e, "lean", { maxIdle: 0 });
+        // idleTimeout 0: only the pool's rule can stop it, and nothing touches it meanwhile.
+        await e.k(
+          ["apply", "--validate=false", "-f", "-"],
+          everything("lonely", { pool: "lean", idleTimeout: 0 }),
+        );
+        await annotate(e, "lonely", "requested-at");
+        const stopped = await until("lonely stopped by the pool", 60_000, async () => {
+          const st = (await getServer(e, "lonely"))?.status;
+          return st?.stoppedAt && st.startedAt ? [st.startedAt, st.stoppedAt] : undefined;
+        });
+        const after = Date.parse(String(stopped[1])) - Date.parse(String(stopped[0]));
+        assert.ok(after >= 30_000 && after < 36_000, `evicted ${after} ms after Ready`);
+        const ev = (await events(e, "lonely")).find((x) => x.reason === "PoolMaxIdle");
+        assert.ok(ev, "a PoolMaxIdle event");
+        await e.k(["delete", "mcpserver", "lonely"]);
       });
 
       await t.step("deleting a server cascades to its pod and service", async () => {
