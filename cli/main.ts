@@ -78,6 +78,10 @@ function addInstallCommands(program: Command, on: On): void {
   const type = new Option("--type <type>", "what to print").choices(["crd", "manifests"] as const);
   program.command("export").description("print the install objects as YAML")
     .addOption(type.default("manifests"))
+    .addOption(
+      new Option("--resource <resource>", "with --type crd: only this CRD")
+        .choices(["pool", "server"] as const),
+    )
     .option("--image <image>", "operator image")
     .option("--version <version>", "image tag", "latest")
     .option(...ns)

@@ -36,6 +36,10 @@ Deno.test("main() prints export YAML and completion scripts without a cluster", 
   const yaml = io.stdout.join("");
   assert.equal(yaml.split("---\n").length, 2);
   assert.match(yaml, /name: mcpservers.nmcp.nwrx.io/);
+  const pool = captureIO();
+  assert.equal(await main(["export", "--type", "crd", "--resource", "pool"], pool), 0);
+  assert.doesNotMatch(pool.stdout.join(""), /---|mcpservers/);
+  assert.match(pool.stdout.join(""), /name: mcppools.nmcp.nwrx.io/);
   const all = captureIO();
   assert.equal(await main(["export", "--version", "v1.2.3"], all), 0);
   assert.match(all.stdout.join(""), /image: ghcr.io\/nwrx\/nmcp:v1.2.3/);
