@@ -54,3 +54,25 @@ Deno.test("main() answers __complete with candidates then :directive", async () 
   assert.equal(await main(["__complete", "completion", ""], io), 0);
   assert.equal(io.stdout.join(""), "bash\nzsh\nfish\n:4\n");
 });
+
+Deno.test("main() lists the operator and gateway verbs with unmcp's options", async () => {
+  const io = captureIO();
+  assert.equal(await main(["--help"], io), 0);
+  assert.match(io.stdout.join(""), /operator \[options\]\s+run the operator here/);
+  assert.match(io.stdout.join(""), /gateway \[options\]\s+run only the router and management API/);
+  const op = captureIO();
+  assert.equal(await main(["operator", "--help"], op), 0);
+  for (const flag of ["--host", "--port", "--disable-operator", "--disable-api", "--log-level"]) {
+    assert.match(op.stdout.join(""), new RegExp(flag));
+  }
+  const gw = captureIO();
+  assert.equal(await main(["gateway", "--help"], gw), 0);
+  assert.doesNotMatch(
+    gw.stdout.join(""),
+    /^\s+--disable-operator/m,
+    "gateway is --disable-operator",
+  );
+  const bad = captureIO();
+  assert.equal(await main(["gateway", "--port", "99999"], bad), 1);
+  assert.match(bad.stderr.join(""), /Cannot listen on port "99999": expected 0-65535/);
+});

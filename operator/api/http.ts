@@ -34,6 +34,10 @@ export interface HttpDeps {
   wakeTimeoutMs?: number;
   /** Largest management API body. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** The namespace of the unified paths `/api/v1/servers/{name}/…`. Default `default`. */
+  unifiedNamespace?: string;
+  /** Serve the management API (`--disable-api` = false). Default true. */
+  managementApi?: boolean;
 }
 
 type Handler = (req: Request, caller: Identity) => Promise<Response>;
@@ -80,7 +84,10 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
   };
   const handlers: Record<Exclude<Route, "health" | "wellknown">, Handler> = {
     router,
-    api: (req) => api(req),
+    api: (req) =>
+      deps.managementApi === false
+        ? Promise.resolve(notFound(new URL(req.url).pathname))
+        : api(req),
     metrics,
     other: (req) => Promise.resolve(notFound(new URL(req.url).pathname)),
   };
@@ -93,7 +100,7 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
   };
   return async (req) => {
     const path = new URL(req.url).pathname;
-    const access = accessFor(req.method, path);
+    const access = accessFor(req.method, path, deps.unifiedNamespace);
     if (!access.attributes) {
       const res = await publicRoute(req, access);
       deps.metrics.httpRequests.inc({ route: access.route, code: String(res.status) });

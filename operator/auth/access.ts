@@ -33,13 +33,23 @@ export type Attributes = ResourceAttributes | NonResourceAttributes;
 /** Which part of the port answers a request (a bounded metric label). */
 export type Route = "health" | "wellknown" | "router" | "api" | "metrics" | "other";
 
+/** Where a router request goes: the server, the gateway path, and the prefix it came under. */
+export interface RouterTarget {
+  namespace: string;
+  name: string;
+  /** The gateway path (`/mcp`, `/sse`, `/message`, …). */
+  rest: string;
+  /** The path prefix the caller used (the SSE `endpoint` event is rewritten under it). */
+  prefix: string;
+}
+
 /** The route of a request and, unless it is public, what to authorize. */
 export interface Access {
   route: Route;
   /** Undefined for public routes (health probes, OAuth discovery). */
   attributes?: Attributes;
   /** The MCPServer a router request targets. */
-  server?: { namespace: string; name: string };
+  server?: RouterTarget;
 }
 
 const PUBLIC = new Set(["/healthz", "/readyz"]);
@@ -77,10 +87,28 @@ function nonResource(route: Route, method: string, path: string): Access {
   return { route, attributes: { kind: "nonResource", verb, path } };
 }
 
-function routerAccess(path: string): Access | undefined {
-  const m = /^\/servers\/([^/]+)\/([^/]+)(?:\/.*)?$/.exec(path);
-  const [namespace, name] = m ? [decode(m[1]), decode(m[2])] : [];
-  if (namespace === undefined || name === undefined) return undefined;
+/**
+ * The server a router path targets: `/servers/{ns}/{name}[/rest]`, or the unified
+ * `/api/v1/servers/{name}/{sse|message|mcp}` in `unifiedNamespace`.
+ */
+export function routerTarget(path: string, unifiedNamespace = "default"): RouterTarget | undefined {
+  const full = /^\/servers\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+  if (full) {
+    const [namespace, name] = [decode(full[1]), decode(full[2])];
+    if (namespace === undefined || name === undefined) return undefined;
+    return { namespace, name, rest: full[3] ?? "/mcp", prefix: `/servers/${full[1]}/${full[2]}` };
+  }
+  const unified = /^\/api\/v1\/servers\/([^/]+)(\/(?:sse|message|mcp))$/.exec(path);
+  const name = unified ? decode(unified[1]) : undefined;
+  if (name === undefined) return undefined;
+  const prefix = `/api/v1/servers/${unified![1]}`;
+  return { namespace: unifiedNamespace, name, rest: unified![2], prefix };
+}
+
+function routerAccess(path: string, unifiedNamespace: string): Access | undefined {
+  const server = routerTarget(path, unifiedNamespace);
+  if (!server) return undefined;
+  const { namespace, name } = server;
   const attributes: ResourceAttributes = {
     kind: "resource",
     verb: "get",
@@ -90,7 +118,7 @@ function routerAccess(path: string): Access | undefined {
     namespace,
     name,
   };
-  return { route: "router", attributes, server: { namespace, name } };
+  return { route: "router", attributes, server };
 }
 
 function apiAccess(method: string, path: string): Access | undefined {
@@ -110,16 +138,20 @@ function apiAccess(method: string, path: string): Access | undefined {
   return { route: "api", attributes };
 }
 
-/** Maps a request's method and path to its route and the attributes to authorize. */
-export function accessFor(method: string, path: string): Access {
+/**
+ * Maps a request's method and path to its route and the attributes to authorize; the unified
+ * paths (`/api/v1/servers/{name}/sse|message|mcp`) target servers in `unifiedNamespace`.
+ */
+export function accessFor(method: string, path: string, unifiedNamespace = "default"): Access {
   if (PUBLIC.has(path)) return { route: "health" };
   if (path.startsWith("/.well-known/")) return { route: "wellknown" };
   if (path === "/metrics") return nonResource("metrics", method, path);
   if (path.startsWith("/servers/")) {
-    return routerAccess(path) ?? nonResource("other", method, path);
+    return routerAccess(path, unifiedNamespace) ?? nonResource("other", method, path);
   }
   if (path.startsWith("/api/v1/")) {
-    return apiAccess(method, path) ?? nonResource("other", method, path);
+    return routerAccess(path, unifiedNamespace) ?? apiAccess(method, path) ??
+      nonResource("other", method, path);
   }
   return nonResource("other", method, path);
 }
