@@ -8,7 +8,7 @@
 
 import { ANNOTATIONS, type MCPServer } from "../../lib/api/mod.ts";
 import { type Caller, CALLER_HEADER, encodeCaller } from "../../lib/caller.ts";
-import { type RouterTarget, routerTarget } from "../auth/access.ts";
+import { type RouterTarget, routerTarget, type Scope } from "../auth/access.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
@@ -24,8 +24,8 @@ export interface RouterDeps {
   metrics?: OperatorMetrics;
   /** The bearer token the server's gateway requires (derived from its uid). */
   serverToken: (server: MCPServer) => Promise<string>;
-  /** The namespace of the unified paths `/api/v1/servers/{name}/…`. Default `default`. */
-  unifiedNamespace?: string;
+  /** The namespace of the unified paths `/api/v1/servers/{id}/…` and how ids resolve. */
+  scope?: Scope;
   /** Longest wait for a server to become Ready. Default 130 000 ms. */
   wakeTimeoutMs?: number;
   now?: () => Date;
@@ -72,7 +72,7 @@ export function createRouter(
 ): (req: Request, caller: Caller) => Promise<Response> {
   return async (req, caller) => {
     const url = new URL(req.url);
-    const route: RouterTarget | undefined = routerTarget(url.pathname, deps.unifiedNamespace);
+    const route: RouterTarget | undefined = routerTarget(url.pathname, deps.scope);
     if (!route) return problem(404, `Cannot route "${url.pathname}": not a server path`);
     if (!MCP_PATHS.has(route.rest)) {
       return problem(404, `Cannot route "${url.pathname}": not an MCP path`);

@@ -21,13 +21,15 @@ Deno.test("accessFor() maps every route to what it must be allowed to do", () =>
       name: "c",
     },
   });
-  for (const path of ["/servers/a", "/servers/%E0/b/mcp", "/api/v1/servers/a/b/c", "/x"]) {
+  for (const path of ["/servers/a", "/servers/%E0/b/mcp", "/api/v1/servers/a/b/c/d", "/x"]) {
     const a = accessFor("POST", path);
     assert.equal(a.route, "other", path);
     assert.deepEqual(a.attributes, { kind: "nonResource", verb: "post", path });
   }
   for (const rest of ["/sse", "/message", "/mcp"]) {
-    const unified = accessFor("POST", `/api/v1/servers/ctx%207${rest}`, "team-a");
+    const unified = accessFor("POST", `/api/v1/servers/ctx%207${rest}`, {
+      namespace: "team-a",
+    });
     assert.equal(unified.route, "router");
     assert.deepEqual(unified.server, {
       namespace: "team-a",

@@ -155,3 +155,126 @@ Deno.test({
     }
   },
 });
+
+/** A JSON request to the gateway as the cluster admin. */
+function api(url: string, headers: Record<string, string>, method = "GET", body?: unknown) {
+  return fetch(url, {
+    method,
+    headers: { ...headers, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+Deno.test({
+  name:
+    "kubectl nmcp gateway: unmcp's management API (CRUD, uid or name, 405/404/409/422, metrics)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const e = await startOperatorEnv();
+    try {
+      const gw = await startGateway(await pluginEnv(e.env, { source: true }), []);
+      const h = e.authHeaders;
+      const at = (path: string) => `${gw.url}${path}`;
+      try {
+        for (const probe of ["/health", "/ready"]) {
+          assert.equal((await fetch(at(probe))).status, 200);
+        }
+        const pool = {
+          metadata: { name: "default" },
+          spec: { maxIdle: 2, maxActive: 5, defaultIdleTimeout: "60s" },
+        };
+        assert.equal((await api(at("/api/v1/pools"), h, "POST", pool)).status, 201);
+        const ctx7 = {
+          metadata: { name: "context7" },
+          spec: {
+            image: "mcp/context7:latest",
+            pool: "default",
+            idleTimeout: "60s",
+            transport: { type: "stdio" },
+          },
+        };
+        const created = await api(at("/api/v1/servers"), h, "POST", ctx7);
+        assert.equal(created.status, 201);
+        assert.equal((await created.json()).status.isRunning, false);
+        const invalid = await api(at("/api/v1/servers"), h, "POST", {
+          metadata: { name: "bad" },
+          spec: { image: "i", idleTimeout: "5x" },
+        });
+        assert.equal(invalid.status, 422);
+        assert.match(
+          (await invalid.json()).error,
+          /spec.idleTimeout: .*must be a whole number of seconds/,
+        );
+
+        const got = await until("context7 in the gateway's cache", 15_000, async () => {
+          const r = await api(at("/api/v1/servers/context7"), h);
+          return r.ok ? await r.json() : (await r.body?.cancel(), undefined);
+        });
+        assert.equal(got.name, "context7");
+        assert.equal(got.namespace, "default");
+        assert.equal(got.pool, "default");
+        assert.equal(got.idleTimeout, 60);
+        assert.deepEqual(Object.keys(got.status).sort(), [
+          "currentConnections",
+          "isIdle",
+          "isRunning",
+          "lastRequestAt",
+          "phase",
+          "totalRequests",
+        ]);
+        const byUid = await (await api(at(`/api/v1/servers/${got.uid}`), h)).json();
+        assert.equal(byUid.name, "context7");
+        const list = await (await api(at("/api/v1/servers"), h)).json();
+        assert.deepEqual(list.items.map((s: { name: string }) => s.name), ["context7"]);
+        const nsList = await (await api(at("/api/v1/namespaces/default/servers"), h)).json();
+        assert.equal(nsList.items.length, 1);
+
+        const put = await api(at("/api/v1/servers/context7"), h, "PUT", {
+          metadata: { resourceVersion: got.resourceVersion },
+          spec: { ...ctx7.spec, idleTimeout: "5m" },
+        });
+        assert.equal(put.status, 200, await put.clone().text());
+        assert.equal((await put.json()).idleTimeout, 300);
+        const stale = await api(at("/api/v1/servers/context7"), h, "PUT", {
+          metadata: { resourceVersion: got.resourceVersion },
+          spec: ctx7.spec,
+        });
+        assert.equal(stale.status, 409);
+        await stale.body?.cancel();
+
+        const post = await api(at("/api/v1/servers/context7"), h, "POST", {});
+        assert.equal(post.status, 405);
+        assert.equal(post.headers.get("allow"), "GET, PUT, DELETE");
+        await post.body?.cancel();
+        const missing = await api(at("/api/v1/servers/nope"), h);
+        assert.equal(missing.status, 404);
+        assert.match(
+          (await missing.json()).error,
+          /Cannot find MCPServer "default\/nope": not found/,
+        );
+
+        const metrics = await (await api(at("/api/v1/metrics"), h)).json();
+        assert.equal(metrics.totalServers, 1);
+        assert.equal(metrics.activeServers, 0);
+        assert.deepEqual(metrics.byPhase, { Idle: 1 });
+        assert.deepEqual(metrics.pools.map((p: { name: string }) => p.name), ["default"]);
+        const pm = await (await api(at("/api/v1/metrics/pools/default"), h)).json();
+        assert.deepEqual([pm.maxActive, pm.maxIdle, pm.totalServers], [5, 2, 1]);
+        const sm = await (await api(at("/api/v1/metrics/servers/context7"), h)).json();
+        assert.equal(sm.totalRequests, 0);
+
+        const del = await api(at("/api/v1/pools/default"), h, "DELETE");
+        assert.equal(del.status, 204);
+        await until("the pool's servers deleted", 15_000, async () => {
+          const r = await e.kubectl(["get", "mcpservers,mcppools", "-o", "name"]);
+          return r.code === 0 && r.stdout.trim() === "" ? true : undefined;
+        });
+      } finally {
+        assert.equal((await gw.stop()).code, 0);
+      }
+    } finally {
+      await e.close();
+    }
+  },
+});
