@@ -25,6 +25,7 @@ import { EventRecorder } from "./events.ts";
 import { createKubeClient, type KubeClient } from "./kube/client.ts";
 import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
+import { registerInventoryMetrics } from "./inventory_metrics.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
@@ -173,6 +174,10 @@ function createCore(
     targets: () => activityTargets(cache, serverToken),
   });
   const metrics = createMetrics(() => phaseCounts(cache), () => late.controller?.queue.length ?? 0);
+  registerInventoryMetrics(metrics.registry, {
+    servers: () => cache.servers.store.values(),
+    pools: () => cache.pools.store.values(),
+  });
   const controller = late.controller = new Controller({
     client,
     cache,

@@ -264,6 +264,18 @@ Deno.test({
         const sm = await (await api(at("/api/v1/metrics/servers/context7"), h)).json();
         assert.equal(sm.totalRequests, 0);
 
+        const prom = await (await api(at("/metrics"), h)).text();
+        assert.match(
+          prom,
+          /\nnmcp_server_running\{namespace="default",server="context7",pool="default"\} 0\n/,
+        );
+        assert.match(
+          prom,
+          /\nnmcp_server_requests\{namespace="default",server="context7",pool="default"\} 0\n/,
+        );
+        assert.match(prom, /\nnmcp_pool_max_active\{namespace="default",pool="default"\} 5\n/);
+        assert.match(prom, /\nnmcp_pool_active\{namespace="default",pool="default"\} 0\n/);
+
         const del = await api(at("/api/v1/pools/default"), h, "DELETE");
         assert.equal(del.status, 204);
         await until("the pool's servers deleted", 15_000, async () => {
