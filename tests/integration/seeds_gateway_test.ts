@@ -22,11 +22,11 @@ function freePort(): number {
   return port;
 }
 
-/** Starts `kubectl nmcp gateway …` and waits for its /readyz. */
-async function startGateway(env: Record<string, string>, args: string[]) {
+/** Starts `kubectl nmcp gateway …` (or `verb`) and waits for its /readyz. */
+async function startGateway(env: Record<string, string>, args: string[], verb = "gateway") {
   const port = freePort();
   const child = new Deno.Command("kubectl", {
-    args: ["nmcp", "gateway", "--port", String(port), ...args],
+    args: ["nmcp", verb, "--port", String(port), ...args],
     env,
     clearEnv: true,
     stdin: "null",
@@ -122,6 +122,10 @@ Deno.test({
         const first = await firstEvent(`${gw.url}/api/v1/servers/ev/sse`, e.authHeaders);
         assert.equal(first.event, "endpoint");
         assert.match(first.data ?? "", /^\/api\/v1\/servers\/ev\/message\?sessionId=/);
+
+        const uid = await e.k(["get", "mcpserver", "ev", "-o", "jsonpath={.metadata.uid}"]);
+        const byUid = await firstEvent(`${gw.url}/api/v1/servers/${uid}/sse`, e.authHeaders);
+        assert.match(byUid.data ?? "", new RegExp(`^/api/v1/servers/${uid}/message\\?sessionId=`));
 
         const legacy = new Client({ name: "legacy", version: "1" });
         await legacy.connect(
@@ -284,6 +288,36 @@ Deno.test({
         });
       } finally {
         assert.equal((await gw.stop()).code, 0);
+      }
+    } finally {
+      await e.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "kubectl nmcp operator: the controller runs in the plugin against the kubeconfig",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const e = await startOperatorEnv();
+    try {
+      const env = await pluginEnv(e.env, { source: true });
+      const op = await startGateway(
+        env,
+        ["--namespace", "default", "--log-level", "debug"],
+        "operator",
+      );
+      try {
+        await e.k(["apply", "--validate=false", "-f", "-"], everything("ev"));
+        await until("Idle status written by the plugin's controller", 20_000, async () => {
+          const phase = await e.k(["get", "mcpserver", "ev", "-o", "jsonpath={.status.phase}"]);
+          return phase === "Idle" ? true : undefined;
+        });
+      } finally {
+        const { code, stderr } = await op.stop();
+        assert.equal(code, 0, stderr);
+        assert.doesNotMatch(stderr, /controller disabled/);
       }
     } finally {
       await e.close();
