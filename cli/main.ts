@@ -23,6 +23,7 @@ const COMMANDS = {
   logs: () => import("./commands/logs.ts"),
   connect: () => import("./commands/connect.ts"),
   completion: () => import("./commands/completion.ts"),
+  operator: () => import("./commands/operator.ts"),
 } as const;
 
 /** A command module: `run(args, opts, ctx)` returns the exit code. */
@@ -43,6 +44,7 @@ Examples:
   kubectl nmcp ls -A                        # servers and pools, all namespaces
   kubectl nmcp connect everything           # tunnel + client configuration
   kubectl nmcp connect everything --stdio   # for {"command": "kubectl", "args": [...]}
+  kubectl nmcp gateway --port 8080          # router + API here, /api/v1/servers/NAME/sse
 `;
 
 function rootCommand(io: IO) {
@@ -78,6 +80,10 @@ function addInstallCommands(program: Command, on: On): void {
   const type = new Option("--type <type>", "what to print").choices(["crd", "manifests"] as const);
   program.command("export").description("print the install objects as YAML")
     .addOption(type.default("manifests"))
+    .addOption(
+      new Option("--resource <resource>", "with --type crd: only this CRD")
+        .choices(["pool", "server"] as const),
+    )
     .option("--image <image>", "operator image")
     .option("--version <version>", "image tag", "latest")
     .option(...ns)
@@ -139,6 +145,30 @@ function addServerCommands(program: Command, on: On): void {
     .action(on("connect"));
 }
 
+function addRunCommands(program: Command, on: On): void {
+  const verbs = [
+    ["operator", "run the operator here, against the current kubeconfig"],
+    ["gateway", "run only the router and management API here (operator --disable-operator)"],
+  ] as const;
+  for (const [name, description] of verbs) {
+    const cmd = program.command(name).description(description)
+      .option("--host <host>", "listen address", "127.0.0.1")
+      .option("--port <port>", "listen port", "8080");
+    if (name === "operator") {
+      cmd.option("--disable-operator", "router and API only: no controller, no leader election");
+    }
+    cmd.option("--disable-api", "no management API (router, health and metrics only)")
+      .option("--log-level <level>", "debug, info, warn or error", "info")
+      .option("--gateway-image <image>", "gateway sidecar image", "ghcr.io/nwrx/nmcp:latest")
+      .option("--no-leader-elect", "run the controller without leader election")
+      .addOption(
+        new Option("--auth <mode>", "kubernetes, or none (local development only)")
+          .choices(["kubernetes", "none"] as const).default("kubernetes"),
+      )
+      .action(on("operator", name));
+  }
+}
+
 /** Builds the command tree; `dispatch` receives (verb, name, positional args, options). */
 export function buildProgram(dispatch: Dispatch, io: IO) {
   const program = rootCommand(io);
@@ -152,6 +182,7 @@ export function buildProgram(dispatch: Dispatch, io: IO) {
   addInstallCommands(base, on);
   addResourceCommands(base, on);
   addServerCommands(base, on);
+  addRunCommands(base, on);
   return program;
 }
 

@@ -36,6 +36,10 @@ Deno.test("main() prints export YAML and completion scripts without a cluster", 
   const yaml = io.stdout.join("");
   assert.equal(yaml.split("---\n").length, 2);
   assert.match(yaml, /name: mcpservers.nmcp.nwrx.io/);
+  const pool = captureIO();
+  assert.equal(await main(["export", "--type", "crd", "--resource", "pool"], pool), 0);
+  assert.doesNotMatch(pool.stdout.join(""), /---|mcpservers/);
+  assert.match(pool.stdout.join(""), /name: mcppools.nmcp.nwrx.io/);
   const all = captureIO();
   assert.equal(await main(["export", "--version", "v1.2.3"], all), 0);
   assert.match(all.stdout.join(""), /image: ghcr.io\/nwrx\/nmcp:v1.2.3/);
@@ -49,4 +53,26 @@ Deno.test("main() answers __complete with candidates then :directive", async () 
   const io = captureIO();
   assert.equal(await main(["__complete", "completion", ""], io), 0);
   assert.equal(io.stdout.join(""), "bash\nzsh\nfish\n:4\n");
+});
+
+Deno.test("main() lists the operator and gateway verbs with unmcp's options", async () => {
+  const io = captureIO();
+  assert.equal(await main(["--help"], io), 0);
+  assert.match(io.stdout.join(""), /operator \[options\]\s+run the operator here/);
+  assert.match(io.stdout.join(""), /gateway \[options\]\s+run only the router and management API/);
+  const op = captureIO();
+  assert.equal(await main(["operator", "--help"], op), 0);
+  for (const flag of ["--host", "--port", "--disable-operator", "--disable-api", "--log-level"]) {
+    assert.match(op.stdout.join(""), new RegExp(flag));
+  }
+  const gw = captureIO();
+  assert.equal(await main(["gateway", "--help"], gw), 0);
+  assert.doesNotMatch(
+    gw.stdout.join(""),
+    /^\s+--disable-operator/m,
+    "gateway is --disable-operator",
+  );
+  const bad = captureIO();
+  assert.equal(await main(["gateway", "--port", "99999"], bad), 1);
+  assert.match(bad.stderr.join(""), /Cannot listen on port "99999": expected 0-65535/);
 });

@@ -3,7 +3,7 @@
  * `operatorManifests()` (one source for the plugin and deploy/), plus the CRDs from lib/api.
  */
 
-import { allCrds } from "../lib/api/mod.ts";
+import { allCrds, mcpPoolCrd, mcpServerCrd } from "../lib/api/mod.ts";
 import { operatorManifests } from "../operator/mod.ts";
 import type { KubeObject } from "./kube/client.ts";
 
@@ -19,9 +19,17 @@ export interface InstallOptions {
   pullSecretsClusterWide?: boolean;
 }
 
-/** The CRDs (MCPServer, MCPPool) as plain objects. */
-export function crdObjects(): KubeObject[] {
-  return allCrds() as unknown as KubeObject[];
+/** Which CRD `export --resource` prints. */
+export type CrdResource = "pool" | "server";
+
+/** The CRDs (MCPServer, MCPPool, or only the `resource` one) as plain objects. */
+export function crdObjects(resource?: CrdResource): KubeObject[] {
+  const crds = resource === "pool"
+    ? [mcpPoolCrd()]
+    : resource === "server"
+    ? [mcpServerCrd()]
+    : allCrds();
+  return crds as unknown as KubeObject[];
 }
 
 /** Every install object in apply order: CRDs, namespace, RBAC, Deployment, Service. */

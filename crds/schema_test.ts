@@ -27,7 +27,7 @@ const BAD: { obj: unknown; message: RegExp }[] = [
   {
     obj: server("negative-idle", { image: "i", idleTimeout: -1 }),
     message:
-      /MCPServer.nmcp.nwrx.io "negative-idle" is invalid: spec.idleTimeout: Invalid value: -1: spec.idleTimeout in body should be greater than or equal to 0/,
+      /MCPServer.nmcp.nwrx.io "negative-idle" is invalid: spec.idleTimeout: Invalid value: .*: must be a whole number of seconds or a duration such as 60s, 5m or 1h30m/,
   },
   {
     obj: server("port-on-stdio", { image: "i", transport: { type: "stdio", port: 80 } }),
@@ -110,7 +110,7 @@ Deno.test("CRDs install with kubectl, reject bad objects readably and accept eve
     const table = await c.kubectl(["get", "mcps"]);
     assert.match(
       table.stdout,
-      /^NAME\s+PHASE\s+POOL\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE/,
+      /^NAME\s+STATUS\s+POOL\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE/,
     );
     assert.match(table.stdout, /everything\s+default\s+stdio/);
   } finally {

@@ -43,6 +43,10 @@ const program = new Command("nmcp-operator")
   .option("--context <name>", "kubeconfig context")
   .option("--namespace <ns>", "watch one namespace (default: all)")
   .option("--listen <host:port>", "router and management API address", ":8080")
+  .option("--host <host>", "listen address (with --port, instead of --listen)")
+  .option("--port <port>", "listen port (with --host, instead of --listen)")
+  .option("--disable-operator", "router and management API only: no controller, no leader election")
+  .option("--disable-api", "no management API (router, health and metrics only)")
   .option("--gateway-image <image>", "gateway sidecar image", `ghcr.io/nwrx/nmcp:${VERSION}`)
   .option("--launcher-image <image>", "image providing /bin/busybox for stdio", "busybox:1.37")
   .option("--leader-elect [bool]", "use Lease leader election", (v) => v !== "false", true)
@@ -140,7 +144,11 @@ const op = await startOperator({
   kubeconfig: o.kubeconfig,
   context: o.context,
   namespace: o.namespace,
-  listen: o.listen,
+  listen: o.host !== undefined || o.port !== undefined
+    ? `${o.host ?? "0.0.0.0"}:${o.port ?? "8080"}`
+    : o.listen,
+  disableOperator: o.disableOperator === true,
+  disableApi: o.disableApi === true,
   gatewayImage: o.gatewayImage,
   launcherImage: o.launcherImage,
   leaderElect: o.leaderElect !== false,

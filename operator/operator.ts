@@ -25,6 +25,7 @@ import { EventRecorder } from "./events.ts";
 import { createKubeClient, type KubeClient } from "./kube/client.ts";
 import { loadClusterAccess } from "./kube/config.ts";
 import { LeaderElector } from "./leader.ts";
+import { registerInventoryMetrics } from "./inventory_metrics.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
@@ -75,6 +76,10 @@ export interface OperatorOptions {
   wellKnown?: (req: Request) => Promise<Response>;
   /** MCP authorization: JWT access tokens of these issuers, for servers enabling `spec.auth.oauth`. */
   oauth?: OAuthClusterConfig;
+  /** Router and API only (`--disable-operator`): no controller, poller or leader election. */
+  disableOperator?: boolean;
+  /** No management API (`--disable-api`): the router, health and metrics only. */
+  disableApi?: boolean;
 }
 
 /** A running operator. */
@@ -169,6 +174,10 @@ function createCore(
     targets: () => activityTargets(cache, serverToken),
   });
   const metrics = createMetrics(() => phaseCounts(cache), () => late.controller?.queue.length ?? 0);
+  registerInventoryMetrics(metrics.registry, {
+    servers: () => cache.servers.store.values(),
+    pools: () => cache.pools.store.values(),
+  });
   const controller = late.controller = new Controller({
     client,
     cache,
@@ -248,6 +257,20 @@ function serverTokens(key: CryptoKey): ServerToken {
   };
 }
 
+/** Starts the controller: under leader election, at once, or not at all (`disableOperator`). */
+function startControl(
+  opts: OperatorOptions & { identity: string },
+  deps: { client: KubeClient; log: Logger; metrics: OperatorMetrics },
+  parts: { begin(): void; end(): Promise<void> },
+): LeaderElector | undefined {
+  if (opts.disableOperator) {
+    deps.log.info("controller disabled (--disable-operator): router and API only");
+    return undefined;
+  }
+  if (opts.leaderElect === false) return (parts.begin(), undefined);
+  return startElection(opts, deps, parts);
+}
+
 /** Starts the operator. */
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const identity = options.identity ?? Deno.env.get("POD_NAME") ??
@@ -297,6 +320,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     serverToken,
     challenge: opts.challenge ?? oauth?.challenge,
     wellKnown: opts.wellKnown ?? oauth?.wellKnown,
+    unifiedNamespace: opts.namespace ?? "default",
+    managementApi: opts.disableApi !== true,
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
@@ -305,9 +330,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   log.info("listening", { url, identity });
   await cache.start();
   log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
-  const elector = opts.leaderElect === false
-    ? (parts.begin(), undefined)
-    : startElection(opts, { client, log, metrics }, parts);
+  const elector = startControl(opts, { client, log, metrics }, parts);
   return {
     url,
     cache,

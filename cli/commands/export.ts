@@ -1,9 +1,12 @@
-/** `kubectl nmcp export --type crd|manifests`: the install objects as multi-document YAML. */
+/**
+ * `kubectl nmcp export --type crd|manifests [--resource pool|server]`: the install objects as
+ * multi-document YAML (`--resource` picks one CRD).
+ */
 
 import { stringify } from "yaml";
 import type { Context } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
-import { crdObjects, installObjects } from "../manifests.ts";
+import { crdObjects, type CrdResource, installObjects } from "../manifests.ts";
 
 /** Options of `export`. */
 export interface ExportOptions {
@@ -11,6 +14,7 @@ export interface ExportOptions {
   image?: string;
   version?: string;
   operatorNamespace?: string;
+  resource?: CrdResource;
 }
 
 /** Joins objects into one YAML stream (`---` between documents). */
@@ -25,7 +29,11 @@ export function run(
   opts: ExportOptions,
   ctx: Context,
 ): Promise<number> {
-  const objs = opts.type === "crd" ? crdObjects() : installObjects({
+  if (opts.resource && opts.type !== "crd") {
+    ctx.io.err(`error: Cannot export ${opts.type}: --resource needs --type crd\n`);
+    return Promise.resolve(1);
+  }
+  const objs = opts.type === "crd" ? crdObjects(opts.resource) : installObjects({
     image: opts.image,
     version: opts.version,
     namespace: opts.operatorNamespace,

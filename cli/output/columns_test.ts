@@ -13,7 +13,7 @@ Deno.test("objectTable() uses the CRD printer columns, hiding priority columns u
   const narrow = objectTable(SERVER, [item], { now });
   assert.deepEqual(narrow.headers, [
     "NAME",
-    "PHASE",
+    "STATUS",
     "POOL",
     "TRANSPORT",
     "CONNECTIONS",

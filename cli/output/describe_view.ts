@@ -1,6 +1,13 @@
 /** The `describe` text of servers and pools (pure; like kubectl describe's layout). */
 
-import type { Condition, MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import {
+  type Condition,
+  durationOr,
+  formatDuration,
+  type MCPPool,
+  type MCPServer,
+  parseDuration,
+} from "../../lib/api/mod.ts";
 import type { KubeObject } from "../kube/client.ts";
 import { ageOf, renderTable } from "./table.ts";
 
@@ -108,7 +115,9 @@ export function describeServer(
     ["Transport", transport],
     [
       "Idle Timeout",
-      s.spec.idleTimeout === undefined ? "<pool default>" : `${s.spec.idleTimeout}s`,
+      s.spec.idleTimeout === undefined
+        ? "<pool default>"
+        : formatDuration(parseDuration(s.spec.idleTimeout)),
     ],
   ], "  ") + "Status:\n" + fields([
     ["Phase", st.phase ?? "Idle"],
@@ -140,7 +149,7 @@ export function describePool(p: MCPPool, extra: { events: KubeObject[]; now: Dat
   ]) + "Spec:\n" + fields([
     ["Max Active", p.spec.maxActive === undefined ? "<unlimited>" : String(p.spec.maxActive)],
     ["Max Idle", p.spec.maxIdle === undefined ? "<unlimited>" : String(p.spec.maxIdle)],
-    ["Default Idle Timeout", `${p.spec.defaultIdleTimeout ?? 600}s`],
+    ["Default Idle Timeout", formatDuration(durationOr(p.spec.defaultIdleTimeout, 600))],
   ], "  ") + "Status:\n" + fields([
     ["Active", String(st.active ?? 0)],
     ["Idle", String(st.idle ?? 0)],

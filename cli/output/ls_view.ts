@@ -10,7 +10,7 @@ export interface LsOptions {
   now: Date;
 }
 
-const HEADERS = ["NAME", "POOL", "PHASE", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
+const HEADERS = ["NAME", "POOL", "STATUS", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
 const WIDE = ["SESSIONS", "REQUESTS", "POD", "ENDPOINT"];
 
 /** The row of one server. */
@@ -36,7 +36,7 @@ export function serverRow(s: MCPServer, opts: LsOptions): string[] {
   return opts.namespaces ? [s.metadata.namespace ?? "", ...row] : row;
 }
 
-/** The row of one pool: its usage in PHASE, its servers' totals in CONNECTIONS/LAST REQUEST. */
+/** The row of one pool: its usage in STATUS, its servers' totals in CONNECTIONS/LAST REQUEST. */
 export function poolRow(p: MCPPool, servers: MCPServer[], opts: LsOptions): string[] {
   const mine = servers.filter((s) =>
     (s.spec.pool ?? "default") === p.metadata.name && s.metadata.namespace === p.metadata.namespace

@@ -38,7 +38,7 @@ Deno.test("lsTable() lists servers sorted, then pools with their servers' totals
   assert.equal(
     text,
     [
-      "NAME              POOL      PHASE                   TRANSPORT   CONNECTIONS   LAST REQUEST   AGE",
+      "NAME              POOL      STATUS                  TRANSPORT   CONNECTIONS   LAST REQUEST   AGE",
       "mcpserver/alpha   default   Ready                   stdio       2             5s             60m",
       "mcpserver/zeta    default   Idle                    stdio       0             <never>        60m",
       "mcppool/default   -         1/2 active, 1 pending   -           2             5s             30m",
@@ -63,7 +63,7 @@ Deno.test("lsTable() adds NAMESPACE with -A and SESSIONS/REQUESTS/POD/ENDPOINT w
     "NAMESPACE",
     "NAME",
     "POOL",
-    "PHASE",
+    "STATUS",
     "TRANSPORT",
     "CONNECTIONS",
     "LAST REQUEST",

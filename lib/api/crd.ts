@@ -99,7 +99,12 @@ export function mcpServerCrd(): CustomResourceDefinition {
     mcpServerSpecSchema,
     mcpServerStatusSchema,
     [
-      { name: "Phase", type: "string", jsonPath: ".status.phase" },
+      {
+        name: "Status",
+        type: "string",
+        jsonPath: ".status.phase",
+        description: "The phase of the server.",
+      },
       { name: "Pool", type: "string", jsonPath: ".spec.pool" },
       { name: "Transport", type: "string", jsonPath: ".spec.transport.type" },
       { name: "Connections", type: "integer", jsonPath: ".status.currentConnections" },

@@ -1,5 +1,6 @@
 /** The MCPPool resource: limits shared by a group of MCPServers. */
 
+import { duration } from "./duration.ts";
 import { conditionSchema, type ObjectMeta } from "./meta.ts";
 import { resourcesSchema } from "./pod_fields.ts";
 import { array, type Infer, integer, object } from "./schema.ts";
@@ -14,9 +15,9 @@ export const mcpPoolSpecSchema = object({
     description: "Most running servers without sessions kept warm (unset = no limit).",
     minimum: 0,
   }),
-  defaultIdleTimeout: integer({
-    description: "idleTimeout, in seconds, for servers that set none (0 = never).",
-    minimum: 0,
+  defaultIdleTimeout: duration({
+    description: "idleTimeout of the servers that set none: seconds or a duration such as " +
+      "60s or 10m (0 = never).",
     default: 600,
   }),
   defaultResources: resourcesSchema,

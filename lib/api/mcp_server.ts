@@ -1,5 +1,6 @@
 /** The MCPServer resource: one MCP server that nmcp runs on demand. */
 
+import { duration } from "./duration.ts";
 import { conditionSchema, type ObjectMeta } from "./meta.ts";
 import { PHASES, TRANSPORTS } from "./constants.ts";
 import {
@@ -83,10 +84,10 @@ export const mcpServerSpecSchema = object({
     maxItems: 64,
   }),
   transport: transportSchema,
-  idleTimeout: integer({
-    description: "Seconds without requests or sessions before the server is stopped " +
-      "(0 = never; unset = the pool's defaultIdleTimeout).",
-    minimum: 0,
+  idleTimeout: duration({
+    description: "How long without requests or sessions before the server is stopped: " +
+      "seconds or a duration such as 60s or 1h30m (0 = never; unset = the pool's " +
+      "defaultIdleTimeout).",
   }),
   resources: resourcesSchema,
   serviceAccountName: string({ description: "ServiceAccount the MCP pod runs as." }),

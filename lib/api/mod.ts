@@ -43,4 +43,12 @@ export {
   mcpServerCrd,
   type PrinterColumn,
 } from "./crd.ts";
+export {
+  type Duration,
+  DURATION_MESSAGE,
+  DURATION_PATTERN,
+  durationOr,
+  formatDuration,
+  parseDuration,
+} from "./duration.ts";
 export type { CelRule, OpenApiSchema } from "./schema.ts";

@@ -100,9 +100,12 @@ export function boolean(opts: Common<boolean> = {}): Schema<boolean> {
   return make({ type: "boolean" }, opts);
 }
 
-/** An integer or a string (Kubernetes quantities such as `500m` or `1Gi`). */
-export function intOrString(opts: Common<number | string> = {}): Schema<number | string> {
-  return make({ "x-kubernetes-int-or-string": true }, opts);
+/** An integer or a string (quantities such as `500m`; `pattern`/`maxLength` bind strings only). */
+export function intOrString(
+  opts: Common<number | string> & { pattern?: string; maxLength?: number } = {},
+): Schema<number | string> {
+  const { description: _d, default: _f, validations: _v, ...rest } = opts;
+  return make({ "x-kubernetes-int-or-string": true, ...rest }, opts);
 }
 
 /** An array of items; `mapKeys` makes it a list-map keyed by those fields. */

@@ -101,7 +101,7 @@ Deno.test("management API lists and gets server summaries", async () => {
   cache.servers.upsert(server("b", b0));
   cache.servers.upsert(server("a", { phase: "Idle" }));
   const api = createManagementApi(client, cache);
-  const list = await (await api(new Request("http://op/api/v1/servers/ns"))).json();
+  const list = await (await api(new Request("http://op/api/v1/namespaces/ns/servers"))).json();
   assert.deepEqual(list.items.map((s: { name: string }) => s.name), ["a", "b"]);
   const b = await (await api(new Request("http://op/api/v1/servers/ns/b"))).json();
   assert.deepEqual(

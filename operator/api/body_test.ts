@@ -37,7 +37,7 @@ Deno.test("a streamed 60 MiB POST gets 413 quickly without the operator reading 
   const rss0 = Deno.memoryUsage().rss;
   const t0 = performance.now();
   try {
-    const res = await fetch(`${url}/api/v1/servers/team-a`, {
+    const res = await fetch(`${url}/api/v1/namespaces/team-a/servers`, {
       method: "POST",
       headers: { authorization: `Bearer ${ALICE}`, "content-type": "application/json" },
       body,
@@ -73,7 +73,7 @@ Deno.test("a declared 60 MiB Content-Length gets 413 before any body is sent", a
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
   try {
     const head = [
-      "POST /api/v1/servers/team-a HTTP/1.1",
+      "POST /api/v1/namespaces/team-a/servers HTTP/1.1",
       "host: op",
       `authorization: Bearer ${ALICE}`,
       "content-type: application/json",

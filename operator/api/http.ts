@@ -13,7 +13,7 @@ import { forbidden, statusResponse } from "../auth/status.ts";
 import type { Cache } from "../controller/cache.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
-import { createManagementApi } from "./management.ts";
+import { cacheResolver, createManagementApi } from "./management.ts";
 import { createRouter } from "./router.ts";
 
 /** What the HTTP handler needs. */
@@ -34,9 +34,13 @@ export interface HttpDeps {
   wakeTimeoutMs?: number;
   /** Largest management API body. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** The namespace of the unified paths `/api/v1/servers/{name}/…`. Default `default`. */
+  unifiedNamespace?: string;
+  /** Serve the management API (`--disable-api` = false). Default true. */
+  managementApi?: boolean;
 }
 
-type Handler = (req: Request, caller: Identity) => Promise<Response>;
+type Handler = (req: Request, caller: Identity, access: Access) => Promise<Response>;
 
 const notFound = (path: string) =>
   Response.json({ error: `Cannot route "${path}": not found` }, { status: 404 });
@@ -51,13 +55,12 @@ interface Admission {
 async function admit(deps: HttpDeps, req: Request, access: Access): Promise<Admission> {
   const who = await authenticate(deps.authenticators, req, access, deps.challenge);
   if (who instanceof Response) return { refused: who };
-  const attrs = access.attributes!;
   try {
-    const d = await deps.authorizer(who, attrs);
-    return d.allowed ? { caller: who } : {
-      caller: who,
-      refused: forbidden(attrs, who.username, d.reason),
-    };
+    for (const attrs of [access.attributes!, ...access.also ?? []]) {
+      const d = await deps.authorizer(who, attrs);
+      if (!d.allowed) return { caller: who, refused: forbidden(attrs, who.username, d.reason) };
+    }
+    return { caller: who };
   } catch (err) {
     const msg = `Cannot review access of User "${who.username}": ${(err as Error).message}`;
     return { caller: who, refused: statusResponse(503, "ServiceUnavailable", msg) };
@@ -72,15 +75,20 @@ function decisionOf(res: Response | undefined): string {
 
 /** Creates the `(Request) => Response` handler of the operator's port. */
 export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Response> {
-  const router = createRouter(deps);
-  const api = createManagementApi(deps.client, deps.cache, deps.maxBodyBytes);
+  const namespace = deps.unifiedNamespace ?? "default";
+  const api = createManagementApi(deps.client, deps.cache, deps.maxBodyBytes, namespace);
+  const scope = { namespace, resolve: cacheResolver(deps.cache, namespace) };
+  const router = createRouter({ ...deps, scope });
   const metrics: Handler = async () => {
     const body = await deps.metrics.registry.metrics();
     return new Response(body, { headers: { "content-type": deps.metrics.registry.contentType } });
   };
   const handlers: Record<Exclude<Route, "health" | "wellknown">, Handler> = {
     router,
-    api: (req) => api(req),
+    api: (req, _caller, access) =>
+      deps.managementApi === false
+        ? Promise.resolve(notFound(new URL(req.url).pathname))
+        : api(req, access.api),
     metrics,
     other: (req) => Promise.resolve(notFound(new URL(req.url).pathname)),
   };
@@ -88,12 +96,13 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     if (access.route === "wellknown") {
       return deps.wellKnown?.(req) ?? notFound(new URL(req.url).pathname);
     }
-    if (new URL(req.url).pathname === "/healthz") return new Response("ok");
+    const path = new URL(req.url).pathname;
+    if (path === "/healthz" || path === "/health") return new Response("ok");
     return deps.cache.synced ? new Response("ok") : new Response("not synced", { status: 503 });
   };
   return async (req) => {
     const path = new URL(req.url).pathname;
-    const access = accessFor(req.method, path);
+    const access = accessFor(req.method, path, scope);
     if (!access.attributes) {
       const res = await publicRoute(req, access);
       deps.metrics.httpRequests.inc({ route: access.route, code: String(res.status) });
@@ -103,7 +112,7 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     const source = caller?.source ?? "none";
     deps.metrics.authDecisions.inc({ decision: decisionOf(refused), source });
     const route = access.route as keyof typeof handlers;
-    const res = refused ?? await handlers[route](req, caller!);
+    const res = refused ?? await handlers[route](req, caller!, access);
     deps.metrics.httpRequests.inc({ route: access.route, code: String(res.status) });
     deps.log.info("request", {
       method: req.method,

@@ -13,7 +13,7 @@ const CASES: [string, string, Record<string, string>, string][] = [
   ],
   [
     "GET",
-    "/api/v1/servers/team-a",
+    "/api/v1/namespaces/team-a/servers",
     { verb: "list", group: G, resource: "mcpservers", namespace: "team-a" },
     `mcpservers.${G} is forbidden: User "alice" cannot list resource "mcpservers" in API group "${G}" in the namespace "team-a"`,
   ],
@@ -25,7 +25,7 @@ const CASES: [string, string, Record<string, string>, string][] = [
   ],
   [
     "POST",
-    "/api/v1/servers/team-a",
+    "/api/v1/namespaces/team-a/servers",
     { verb: "create", group: G, resource: "mcpservers", namespace: "team-a" },
     `mcpservers.${G} is forbidden: User "alice" cannot create resource "mcpservers" in API group "${G}" in the namespace "team-a"`,
   ],
@@ -49,7 +49,7 @@ const CASES: [string, string, Record<string, string>, string][] = [
   ],
   [
     "DELETE",
-    "/api/v1/servers/team-a",
+    "/api/v1/namespaces/team-a/servers",
     { verb: "deletecollection", group: G, resource: "mcpservers", namespace: "team-a" },
     `mcpservers.${G} is forbidden: User "alice" cannot deletecollection resource "mcpservers" in API group "${G}" in the namespace "team-a"`,
   ],
@@ -61,7 +61,7 @@ const CASES: [string, string, Record<string, string>, string][] = [
   ],
   [
     "POST",
-    "/api/v1/pools/team-a",
+    "/api/v1/namespaces/team-a/pools",
     { verb: "create", group: G, resource: "mcppools", namespace: "team-a" },
     `mcppools.${G} is forbidden: User "alice" cannot create resource "mcppools" in API group "${G}" in the namespace "team-a"`,
   ],
@@ -71,7 +71,49 @@ const CASES: [string, string, Record<string, string>, string][] = [
     { verb: "delete", group: G, resource: "mcppools", namespace: "team-a", name: "p" },
     `mcppools.${G} "p" is forbidden: User "alice" cannot delete resource "mcppools" in API group "${G}" in the namespace "team-a"`,
   ],
+  [
+    "GET",
+    "/api/v1/servers/uid-team-b-ev",
+    { verb: "get", group: G, resource: "mcpservers", namespace: "team-b", name: "ev" },
+    `mcpservers.${G} "ev" is forbidden: User "alice" cannot get resource "mcpservers" in API group "${G}" in the namespace "team-b"`,
+  ],
+  [
+    "PUT",
+    "/api/v1/pools/p",
+    { verb: "update", group: G, resource: "mcppools", namespace: "default", name: "p" },
+    `mcppools.${G} "p" is forbidden: User "alice" cannot update resource "mcppools" in API group "${G}" in the namespace "default"`,
+  ],
+  [
+    "GET",
+    "/api/v1/metrics/servers/ev",
+    { verb: "get", group: G, resource: "mcpservers", namespace: "default", name: "ev" },
+    `mcpservers.${G} "ev" is forbidden: User "alice" cannot get resource "mcpservers" in API group "${G}" in the namespace "default"`,
+  ],
 ];
+
+Deno.test("deleting a pool also needs deletecollection of its namespace's servers", async () => {
+  const bed = await startBed({ allow: (spec) => spec.resourceAttributes?.resource === "mcppools" });
+  try {
+    const res = await bed.handle(req("DELETE", "/api/v1/pools/p"));
+    assert.equal(res.status, 403);
+    assert.equal(
+      (await res.json()).message,
+      `mcpservers.${G} is forbidden: User "alice" cannot deletecollection resource "mcpservers" in API group "${G}" in the namespace "default"`,
+    );
+    assert.deepEqual(bed.writes, []);
+    const metrics = await bed.handle(req("GET", "/api/v1/metrics"));
+    assert.equal(metrics.status, 403, "/api/v1/metrics needs list mcpservers");
+    assert.deepEqual(bed.reviews.accessReviews.at(-1)?.resourceAttributes, {
+      verb: "list",
+      group: G,
+      resource: "mcpservers",
+      namespace: "",
+    });
+    await metrics.body?.cancel();
+  } finally {
+    await bed.close();
+  }
+});
 
 Deno.test("each management verb is reviewed as its own SubjectAccessReview and refused like the API server", async () => {
   const bed = await startBed({ allow: () => false });
@@ -109,17 +151,18 @@ Deno.test("allowed management calls keep today's answers", async () => {
       "team-a",
       "team-b",
     ]);
-    const created = await bed.handle(req("POST", "/api/v1/servers/team-a", {
+    const created = await bed.handle(req("POST", "/api/v1/namespaces/team-a/servers", {
       body: JSON.stringify({ metadata: { name: "new" }, spec: { image: "img" } }),
     }));
     assert.equal(created.status, 201);
     assert.equal((await created.json()).name, "new");
     const del = await bed.handle(req("DELETE", "/api/v1/servers/team-a/ev"));
     assert.equal(del.status, 204);
-    const put = await bed.handle(req("PUT", "/api/v1/servers/team-a/ev", { body: "{}" }));
-    assert.equal(put.status, 405);
-    await put.body?.cancel();
-    const bad = await bed.handle(req("POST", "/api/v1/servers/team-a", { body: "[1" }));
+    const patch = await bed.handle(req("PATCH", "/api/v1/servers/team-a/ev", { body: "{}" }));
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get("allow"), "GET, PUT, DELETE");
+    await patch.body?.cancel();
+    const bad = await bed.handle(req("POST", "/api/v1/namespaces/team-a/servers", { body: "[1" }));
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /^Cannot parse request body: /);
     const metrics = await bed.handle(req("GET", "/metrics"));

@@ -1,5 +1,6 @@
 /**
- * The wake-on-connect router: `/servers/{ns}/{name}/{mcp|sse|message}` asks for the server
+ * The wake-on-connect router: `/servers/{ns}/{name}/{mcp|sse|message}` (or the unified
+ * `/api/v1/servers/{name}/…` in the operator's namespace) asks for the server
  * (request annotation), waits for Ready by watching the cache, then proxies to the pod's
  * gateway, streaming both ways (SSE included). The caller's credentials stay here: the
  * gateway gets the server's own token and the caller's identity in `x-nmcp-caller`.
@@ -8,6 +9,7 @@
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { type Caller, CALLER_HEADER, encodeCaller } from "../../lib/caller.ts";
 import { startPatch } from "../../lib/requests.ts";
+import { type RouterTarget, routerTarget, type Scope } from "../auth/access.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
@@ -23,6 +25,8 @@ export interface RouterDeps {
   metrics?: OperatorMetrics;
   /** The bearer token the server's gateway requires (derived from its uid). */
   serverToken: (server: MCPServer) => Promise<string>;
+  /** The namespace of the unified paths `/api/v1/servers/{id}/…` and how ids resolve. */
+  scope?: Scope;
   /** Longest wait for a server to become Ready. Default 130 000 ms. */
   wakeTimeoutMs?: number;
   now?: () => Date;
@@ -39,9 +43,10 @@ export const MCP_PATHS: ReadonlySet<string> = new Set(["/mcp", "/sse", "/message
 export function parseRoute(
   pathname: string,
 ): { ns: string; name: string; rest: string } | undefined {
-  const m = /^\/servers\/([^/]+)\/([^/]+)(\/.*)?$/.exec(pathname);
-  if (!m) return undefined;
-  return { ns: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]), rest: m[3] ?? "/mcp" };
+  const t = routerTarget(pathname);
+  return t && pathname.startsWith("/servers/")
+    ? { ns: t.namespace, name: t.name, rest: t.rest }
+    : undefined;
 }
 
 function problem(status: number, message: string): Response {
@@ -68,12 +73,12 @@ export function createRouter(
 ): (req: Request, caller: Caller) => Promise<Response> {
   return async (req, caller) => {
     const url = new URL(req.url);
-    const route = parseRoute(url.pathname);
+    const route: RouterTarget | undefined = routerTarget(url.pathname, deps.scope);
     if (!route) return problem(404, `Cannot route "${url.pathname}": not a server path`);
     if (!MCP_PATHS.has(route.rest)) {
       return problem(404, `Cannot route "${url.pathname}": not an MCP path`);
     }
-    const key = `${route.ns}/${route.name}`;
+    const key = `${route.namespace}/${route.name}`;
     const server = deps.cache.servers.store.get(key);
     if (!server) return problem(404, `Cannot find MCPServer "${key}": not found`);
     let target = reachable(deps.cache, server);
@@ -96,7 +101,7 @@ export function createRouter(
     if ("failed" in target) {
       return problem(502, `Cannot start MCPServer "${key}": ${target.failed}`);
     }
-    const prefix = `/servers/${route.ns}/${route.name}`;
+    const prefix = route.prefix;
     const headers = forwardHeaders(req, prefix);
     headers.set("authorization", `Bearer ${await deps.serverToken(server)}`);
     headers.set(CALLER_HEADER, encodeCaller(caller));

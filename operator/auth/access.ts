@@ -6,6 +6,10 @@
  * @module
  */
 
+import { type ApiTarget, parseApiPath, resolveId, type Scope } from "../api/paths.ts";
+
+export type { Scope } from "../api/paths.ts";
+
 /** The API group of nmcp's resources. */
 export const NMCP_GROUP = "nmcp.nwrx.io";
 
@@ -33,16 +37,30 @@ export type Attributes = ResourceAttributes | NonResourceAttributes;
 /** Which part of the port answers a request (a bounded metric label). */
 export type Route = "health" | "wellknown" | "router" | "api" | "metrics" | "other";
 
+/** Where a router request goes: the server, the gateway path, and the prefix it came under. */
+export interface RouterTarget {
+  namespace: string;
+  name: string;
+  /** The gateway path (`/mcp`, `/sse`, `/message`, …). */
+  rest: string;
+  /** The path prefix the caller used (the SSE `endpoint` event is rewritten under it). */
+  prefix: string;
+}
+
 /** The route of a request and, unless it is public, what to authorize. */
 export interface Access {
   route: Route;
   /** Undefined for public routes (health probes, OAuth discovery). */
   attributes?: Attributes;
   /** The MCPServer a router request targets. */
-  server?: { namespace: string; name: string };
+  server?: RouterTarget;
+  /** What a management API request addresses. */
+  api?: ApiTarget;
+  /** Further attributes the caller must also be allowed (DELETE of a pool deletes its servers). */
+  also?: Attributes[];
 }
 
-const PUBLIC = new Set(["/healthz", "/readyz"]);
+const PUBLIC = new Set(["/healthz", "/readyz", "/health", "/ready"]);
 const RESOURCE = { servers: "mcpservers", pools: "mcppools" } as const;
 
 function decode(segment: string): string | undefined {
@@ -77,10 +95,31 @@ function nonResource(route: Route, method: string, path: string): Access {
   return { route, attributes: { kind: "nonResource", verb, path } };
 }
 
-function routerAccess(path: string): Access | undefined {
-  const m = /^\/servers\/([^/]+)\/([^/]+)(?:\/.*)?$/.exec(path);
-  const [namespace, name] = m ? [decode(m[1]), decode(m[2])] : [];
-  if (namespace === undefined || name === undefined) return undefined;
+/**
+ * The server a router path targets: `/servers/{ns}/{name}[/rest]`, or the unified
+ * `/api/v1/servers/{id}/{sse|message|mcp}` (id = uid or name) in the scope's namespace.
+ */
+export function routerTarget(
+  path: string,
+  scope: Scope = { namespace: "default" },
+): RouterTarget | undefined {
+  const full = /^\/servers\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+  if (full) {
+    const [namespace, name] = [decode(full[1]), decode(full[2])];
+    if (namespace === undefined || name === undefined) return undefined;
+    return { namespace, name, rest: full[3] ?? "/mcp", prefix: `/servers/${full[1]}/${full[2]}` };
+  }
+  const unified = /^\/api\/v1\/servers\/([^/]+)(\/(?:sse|message|mcp))$/.exec(path);
+  const id = unified ? decode(unified[1]) : undefined;
+  if (id === undefined) return undefined;
+  const prefix = `/api/v1/servers/${unified![1]}`;
+  return { ...resolveId(scope, "servers", id), rest: unified![2], prefix };
+}
+
+function routerAccess(path: string, scope: Scope): Access | undefined {
+  const server = routerTarget(path, scope);
+  if (!server) return undefined;
+  const { namespace, name } = server;
   const attributes: ResourceAttributes = {
     kind: "resource",
     verb: "get",
@@ -90,36 +129,52 @@ function routerAccess(path: string): Access | undefined {
     namespace,
     name,
   };
-  return { route: "router", attributes, server: { namespace, name } };
+  return { route: "router", attributes, server };
 }
 
-function apiAccess(method: string, path: string): Access | undefined {
-  const m = /^\/api\/v1\/(servers|pools)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(path);
-  if (!m) return undefined;
-  const namespace = m[2] === undefined ? "" : decode(m[2]);
-  const name = m[3] === undefined ? undefined : decode(m[3]);
-  if (namespace === undefined || (m[3] !== undefined && name === undefined)) return undefined;
-  const attributes: ResourceAttributes = {
-    kind: "resource",
-    verb: resourceVerb(method, name !== undefined),
-    group: NMCP_GROUP,
-    resource: RESOURCE[m[1] as keyof typeof RESOURCE],
-    namespace,
-    ...(name !== undefined ? { name } : {}),
-  };
-  return { route: "api", attributes };
+const resourceOf = (kind: "servers" | "pools", verb: string, ns: string, name?: string) => ({
+  kind: "resource" as const,
+  verb,
+  group: NMCP_GROUP,
+  resource: RESOURCE[kind],
+  namespace: ns,
+  ...(name !== undefined ? { name } : {}),
+});
+
+function apiAccess(method: string, path: string, scope: Scope): Access | undefined {
+  const api = parseApiPath(method, path, scope);
+  if (!api) return undefined;
+  if (api.kind === "metrics") {
+    const attributes = api.metricsOf
+      ? resourceOf(api.metricsOf, "get", api.namespace!, api.name)
+      : resourceOf("servers", "list", "");
+    return { route: "api", attributes, api };
+  }
+  const verb = resourceVerb(method, api.name !== undefined);
+  const attributes = resourceOf(api.kind, verb, api.namespace ?? "", api.name);
+  const cascade = api.kind === "pools" && verb === "delete";
+  const also = cascade ? [resourceOf("servers", "deletecollection", api.namespace!)] : undefined;
+  return { route: "api", attributes, api, ...(also ? { also } : {}) };
 }
 
-/** Maps a request's method and path to its route and the attributes to authorize. */
-export function accessFor(method: string, path: string): Access {
+/**
+ * Maps a request's method and path to its route and the attributes to authorize; the short
+ * paths (`/api/v1/servers/{id}…`) address objects in the scope's namespace (default `default`).
+ */
+export function accessFor(
+  method: string,
+  path: string,
+  scope: Scope = { namespace: "default" },
+): Access {
   if (PUBLIC.has(path)) return { route: "health" };
   if (path.startsWith("/.well-known/")) return { route: "wellknown" };
   if (path === "/metrics") return nonResource("metrics", method, path);
   if (path.startsWith("/servers/")) {
-    return routerAccess(path) ?? nonResource("other", method, path);
+    return routerAccess(path, scope) ?? nonResource("other", method, path);
   }
   if (path.startsWith("/api/v1/")) {
-    return apiAccess(method, path) ?? nonResource("other", method, path);
+    return routerAccess(path, scope) ?? apiAccess(method, path, scope) ??
+      nonResource("other", method, path);
   }
   return nonResource("other", method, path);
 }

@@ -10,7 +10,7 @@ Deno.test("accessFor() maps every route to what it must be allowed to do", () =>
   });
   assert.deepEqual(accessFor("DELETE", "/servers/a%2Fb/c/sse"), {
     route: "router",
-    server: { namespace: "a/b", name: "c" },
+    server: { namespace: "a/b", name: "c", rest: "/sse", prefix: "/servers/a%2Fb/c" },
     attributes: {
       kind: "resource",
       verb: "get",
@@ -21,11 +21,34 @@ Deno.test("accessFor() maps every route to what it must be allowed to do", () =>
       name: "c",
     },
   });
-  for (const path of ["/servers/a", "/servers/%E0/b/mcp", "/api/v1/servers/a/b/c", "/x"]) {
+  for (const path of ["/servers/a", "/servers/%E0/b/mcp", "/api/v1/servers/a/b/c/d", "/x"]) {
     const a = accessFor("POST", path);
     assert.equal(a.route, "other", path);
     assert.deepEqual(a.attributes, { kind: "nonResource", verb: "post", path });
   }
+  for (const rest of ["/sse", "/message", "/mcp"]) {
+    const unified = accessFor("POST", `/api/v1/servers/ctx%207${rest}`, {
+      namespace: "team-a",
+    });
+    assert.equal(unified.route, "router");
+    assert.deepEqual(unified.server, {
+      namespace: "team-a",
+      name: "ctx 7",
+      rest,
+      prefix: "/api/v1/servers/ctx%207",
+    });
+    assert.deepEqual(unified.attributes, {
+      kind: "resource",
+      verb: "get",
+      group: "nmcp.nwrx.io",
+      resource: "mcpservers",
+      subresource: "connect",
+      namespace: "team-a",
+      name: "ctx 7",
+    });
+  }
+  assert.equal(accessFor("GET", "/api/v1/servers/ev/sse").server?.namespace, "default");
+  assert.equal(accessFor("GET", "/api/v1/servers/ev/sse/x").route, "other");
   assert.deepEqual(accessFor("HEAD", "/metrics").attributes, {
     kind: "nonResource",
     verb: "get",

@@ -1,6 +1,6 @@
 /** The request rule: when an MCPServer is wanted running, from annotations and status. */
 
-import { ANNOTATIONS, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
+import { ANNOTATIONS, durationOr, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
 
 /** Default idle timeout, in seconds, when neither the server nor its pool sets one. */
 export const DEFAULT_IDLE_TIMEOUT = 600;
@@ -43,7 +43,10 @@ export function isStopRequested(server: MCPServer): boolean {
 
 /** The idle timeout in seconds (0 = never): the server's, else its pool's, else 600. */
 export function idleTimeoutOf(server: MCPServer, pool: MCPPool | null | undefined): number {
-  return server.spec.idleTimeout ?? pool?.spec.defaultIdleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+  return durationOr(
+    server.spec.idleTimeout,
+    durationOr(pool?.spec.defaultIdleTimeout, DEFAULT_IDLE_TIMEOUT),
+  );
 }
 
 /** The last sign of use: the request, the start, or the last client request (ms). */

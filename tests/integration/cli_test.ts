@@ -43,7 +43,7 @@ Deno.test({
       const ls = await nmcp(env, "ls");
       assert.equal(ls.code, 0, ls.stderr);
       const [header, ...rows] = ls.stdout.trimEnd().split("\n");
-      assert.match(header, /^NAME\s+POOL\s+PHASE\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
+      assert.match(header, /^NAME\s+POOL\s+STATUS\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
       assert.match(rows[0], /^mcpserver\/echo\s+default\s+Idle\s+stdio\s+0\s+<never>\s+\d+s$/);
       assert.match(rows[1], /^mcppool\/small\s+-\s+0\/1 active\s+/);
 

@@ -167,9 +167,18 @@ Deno.test("only callers the cluster admits reach a server, and only what RBAC gr
       },
     });
     const create = { method: "POST", headers: { "content-type": "application/json" }, body: pwn };
-    assert.equal((await call(`${op.url}/api/v1/servers/team-a`, undefined, create)).status, 401);
-    assert.equal((await call(`${op.url}/api/v1/servers/team-a`, t.intruder, create)).status, 403);
-    assert.equal((await call(`${op.url}/api/v1/servers/team-a`, t.bot, create)).status, 403);
+    assert.equal(
+      (await call(`${op.url}/api/v1/namespaces/team-a/servers`, undefined, create)).status,
+      401,
+    );
+    assert.equal(
+      (await call(`${op.url}/api/v1/namespaces/team-a/servers`, t.intruder, create)).status,
+      403,
+    );
+    assert.equal(
+      (await call(`${op.url}/api/v1/namespaces/team-a/servers`, t.bot, create)).status,
+      403,
+    );
     const del = { method: "DELETE" };
     assert.equal((await call(`${op.url}/api/v1/servers/team-a/echo`, undefined, del)).status, 401);
     assert.equal((await call(`${op.url}/api/v1/servers/team-a/echo`, t.intruder, del)).status, 403);
@@ -182,7 +191,10 @@ Deno.test("only callers the cluster admits reach a server, and only what RBAC gr
     // A body over 1 MiB is refused before it is read, even for a caller who may create.
     const admin = e.cluster.apiServer.token;
     const big = { ...create, body: "x".repeat(2 * 1024 * 1024) };
-    assert.equal((await call(`${op.url}/api/v1/servers/team-a`, admin, big)).status, 413);
+    assert.equal(
+      (await call(`${op.url}/api/v1/namespaces/team-a/servers`, admin, big)).status,
+      413,
+    );
 
     // The pod: hardened, its gateway wants the per-server token from anyone but the pod itself.
     const pods = JSON.parse(await e.k(["get", "pods", "-n", "team-a", "-o", "json"])) as {

@@ -67,7 +67,7 @@ Deno.test("kubectl apply installs a CRD whose resources print their columns and 
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /mcpserver.nmcp.nwrx.io\/s1 created/);
     const get = await c.kubectl(["get", "mcps"]);
-    assert.match(get.stdout, /^NAME\s+PHASE\s+POOL\s+TRANSPORT/);
+    assert.match(get.stdout, /^NAME\s+STATUS\s+POOL\s+TRANSPORT/);
     assert.match(get.stdout, /s1\s+default\s+stdio\s+\d+s/);
     const yaml = await c.kubectl([
       "get",
