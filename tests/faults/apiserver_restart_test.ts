@@ -19,6 +19,8 @@ import {
 import { alive, assertServed } from "./_support.ts";
 
 const BOUND_MS = 60_000;
+/** The idle timeout of the server started after the restart: it must still scale to zero. */
+const IDLE_S = 8;
 
 /** Stops the cluster's API server and starts a new one on its data and address. */
 async function restartApiServer(e: OperatorEnv, dataDir: string): Promise<ApiServer> {
@@ -62,7 +64,10 @@ Deno.test({
 
       restarted = await restartApiServer(e, dataDir);
       const t1 = performance.now();
-      await e.k(["apply", "--validate=false", "-f", "-"], everything("after"));
+      await e.k(
+        ["apply", "--validate=false", "-f", "-"],
+        everything("after", { idleTimeout: IDLE_S }),
+      );
       await requestStart(e, ["after"]);
       await untilPhase(e, "after", "Ready", BOUND_MS);
       const readyIn = performance.now() - t1;
@@ -77,6 +82,16 @@ Deno.test({
           `its status counted ${counted} requests ${updatedIn.toFixed(0)} ms after the request`,
       );
       assert.ok(await alive(op.proc.pid), "the same operator process resumed");
+      const t2 = performance.now();
+      await untilPhase(e, "after", "Idle", BOUND_MS);
+      await until("the idle server's pod gone", BOUND_MS, async () => {
+        return (await serverPods(e)).length === 0 || undefined;
+      });
+      console.log(
+        `…and scaled to zero ${
+          (performance.now() - t2).toFixed(0)
+        } ms later (idleTimeout ${IDLE_S} s)`,
+      );
       assert.equal((await servers(e)).find((s) => s.name === "before")?.phase, "Idle");
       assert.deepEqual(podProblems(await serverPods(e), await servers(e)), []);
     } finally {

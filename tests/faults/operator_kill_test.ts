@@ -79,7 +79,7 @@ Deno.test({
       await first.stop("SIGKILL");
       await rest;
       const t0 = performance.now();
-      await e.startOperator(LEASE, "op-b");
+      const next = await e.startOperator(LEASE, "op-b");
       const converged = await converge(e);
       const took = performance.now() - t0;
       console.log(
@@ -90,6 +90,13 @@ Deno.test({
       assert.deepEqual(podProblems(converged.pods, converged.list), []);
       const running = converged.pods.map((p) => p.server).sort();
       assert.deepEqual(running, Array.from({ length: STARTED }, (_, i) => name(i)));
+      // The operator's own API (as the cluster admin) agrees with the objects.
+      const api = await fetch(`${next.url}/api/v1/servers`, { headers: e.authHeaders });
+      assert.equal(api.status, 200);
+      const items: { name: string; isRunning: boolean }[] = (await api.json()).items;
+      const apiRunning = items.filter((s) => s.isRunning).map((s) => s.name).sort();
+      assert.equal(items.length, SERVERS);
+      assert.deepEqual(apiRunning, running, "the API reports the same servers running");
       // Nothing late: still one pod per started server a moment later.
       await new Promise((r) => setTimeout(r, 2000));
       const later = await serverPods(e);
