@@ -19,32 +19,45 @@ const WORKERS = 8;
 const PER_REQUEST_MS = 15_000;
 const BOUND_MS = 120_000;
 
-/** Initializes `n` sessions for the cases to reuse; returns their ids. */
-async function sessions(url: string, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await fetch(`${url}/mcp`, {
-      method: "POST",
-      headers: { accept: ACCEPT, "content-type": "application/json" },
-      body: JSON.stringify(INIT),
-    });
-    await r.body?.cancel();
-    ids.push(r.headers.get("mcp-session-id")!);
-  }
-  return ids;
+/** Opens a session with initialize; returns its id. */
+async function initialize(url: string): Promise<string> {
+  const r = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: { accept: ACCEPT, "content-type": "application/json" },
+    body: JSON.stringify(INIT),
+  });
+  await r.body?.cancel();
+  return r.headers.get("mcp-session-id")!;
 }
 
-/** Sends one case; returns its status, or 0 with the error when no answer came. */
-async function send(url: string, c: FuzzCase): Promise<{ status: number; error?: string }> {
+/** Slot names the cases carry as session ids; each stands for a live session at send time. */
+const SLOTS = ["slot-0", "slot-1", "slot-2", "slot-3"];
+
+/**
+ * Sends one case (its session slot replaced by the live session; a slot whose session ended, by
+ * a fuzzed DELETE say, gets a new one); returns the status, or 0 with the error when no answer.
+ */
+async function send(
+  url: string,
+  c: FuzzCase,
+  live: Map<string, string>,
+): Promise<{ status: number; error?: string }> {
+  const slot = c.headers["mcp-session-id"];
+  const headers = { ...c.headers };
+  if (live.has(slot)) headers["mcp-session-id"] = live.get(slot)!;
   try {
     const r = await fetch(`${url}${c.path}`, {
       method: c.method,
-      headers: c.headers,
+      headers,
       body: c.body,
       signal: AbortSignal.timeout(PER_REQUEST_MS),
     });
-    // An SSE answer is read to its end (the gateway closes it once the request is answered).
-    await r.arrayBuffer();
+    // A POST's SSE answer is read to its end (closed once the request is answered); a GET's
+    // stream is the standalone one, open for as long as the client wants: its head is the answer.
+    const stream = r.headers.get("content-type")?.startsWith("text/event-stream");
+    if (c.method === "GET" && stream) await r.body?.cancel();
+    else await r.arrayBuffer();
+    if (r.status === 404 && live.has(slot)) live.set(slot, await initialize(url));
     return { status: r.status };
   } catch (e) {
     return { status: 0, error: String(e) };
@@ -60,9 +73,10 @@ Deno.test(`faults: ${CASES} fuzzed requests (seed ${SEED}): no 5xx but 503, no c
     ...EVERYTHING,
   ]);
   try {
-    const ids = await sessions(gw.url, 4);
+    const live = new Map<string, string>();
+    for (const slot of SLOTS) live.set(slot, await initialize(gw.url));
     const rand = prng(SEED);
-    const cases = Array.from({ length: CASES }, () => fuzzCase(rand, ids));
+    const cases = Array.from({ length: CASES }, () => fuzzCase(rand, SLOTS));
     const bad: string[] = [];
     const statuses = new Map<number, number>();
     const deadline = Date.now() + BOUND_MS;
@@ -71,7 +85,7 @@ Deno.test(`faults: ${CASES} fuzzed requests (seed ${SEED}): no 5xx but 503, no c
     await Promise.all(Array.from({ length: WORKERS }, async () => {
       while (next < cases.length && Date.now() < deadline) {
         const i = next++;
-        const { status, error } = await send(gw.url, cases[i]);
+        const { status, error } = await send(gw.url, cases[i], live);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         if (status === 0 || (status >= 500 && status !== 503)) {
           bad.push(`#${i} [${cases[i].desc.join(", ")}] → ${status || error}`);
