@@ -9,6 +9,8 @@ export interface FuzzCase {
   path: string;
   headers: Record<string, string>;
   body?: Uint8Array<ArrayBuffer>;
+  /** Raw header lines: when set, the case goes over a raw socket with these lines added. */
+  raw?: string[];
   /** What was mutated, for the failure message. */
   desc: string[];
 }
@@ -174,6 +176,27 @@ function headers(r: Rand, sessions: string[], desc: string[]): Record<string, st
   return h;
 }
 
+/** Header lines `fetch` would refuse or rewrite: Host, framing, folding, size, bytes. */
+const RAW_LINES = [
+  "Host: [::1].evil.com",
+  "Host: evil.example",
+  "Host: 127.0.0.1:99999",
+  "Host:",
+  "Host: localhost\r\nHost: evil.example",
+  "Content-Length: 5",
+  "Content-Length: 999999",
+  "Content-Length: -1",
+  "Content-Length: 1, 2",
+  "Content-Length: 99999999999999999999",
+  "Transfer-Encoding: chunked",
+  "Transfer-Encoding: gzip, chunked",
+  " folded: continuation",
+  "Bad Name: x",
+  "X-Long: " + "a".repeat(70_000),
+  "Mcp-Session-Id: \u00ff\u00fe",
+  "Expect: 100-continue",
+];
+
 /** The next fuzz case. */
 export function fuzzCase(r: Rand, sessions: string[]): FuzzCase {
   const desc: string[] = [];
@@ -193,11 +216,14 @@ export function fuzzCase(r: Rand, sessions: string[]): FuzzCase {
   if (odd) desc.push(method);
   if (path !== "/mcp") desc.push(path);
   const withBody = method !== "GET" && method !== "OPTIONS";
+  const raw = r() < 0.12 ? [pick(r, RAW_LINES)] : undefined;
+  if (raw) desc.push(`raw(${raw[0].slice(0, 40)})`);
   return {
     method,
     path,
     headers: headers(r, sessions, desc),
     body: withBody ? bodyBytes(r, value, desc) : undefined,
+    raw,
     desc,
   };
 }
