@@ -47,6 +47,10 @@ Deno.test("faults: a hung upstream request gets -32001 in --request-timeout, SIG
     assert.equal(err?.code, -32001, "the client gets the timeout error");
     assert.ok(took >= REQUEST_TIMEOUT_S * 1000 - 100, `not before the timeout (${took} ms)`);
     assert.ok(took < REQUEST_TIMEOUT_S * 1000 + 2000, `within the bound (${took} ms)`);
+    assert.ok(
+      await waitFor(() => /hang-server: cancelled /.test(gw.stderr()), 2000),
+      "the server is told the request was cancelled",
+    );
     const after = (await activity(gw.url)).currentConnections;
     assert.equal(after, first.idle, "the timed-out call no longer counts as a live connection");
     await first.leave();
