@@ -112,7 +112,8 @@ export function parseBody(text: string): ParsedBody {
       };
     }
     const params = (item as Message).params;
-    if (params !== undefined && "_meta" in params && !isPlainObject(params._meta)) {
+    // Only requests and notifications were checked for object params: a response may carry any.
+    if (isPlainObject(params) && "_meta" in params! && !isPlainObject(params!._meta)) {
       const text = "Invalid params: params._meta must be an object";
       return { ok: false, error: errorResponse(id, ErrorCode.InvalidParams, text) };
     }

@@ -40,6 +40,13 @@ Deno.test("parseBody() answers a non-object _meta with -32602 and the request's 
   assert.ok(parseBody('{"jsonrpc":"2.0","id":7,"method":"x","params":{"_meta":{}}}').ok);
 });
 
+Deno.test("parseBody() does not throw on a response carrying non-object params (fuzz seed 20261201)", () => {
+  for (const params of ["null", "0", '"x"', "true", "9007199254740992"]) {
+    const r = parseBody(`{"jsonrpc":"2.0","id":7,"result":{},"params":${params}}`);
+    assert.ok(r.ok, params);
+  }
+});
+
 Deno.test("parseBody() gives -32700 for bad JSON and -32600 for bad JSON-RPC", () => {
   const a = parseBody("{nope");
   assert.equal(!a.ok && a.error.error?.code, -32700);

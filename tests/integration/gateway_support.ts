@@ -20,10 +20,18 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `deno run -A gateway/main.ts --host 127.0.0.1 --port 0 ARGS…` and waits for readiness. */
-export async function startGateway(args: string[], waitReady = true): Promise<GatewayProcess> {
+/**
+ * Spawns `deno run -A gateway/main.ts --host 127.0.0.1 --port 0 ARGS…` (extra `env` added to the
+ * inherited one) and waits for readiness.
+ */
+export async function startGateway(
+  args: string[],
+  waitReady = true,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}gateway/main.ts`, "--host", "127.0.0.1", "--port", "0", ...args],
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

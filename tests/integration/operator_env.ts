@@ -1,6 +1,6 @@
 /** Shared set-up of the operator integration tests: harness cluster, CRDs, operator processes. */
 
-import { runKubectl, startCluster } from "../harness/mod.ts";
+import { type ClusterOptions, runKubectl, startCluster } from "../harness/mod.ts";
 
 /** A JSON-RPC `initialize` request body, for raw HTTP probes of an MCP endpoint. */
 export const INITIALIZE = JSON.stringify({
@@ -84,10 +84,10 @@ export async function until<T>(
   throw new Error(`Timed out after ${ms} ms waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
-/** Starts the harness, installs the CRDs and the nmcp-system namespace. */
-export async function startOperatorEnv(): Promise<OperatorEnv> {
+/** Starts the harness (`opts` passed on), installs the CRDs and the nmcp-system namespace. */
+export async function startOperatorEnv(opts: ClusterOptions = {}): Promise<OperatorEnv> {
   // The cluster claims a pod-IP range no other harness on the machine holds.
-  const cluster = await startCluster({ backoffBaseMs: 200 });
+  const cluster = await startCluster({ backoffBaseMs: 200, ...opts });
   const home = await Deno.makeTempDir({ prefix: "nmcp-op-" });
   const env = {
     ...cluster.env(),
