@@ -127,6 +127,12 @@ async function scenario(sh: Shell): Promise<void> {
   say.done("no pod left for everything");
 
   say.step("A pool limit queues a request: pool default allows 2 running servers");
+  // While the pool is full nobody may idle out: a longer idleTimeout (a Go-style duration), and
+  // room for both running servers to idle warm (with maxIdle 1 one is evicted after 30 s).
+  const patch = (kind: string, name: string, spec: unknown) =>
+    show(sh, ["patch", kind, name, "--type=merge", "-p", JSON.stringify({ spec })]);
+  await patch("mcps", "everything", { idleTimeout: "10m" });
+  await patch("mcpp", "default", { maxIdle: 2 });
   await show(sh, ["nmcp", "apply", "-f", "-"], thirdServer());
   await show(sh, ["nmcp", "start", "everything", "everything-http"]);
   await waitPhase(sh, "everything", "Ready", 120);

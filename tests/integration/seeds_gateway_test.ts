@@ -224,6 +224,7 @@ Deno.test({
           "isIdle",
           "isRunning",
           "lastRequestAt",
+          "openSessions",
           "phase",
           "totalRequests",
         ]);
