@@ -3,6 +3,7 @@
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { GATEWAY_PORT } from "../build/pod.ts";
 import type { Cache } from "../controller/cache.ts";
+import { REASONS } from "../reconcile/reasons.ts";
 
 /** The base URL of a gateway at pod IP `ip` (IPv6 addresses in brackets). */
 export function gatewayUrl(ip: string): string {
@@ -14,12 +15,15 @@ export type Reachable = { url: string } | { failed: string };
 
 /**
  * The gateway URL of a Ready server, a failure, or undefined while it is not ready yet. A
- * failure counts only once the operator has seen a request made at `since` (ms) or later.
+ * failure (phase Failed, or Degraded because the API server rejected its pod) counts only once
+ * the operator has seen a request made at `since` (ms) or later.
  */
 export function reachable(cache: Cache, server: MCPServer, since = 0): Reachable | undefined {
   const st = server.status;
   const seen = Date.parse(st?.requestedAt ?? "") >= since || since === 0;
-  if (st?.phase === "Failed" && seen) {
+  const rejected = st?.phase === "Degraded" &&
+    st.conditions?.some((c) => c.type === "Configured" && c.reason === REASONS.rejected);
+  if ((st?.phase === "Failed" || rejected) && seen) {
     const c = st.conditions?.find((c) => c.status === "False" && c.type === "Configured") ??
       st.conditions?.find((c) => c.type === "Degraded" && c.status === "True");
     return { failed: c?.message ?? "server failed" };
