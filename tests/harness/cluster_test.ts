@@ -411,3 +411,29 @@ Deno.test("client-node: Attach speaks MCP over the stdin of an mcp/everything co
     ws.close();
   });
 });
+
+Deno.test("kubectl run -i 20 times in a row: every container's start reaches the pod status", async () => {
+  // Regression: a change noted while the kubelet's status writer was finishing was dropped,
+  // so about one pod in 15 stayed ContainerCreating in the API while its process ran.
+  await withCluster(async (_cluster, k) => {
+    for (let i = 0; i < 20; i++) {
+      const r = await k.run(
+        [
+          "run",
+          `once-${i}`,
+          "-i",
+          "--restart=Never",
+          "--image=busybox",
+          "--pod-running-timeout=20s",
+          "--",
+          "sh",
+          "-c",
+          "read l; echo got $l",
+        ],
+        "x\n",
+      );
+      assert.equal(r.code, 0, `run ${i}: ${r.stderr}`);
+      assert.equal(r.stdout, "got x\n");
+    }
+  });
+});

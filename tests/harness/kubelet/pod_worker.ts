@@ -350,7 +350,18 @@ export class PodWorker {
     for (const w of this.#waiters) w();
     this.#waiters.clear();
     this.#dirty = true;
-    this.#syncing ??= this.#sync().finally(() => this.#syncing = undefined);
+    this.#startSync();
+  }
+
+  /**
+   * Runs the status writer unless it runs already. A change noted after its loop saw no more
+   * work but before its promise settled would otherwise be left unwritten: it starts again.
+   */
+  #startSync(): void {
+    this.#syncing ??= this.#sync().finally(() => {
+      this.#syncing = undefined;
+      if (this.#dirty && !this.#gone) this.#startSync();
+    });
   }
 
   /** Waits until the latest status is written. */
