@@ -6,6 +6,8 @@
  * @module
  */
 
+import { decodeBase64Url, encodeBase64Url } from "./base64.ts";
+
 /** The header that carries a {@linkcode Caller} from the router to a gateway. */
 export const CALLER_HEADER = "x-nmcp-caller";
 
@@ -21,16 +23,11 @@ export interface Caller {
 }
 
 function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64Url(new TextEncoder().encode(text));
 }
 
 function fromBase64Url(text: string): string {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const bin = atob(b64 + "=".repeat((4 - b64.length % 4) % 4));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  return new TextDecoder().decode(decodeBase64Url(text));
 }
 
 /** Encodes a caller as the value of {@linkcode CALLER_HEADER} (base64url JSON). */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { decodeBase64, encodeBase64 } from "../../lib/base64.ts";
 import { type KubeClient, KubeError, resourcePath, RESOURCES } from "../kube/client.ts";
 import { importTokenKey } from "./server_token.ts";
 
@@ -22,16 +23,6 @@ export interface TokenKeySource {
   file?: string;
 }
 
-function decodeB64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
-function encodeB64(bytes: Uint8Array): string {
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 async function readSecretKey(client: KubeClient, ns: string): Promise<Uint8Array | undefined> {
   try {
     const s = await client.request<{ data?: Record<string, string> }>(
@@ -40,7 +31,7 @@ async function readSecretKey(client: KubeClient, ns: string): Promise<Uint8Array
     );
     const data = s.data?.key;
     if (!data) throw new TypeError(`Cannot read Secret "${ns}/${TOKEN_KEY_SECRET}": no key "key"`);
-    return decodeB64(data);
+    return decodeBase64(data);
   } catch (e) {
     if (e instanceof KubeError && e.code === 404) return undefined;
     throw e;
@@ -65,7 +56,7 @@ export async function loadTokenKey(src: TokenKeySource): Promise<CryptoKey> {
             labels: { "app.kubernetes.io/managed-by": "nmcp-operator" },
           },
           type: "Opaque",
-          data: { key: encodeB64(raw) },
+          data: { key: encodeBase64(raw) },
         },
         query: { fieldManager: "nmcp-operator" },
       });

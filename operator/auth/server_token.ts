@@ -7,6 +7,8 @@
  * @module
  */
 
+import { encodeBase64Url } from "../../lib/base64.ts";
+
 const encoder = new TextEncoder();
 
 /** Imports raw key bytes (at least 32) as an HMAC-SHA256 signing key. */
@@ -28,7 +30,5 @@ export async function deriveServerToken(key: CryptoKey, uid: string): Promise<st
   const mac = new Uint8Array(
     await crypto.subtle.sign("HMAC", key, encoder.encode(`nmcp/v1/${uid}`)),
   );
-  let bin = "";
-  for (const b of mac) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64Url(mac);
 }
