@@ -114,6 +114,22 @@ export const serverInfoSchema = object({
 
 const time = (description: string) => string({ description, format: "date-time" });
 
+/** The latest wake of a server: when it was asked for, admitted, Ready, and whom it waited for. */
+export const lastWakeSchema = object({
+  requestedAt: time("The request that started this wake."),
+  admittedAt: time("When the pool let the server start (after any queueing)."),
+  readyAt: time("When the server became Ready."),
+  durationMs: integer({ minimum: 0, description: "Milliseconds from the request to Ready." }),
+  queuedMs: integer({ minimum: 0, description: "Milliseconds waiting for a pool slot." }),
+  queuedBehind: array(string(), {
+    description: "Servers holding the pool's slots or ahead in its queue while this one waited.",
+    maxItems: 10,
+  }),
+}, { description: "The latest wake (request to Ready), recorded by the operator." });
+
+/** The latest wake of an MCPServer. */
+export type LastWake = Infer<typeof lastWakeSchema>;
+
 /** Observed state of an MCPServer. */
 export const mcpServerStatusSchema = object({
   phase: enumOf(PHASES, { description: "Where the server is in its lifecycle." }),
@@ -135,6 +151,7 @@ export const mcpServerStatusSchema = object({
   podName: string({ description: "The pod running the server." }),
   endpoint: string({ description: "In-cluster URL of the server's MCP endpoint." }),
   serverInfo: serverInfoSchema,
+  lastWake: lastWakeSchema,
 });
 
 /** Observed state of an MCPServer. */

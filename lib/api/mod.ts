@@ -28,7 +28,13 @@ export type {
   LocalObjectReference,
   ResourceRequirements,
 } from "./pod_fields.ts";
-export type { MCPServer, MCPServerSpec, MCPServerStatus, Transport } from "./mcp_server.ts";
+export type {
+  LastWake,
+  MCPServer,
+  MCPServerSpec,
+  MCPServerStatus,
+  Transport,
+} from "./mcp_server.ts";
 export type {
   AuthSpec,
   NetworkSpec,

@@ -101,8 +101,8 @@ export function stopNow(ctx: Ctx, reason: string, message: string): Outcome {
   };
 }
 
-/** Waiting for a pool slot. */
-export function queued(ctx: Ctx, position: number): Outcome {
+/** Waiting for a pool slot, behind `behind` (slot holders, then those ahead). */
+export function queued(ctx: Ctx, position: number, behind: string[]): Outcome {
   const pool = ctx.observed.pool!;
   const msg = `Waiting for a free slot in pool "${pool.metadata.name}" ` +
     `(maxActive ${pool.spec.maxActive}, ${position} ahead)`;
@@ -114,5 +114,6 @@ export function queued(ctx: Ctx, position: number): Outcome {
       cond(CONDITIONS.ready, false, REASONS.queued, msg),
     ],
     event: { type: "Normal", reason: REASONS.queued, message: msg },
+    queuedBehind: behind,
   };
 }

@@ -90,4 +90,6 @@ export type Outcome = {
   keep?: boolean;
   /** Write status only (no pod, Service or NetworkPolicy): a refused write awaits its retry. */
   hold?: boolean;
+  /** Queued: the servers holding the pool's slots, then those ahead in its queue. */
+  queuedBehind?: string[];
 };

@@ -14,6 +14,7 @@ import { REASONS } from "./reasons.ts";
 import { idleTimeoutOf, isStopRequested, isWanted, lastActiveAt, requestedAt } from "./request.ts";
 import { validateServer } from "./validate.ts";
 import { withRejection } from "./rejection.ts";
+import { nextWake } from "./wake.ts";
 import type { Ctx, ObservedServer, Outcome, ServerPlan, ServerSettings } from "./plan_types.ts";
 import { cond, failed, names, notRunning, podOptions, queued, stopNow } from "./outcomes.ts";
 
@@ -173,8 +174,9 @@ function decideWithoutRejection(ctx: Ctx): Outcome {
     const d = limited ? poolDecision(observed.pool, observed.poolMembers) : undefined;
     const hasPod = observed.pods.length > 0;
     if (d && !hasPod && !d.admitted.has(server.metadata.name!)) {
-      const pos = d.queued.indexOf(server.metadata.name!);
-      return queued(ctx, Math.max(0, pos));
+      const pos = Math.max(0, d.queued.indexOf(server.metadata.name!));
+      const holders = observed.poolMembers.filter((m) => m.hasPod).map((m) => m.name).sort();
+      return queued(ctx, pos, [...holders, ...d.queued.slice(0, pos)]);
     }
     return start(ctx, outdated);
   }
@@ -199,6 +201,12 @@ function foldActivity(status: MCPServerStatus, a: Activity | null | undefined, u
   status.totalRequests = Math.max(a.totalRequests, 0);
   if (a.lastRequestAt) status.lastRequestAt = a.lastRequestAt;
   if (a.serverInfo) status.serverInfo = structuredClone(a.serverInfo);
+}
+
+function foldWake(status: MCPServerStatus, prev: MCPServerStatus, out: Outcome, now: string) {
+  const input = { prevPhase: prev.phase, phase: out.phase, requestedAt: status.requestedAt, now };
+  const wake = nextWake(prev.lastWake, { ...input, queuedBehind: out.queuedBehind });
+  if (wake) status.lastWake = wake;
 }
 
 /** Plans one MCPServer from what was observed, at time `now` (pure). */
@@ -226,6 +234,7 @@ export function planServer(
   foldActivity(status, observed.activity, out.phase === "Ready");
   const r = requestedAt(server);
   if (r !== -Infinity) status.requestedAt = new Date(r).toISOString();
+  foldWake(status, prev, out, ctx.iso);
   status.observedGeneration = server.metadata.generation;
   const configured = out.keep || out.conditions.some((c) => c.type === CONDITIONS.configured)
     ? []
