@@ -18,7 +18,59 @@ export interface OperatorMetrics {
   authDecisions: Counter<"decision" | "source">;
   /** TokenReviews and SubjectAccessReviews, by cache hit, API call or error. */
   authReviews: Counter<"review" | "result">;
+  /** Router requests per server, by status class (capped; see {@linkcode ServerCounter}). */
+  routed: ServerCounter;
+  /** Request → Ready of each wake, per pool (observed by the controller from status.lastWake). */
+  wakeDuration: Histogram<"namespace" | "pool">;
+  /** Request → admitted (pool queueing) of each wake, per pool. */
+  queueWait: Histogram<"namespace" | "pool">;
+  /** Servers stopped by the idle timeout or the pool's maxIdle, per pool and reason. */
+  evictions: Counter<"namespace" | "pool" | "reason">;
 }
+
+/** Most servers with their own per-server counter series; the rest count as server `_other`. */
+export const MAX_SERVER_SERIES = 2000;
+
+type ServerLabel = "namespace" | "server" | "pool" | "code";
+
+/**
+ * A counter with per-server series, bounded: the first `max` servers seen get their own
+ * series, later ones share `server="_other"` (no Kubernetes name starts with `_`); `forget()`
+ * drops a deleted server's series and frees its slot.
+ */
+export class ServerCounter {
+  #series = new Map<string, Map<string, Record<ServerLabel, string>>>();
+
+  constructor(readonly counter: Counter<ServerLabel>, readonly max = MAX_SERVER_SERIES) {}
+
+  /** Counts one event of server `namespace/name` with status `code` (its class is kept). */
+  inc(t: { namespace: string; name: string; pool: string }, code: number): void {
+    const key = `${t.namespace}/${t.name}`;
+    const own = this.#series.has(key) || this.#series.size < this.max;
+    const server = own ? t.name : "_other";
+    const labels = {
+      namespace: t.namespace,
+      server,
+      pool: t.pool,
+      code: `${Math.trunc(code / 100)}xx`,
+    };
+    if (own) {
+      const sets = this.#series.get(key) ?? new Map();
+      sets.set(JSON.stringify(labels), labels);
+      this.#series.set(key, sets);
+    }
+    this.counter.inc(labels);
+  }
+
+  /** Removes the series of a deleted server. */
+  forget(namespace: string, name: string): void {
+    const key = `${namespace}/${name}`;
+    for (const labels of this.#series.get(key)?.values() ?? []) this.counter.remove(labels);
+    this.#series.delete(key);
+  }
+}
+
+const WAKE_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 
 /** Creates the metrics; `phases()` is read at scrape time for servers by phase. */
 export function createMetrics(
@@ -75,6 +127,41 @@ export function createMetrics(
     }),
     isLeader: new Gauge({ name: "nmcp_leader", help: "1 when this replica leads", registers }),
     ...authMetrics(registers),
+    ...fleetMetrics(registers),
+  };
+}
+
+function fleetMetrics(registers: Registry[]) {
+  const perPool = ["namespace", "pool"] as const;
+  return {
+    routed: new ServerCounter(
+      new Counter({
+        name: "nmcp_server_routed_requests_total",
+        help: "Router requests per MCPServer by status class (2xx, 4xx, 5xx)",
+        labelNames: ["namespace", "server", "pool", "code"] as const,
+        registers,
+      }),
+    ),
+    wakeDuration: new Histogram({
+      name: "nmcp_server_wake_duration_seconds",
+      help: "Wakes from the request to Ready, per pool",
+      labelNames: perPool,
+      buckets: WAKE_BUCKETS,
+      registers,
+    }),
+    queueWait: new Histogram({
+      name: "nmcp_server_queue_wait_seconds",
+      help: "Wakes from the request to a pool slot (queueing), per pool",
+      labelNames: perPool,
+      buckets: [0.1, ...WAKE_BUCKETS],
+      registers,
+    }),
+    evictions: new Counter({
+      name: "nmcp_server_evictions_total",
+      help: "Servers stopped by the idle timeout (IdleTimeout) or the pool's maxIdle (PoolMaxIdle)",
+      labelNames: ["namespace", "pool", "reason"] as const,
+      registers,
+    }),
   };
 }
 

@@ -107,16 +107,19 @@ function leaderParts(opts: OperatorOptions, deps: {
   log: Logger;
   controller: Controller;
   poller: ActivityPoller;
+  metrics: OperatorMetrics;
 }) {
   let leading = false;
   const begin = () => {
     leading = true;
+    deps.metrics.isLeader.set(1);
     deps.controller.start();
     deps.poller.start();
   };
   const end = async () => {
     if (!leading) return;
     leading = false;
+    deps.metrics.isLeader.set(0);
     await deps.controller.stop();
     await deps.poller.stop();
     opts.onLostLeadership?.();
@@ -177,6 +180,12 @@ function createCore(
   registerInventoryMetrics(metrics.registry, {
     servers: () => cache.servers.store.values(),
     pools: () => cache.pools.store.values(),
+    pods: (s) => cache.podsOf(s),
+  });
+  cache.servers.on((e) => {
+    if (e.type === "DELETED") {
+      metrics.routed.forget(e.object.metadata.namespace!, e.object.metadata.name!);
+    }
   });
   const controller = late.controller = new Controller({
     client,
@@ -213,14 +222,8 @@ function startElection(
     leaseDurationSeconds: Math.ceil(lease),
     renewDeadlineMs: lease * 1000 * 2 / 3,
     retryPeriodMs: lease * 1000 * 2 / 15,
-    onStartedLeading: () => {
-      deps.metrics.isLeader.set(1);
-      parts.begin();
-    },
-    onStoppedLeading: async () => {
-      deps.metrics.isLeader.set(0);
-      await parts.end();
-    },
+    onStartedLeading: () => parts.begin(),
+    onStoppedLeading: () => parts.end(),
   });
   elector.start();
   return elector;
@@ -299,7 +302,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const parts = leaderParts({
     ...opts,
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
-  }, { cache, log, controller, poller });
+  }, { cache, log, controller, poller, metrics });
   const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
   const oauth = opts.oauth &&
     oauthRouting(

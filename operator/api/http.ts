@@ -73,6 +73,14 @@ function decisionOf(res: Response | undefined): string {
   return res.status === 403 ? "forbidden" : "error";
 }
 
+/** Counts a router request in its server's series (only servers that exist: names are input). */
+function countRouted(deps: HttpDeps, access: Access, code: number): void {
+  const t = access.route === "router" ? access.server : undefined;
+  const server = t && deps.cache.servers.store.get(`${t.namespace}/${t.name}`);
+  if (!server) return;
+  deps.metrics.routed.inc({ ...t, pool: server.spec.pool ?? "default" }, code);
+}
+
 /** Creates the `(Request) => Response` handler of the operator's port. */
 export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Response> {
   const namespace = deps.unifiedNamespace ?? "default";
@@ -114,6 +122,7 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     const route = access.route as keyof typeof handlers;
     const res = refused ?? await handlers[route](req, caller!, access);
     deps.metrics.httpRequests.inc({ route: access.route, code: String(res.status) });
+    countRouted(deps, access, res.status);
     deps.log.info("request", {
       method: req.method,
       path: path.slice(0, 200),

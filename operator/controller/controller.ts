@@ -9,6 +9,7 @@ import { buildTokenSecret } from "../build/token_secret.ts";
 import type { EventRecorder } from "../events.ts";
 import { type KubeClient, RESOURCES } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
+import { recordPlan } from "../plan_metrics.ts";
 import type { Activity } from "../reconcile/activity.ts";
 import { memberOf } from "../reconcile/member.ts";
 import { isWanted } from "../reconcile/request.ts";
@@ -230,6 +231,7 @@ export class Controller {
     if (patch) {
       const updated = await patchStatus<MCPServer>(d.client, RESOURCES.servers, server, patch);
       d.cache.servers.upsert(updated);
+      if (d.metrics) recordPlan(d.metrics, server, plan);
       log.debug("status written", { phase: plan.status.phase });
     }
     try {
