@@ -39,6 +39,25 @@ export const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5
 
 const SEP = "\u0000";
 
+/** Most tool names with their own series; further names (and overlong ones) count as `other`. */
+export const MAX_TOOLS = 64;
+const MAX_TOOL_NAME = 128;
+
+/** Calls, errors and latency of one tool. */
+interface ToolStats {
+  calls: number;
+  errors: number;
+  latency: HistogramData;
+}
+
+const emptyHistogram = (): HistogramData => ({ counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+
+function addTo(h: HistogramData, seconds: number): void {
+  for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
+  h.sum += seconds;
+  h.count++;
+}
+
 /** The gateway's metrics. */
 export class GatewayMetrics {
   #http = new Map<string, number>();
@@ -46,6 +65,7 @@ export class GatewayMetrics {
   #latency = new Map<string, HistogramData>();
   #bytes = new Map<string, number>();
   #restarts = 0;
+  #tools = new Map<string, ToolStats>();
   /** Reads the number of open sessions at scrape time. */
   openSessions: () => number = () => 0;
 
@@ -58,10 +78,19 @@ export class GatewayMetrics {
   /** Records one request's time to response headers. */
   observe(path: string, seconds: number): void {
     let h = this.#latency.get(path);
-    if (!h) this.#latency.set(path, h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
-    h.sum += seconds;
-    h.count++;
+    if (!h) this.#latency.set(path, h = emptyHistogram());
+    addTo(h, seconds);
+  }
+
+  /** Records one answered `tools/call`: its tool, time to the answer, and whether it failed. */
+  observeTool(tool: unknown, seconds: number, error: boolean): void {
+    let name = typeof tool === "string" && tool.length <= MAX_TOOL_NAME ? tool : "other";
+    if (!this.#tools.has(name) && this.#tools.size >= MAX_TOOLS) name = "other";
+    let t = this.#tools.get(name);
+    if (!t) this.#tools.set(name, t = { calls: 0, errors: 0, latency: emptyHistogram() });
+    t.calls++;
+    if (error) t.errors++;
+    addTo(t.latency, seconds);
   }
 
   /** Counts one JSON-RPC method (unknown methods are counted as `other`). */
@@ -128,6 +157,35 @@ export class GatewayMetrics {
         samples: latency,
       },
     ];
-    return { text: renderFamilies(families), contentType: CONTENT_TYPE };
+    return {
+      text: renderFamilies([...families, ...this.#toolFamilies()]),
+      contentType: CONTENT_TYPE,
+    };
+  }
+
+  #toolFamilies(): Family[] {
+    const tools = [...this.#tools];
+    const per = (f: (t: ToolStats) => number) =>
+      tools.map(([tool, t]) => ({ labels: { tool }, value: f(t) }));
+    return [
+      {
+        name: "nmcp_gateway_tool_calls_total",
+        help: `Answered tools/call requests by tool (at most ${MAX_TOOLS} names, then "other")`,
+        type: "counter",
+        samples: per((t) => t.calls),
+      },
+      {
+        name: "nmcp_gateway_tool_errors_total",
+        help: "tools/call answered with a JSON-RPC error or isError, by tool",
+        type: "counter",
+        samples: per((t) => t.errors),
+      },
+      {
+        name: "nmcp_gateway_tool_call_duration_seconds",
+        help: "Time from a tools/call to its answer, by tool",
+        type: "histogram",
+        samples: tools.flatMap(([tool, t]) => histogramSamples(BUCKETS, t.latency, { tool })),
+      },
+    ];
   }
 }

@@ -142,6 +142,7 @@ class GatewayServer implements Gateway {
       log,
       onRestart: () => this.metrics.countRestart(),
       onBytes: (n) => this.metrics.addBytes("upstream_in", n),
+      onToolCall: (tool, seconds, error) => this.metrics.observeTool(tool, seconds, error),
     });
     this.hub = this.#pool.shared;
     this.#security = {

@@ -39,6 +39,8 @@ export interface HubOptions {
   requestTimeoutMs?: number;
   /** Clock in ms. Default `Date.now`. */
   now?: () => number;
+  /** An answered or refused `tools/call`: the tool name sent, seconds to the answer, failed. */
+  onToolCall?: (tool: unknown, seconds: number, error: boolean) => void;
 }
 
 const INIT_RETRY_MS = 5000;
@@ -74,6 +76,8 @@ export class Hub {
   #policy: ToolPolicy | null;
   /** Callers of `tools/list` requests in flight (only with a policy), by session and id. */
   #listing = new Map<string, Caller>();
+  /** `tools/call` requests in flight (only with `onToolCall`), by session and id. */
+  #calls = new Map<string, { tool: unknown; t0: number }>();
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
@@ -175,10 +179,8 @@ export class Hub {
   /** Detaches a client session, cancelling what it left behind upstream. */
   detach(sid: string): void {
     if (!this.#sinks.delete(sid)) return;
-    if (this.#listing.size > 0) {
-      for (const key of this.#listing.keys()) {
-        if (key.startsWith(`${sid}\n`)) this.#listing.delete(key);
-      }
+    for (const map of [this.#listing, this.#calls]) {
+      for (const key of map.keys()) if (key.startsWith(`${sid}\n`)) map.delete(key);
     }
     this.#dispatch(this.#router.removeSession(sid));
   }
@@ -197,10 +199,11 @@ export class Hub {
       }
       return;
     }
-    if (this.#policy === null) return this.#dispatch(this.#router.fromClient(sid, msg));
+    if (this.#policy === null) return this.#route(sid, msg);
     const who = caller ?? UNKNOWN_CALLER;
     if (!this.#admit(sid, msg, who)) return;
     const actions = this.#router.fromClient(sid, msg);
+    this.#track(sid, msg, actions);
     // Remember who lists tools only once the request went up (not for a refused duplicate id).
     if (msg.method === "tools/list" && msg.id != null && actions[0]?.to === "upstream") {
       this.#listing.set(listKey(sid, msg.id as Id), who);
@@ -213,8 +216,33 @@ export class Hub {
     if (msg.id === undefined || msg.id === null || msg.method !== "tools/call") return true;
     const why = this.#policy!.checkCall(caller, msg.params?.name, msg.params?.arguments);
     if (why === null) return true;
+    this.#opts.onToolCall?.(msg.params?.name, 0, true);
     this.#sinks.get(sid)?.deliver(errorResponse(msg.id, ErrorCode.InvalidParams, why), msg.id);
     return false;
+  }
+
+  #route(sid: string, msg: Message): void {
+    const actions = this.#router.fromClient(sid, msg);
+    this.#track(sid, msg, actions);
+    this.#dispatch(actions);
+  }
+
+  /** Notes the start of a `tools/call` that went upstream (for `onToolCall`). */
+  #track(sid: string, msg: Message, actions: Action[]): void {
+    if (!this.#opts.onToolCall || msg.method !== "tools/call" || msg.id == null) return;
+    if (actions[0]?.to !== "upstream") return;
+    this.#calls.set(listKey(sid, msg.id as Id), { tool: msg.params?.name, t0: performance.now() });
+  }
+
+  /** Reports the answer of a tracked `tools/call`. */
+  #answered(sid: string, related: Id, msg: Message): void {
+    const key = listKey(sid, related);
+    const call = this.#calls.get(key);
+    if (!call) return;
+    this.#calls.delete(key);
+    const failed = msg.error !== undefined ||
+      (msg.result as { isError?: unknown } | undefined)?.isError === true;
+    this.#opts.onToolCall!(call.tool, (performance.now() - call.t0) / 1000, failed);
   }
 
   /** Hides from a `tools/list` answer what the policy does not show its caller. */
@@ -243,6 +271,9 @@ export class Hub {
       if (a.to === "deferred") this.#deferTimer(a.msg);
       else if (a.to === "upstream") this.#send(a.msg);
       else {
+        if (this.#calls.size > 0 && a.related !== undefined && a.msg.method === undefined) {
+          this.#answered(a.sid, a.related, a.msg);
+        }
         const msg = this.#listing.size > 0 && a.related !== undefined && a.msg.method === undefined
           ? this.#filterList(a.sid, a.msg, a.related)
           : a.msg;
@@ -292,6 +323,7 @@ export class Hub {
     const sinks = [...this.#sinks];
     this.#sinks.clear();
     this.#listing.clear();
+    this.#calls.clear();
     this.#router = new Router({ now: this.#opts.now });
     for (const [, sink] of sinks) sink.close(reason);
   }

@@ -18,6 +18,8 @@ export interface HubPoolOptions {
   /** Per-request upstream timeout in ms. */
   requestTimeoutMs: number;
   now: () => number;
+  /** Every hub reports its `tools/call` answers here. */
+  onToolCall?: (tool: unknown, seconds: number, error: boolean) => void;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
@@ -34,9 +36,8 @@ export class HubPool {
   }
 
   #newHub(restart: boolean): Hub {
-    const { log, onRestart, onBytes, policy, requestTimeoutMs, now } = this.#opts;
-    const upstream = this.#opts.makeUpstream(restart);
-    return new Hub({ upstream, log, onRestart, onBytes, policy, requestTimeoutMs, now });
+    const { makeUpstream, perSession: _p, ...opts } = this.#opts;
+    return new Hub({ ...opts, upstream: makeUpstream(restart) });
   }
 
   /** A ready hub for a new session, or null when none got ready in time. */
