@@ -6,4 +6,5 @@
 export { createGateway } from "./server.ts";
 export type { Gateway, GatewayOptions, UpstreamSpec } from "./server.ts";
 export type { Activity } from "./activity.ts";
+export { GatewayMetrics } from "./metrics.ts";
 export { ANONYMOUS_CALLER, LOCAL_CALLER, TOKEN_CALLER } from "./security/mod.ts";

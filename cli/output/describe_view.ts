@@ -4,12 +4,13 @@ import {
   type Condition,
   durationOr,
   formatDuration,
+  type LastWake,
   type MCPPool,
   type MCPServer,
   parseDuration,
 } from "../../lib/api/mod.ts";
 import type { KubeObject } from "../kube/client.ts";
-import { ageOf, renderTable } from "./table.ts";
+import { ageOf, humanDuration, renderTable } from "./table.ts";
 
 /** The pod facts `describe` shows (a subset of V1Pod). */
 export interface PodLike {
@@ -87,11 +88,85 @@ function podText(pod: PodLike | undefined, podName: string | undefined): string 
     `${restarts} restarts${ip})`;
 }
 
+/** Calls, errors and mean latency of one tool, read from a gateway's `/metrics`. */
+export interface ToolRow {
+  tool: string;
+  calls: number;
+  errors: number;
+  /** Mean seconds per call. */
+  meanSeconds: number;
+}
+
+const TOOL_SAMPLE =
+  /^nmcp_gateway_tool_(calls_total|errors_total|call_duration_seconds_sum)\{tool="((?:[^"\\]|\\.)*)"\} (\S+)$/gm;
+
+/** The per-tool rows of a gateway's Prometheus text, most called first, then most errors. */
+export function toolRows(metrics: string): ToolRow[] {
+  const rows = new Map<string, ToolRow>();
+  for (const [, kind, raw, value] of metrics.matchAll(TOOL_SAMPLE)) {
+    const tool = raw.replace(/\\(.)/g, (_, c) => c === "n" ? "\n" : c);
+    const row = rows.get(tool) ?? { tool, calls: 0, errors: 0, meanSeconds: 0 };
+    const n = Number(value);
+    if (kind === "calls_total") row.calls = n;
+    else if (kind === "errors_total") row.errors = n;
+    else row.meanSeconds = n; // the sum, divided below
+    rows.set(tool, row);
+  }
+  return [...rows.values()]
+    .map((r) => ({ ...r, meanSeconds: r.calls > 0 ? r.meanSeconds / r.calls : 0 }))
+    .sort((a, b) => b.calls - a.calls || b.errors - a.errors || a.tool.localeCompare(b.tool));
+}
+
+/** The tools block: the top `limit` tools, or why there are none. */
+export function toolsText(tools: ToolRow[] | string, limit = 5): string {
+  if (typeof tools === "string") return `Tools:  <${tools}>\n`;
+  if (tools.length === 0) return "Tools:  <no calls yet>\n";
+  const byErrors = tools.filter((t) => t.errors > 0)
+    .sort((a, b) => b.errors - a.errors || b.errors / b.calls - a.errors / a.calls);
+  const top = [...tools.slice(0, limit), ...byErrors.slice(0, limit)]
+    .filter((t, i, all) => all.indexOf(t) === i);
+  const rows = top.map((t) => [
+    t.tool,
+    String(t.calls),
+    String(t.errors),
+    `${Math.round(t.meanSeconds * 1000)}ms`,
+  ]);
+  return "Tools (top by calls and errors, since the gateway started):\n" +
+    indentBlock(renderTable({ headers: ["Tool", "Calls", "Errors", "Mean"], rows }));
+}
+
+/** A wake's duration: milliseconds below a second, tenths below a minute, else kubectl's form. */
+export function wakeDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : humanDuration(ms);
+}
+
+/** The last wake: when, how long, whether and behind whom it queued. */
+export function wakeText(w: LastWake | undefined, now: Date): string {
+  if (!w) return "Last Wake:  <none>\n";
+  const took = w.durationMs === undefined ? "not Ready yet" : wakeDuration(w.durationMs);
+  const queued = w.queuedMs !== undefined ? wakeDuration(w.queuedMs) : "waiting for a slot";
+  const behind = w.queuedBehind?.length ? w.queuedBehind.join(", ") : undefined;
+  return "Last Wake:\n" + fields([
+    ["Requested", `${w.requestedAt} (${ageOf(w.requestedAt, now)} ago)`],
+    ["Ready", w.readyAt],
+    ["Took", took],
+    ["Queued", queued],
+    ["Queued Behind", behind],
+  ], "  ");
+}
+
+/** What `describe mcpserver` shows besides the object. */
+export interface ServerExtra {
+  pod?: PodLike;
+  events: KubeObject[];
+  now: Date;
+  /** The gateway's tool figures, or why they are unavailable. */
+  tools?: ToolRow[] | string;
+}
+
 /** `describe mcpserver NAME`. */
-export function describeServer(
-  s: MCPServer,
-  extra: { pod?: PodLike; events: KubeObject[]; now: Date },
-): string {
+export function describeServer(s: MCPServer, extra: ServerExtra): string {
   const st = s.status ?? {};
   const t = s.spec.transport;
   const transport = t?.port ? `${t.type} :${t.port}${t.path ?? ""}` : t?.type ?? "stdio";
@@ -132,7 +207,8 @@ export function describeServer(
     ["Sessions", String(st.openSessions ?? 0)],
     ["Requests", String(st.totalRequests ?? 0)],
     ["Last Request", st.lastRequestAt ? `${ageOf(st.lastRequestAt, extra.now)} ago` : "<never>"],
-  ], "  ") + conditionsText(st.conditions, extra.now) + eventsText(extra.events, extra.now);
+  ], "  ") + wakeText(st.lastWake, extra.now) + toolsText(extra.tools ?? "server not running") +
+    conditionsText(st.conditions, extra.now) + eventsText(extra.events, extra.now);
 }
 
 /** `describe mcppool NAME`. */

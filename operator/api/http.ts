@@ -13,6 +13,7 @@ import { forbidden, statusResponse } from "../auth/status.ts";
 import type { Cache } from "../controller/cache.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
+import { gatewayMetrics } from "./gateway_metrics.ts";
 import { cacheResolver, createManagementApi } from "./management.ts";
 import { createRouter } from "./router.ts";
 
@@ -96,6 +97,8 @@ export function createHttpHandler(deps: HttpDeps): (req: Request) => Promise<Res
     api: (req, _caller, access) =>
       deps.managementApi === false
         ? Promise.resolve(notFound(new URL(req.url).pathname))
+        : access.api?.gatewayMetrics
+        ? gatewayMetrics(deps, req, access.api)
         : api(req, access.api),
     metrics,
     other: (req) => Promise.resolve(notFound(new URL(req.url).pathname)),

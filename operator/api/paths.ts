@@ -2,7 +2,8 @@
  * The management API's paths, parsed once for the authorizer and the handler:
  * `/api/v1/{servers|pools}[/{id}]` (id = uid or name, in the operator's namespace; a single
  * segment is never a namespace), `/api/v1/namespaces/{ns}/{servers|pools}[/{name}]`, the legacy
- * `/api/v1/{servers|pools}/{ns}/{name}`, and `/api/v1/metrics[/{pools|servers}/{id}]`.
+ * `/api/v1/{servers|pools}/{ns}/{name}`, `/api/v1/metrics[/{pools|servers}/{id}]`, and a
+ * server's gateway metrics `/api/v1/namespaces/{ns}/servers/{name}/metrics`.
  *
  * @module
  */
@@ -19,6 +20,8 @@ export interface ApiTarget {
   name?: string;
   /** For `/api/v1/metrics/{pools|servers}/{id}`: which kind the name is. */
   metricsOf?: ApiKind;
+  /** `/api/v1/namespaces/{ns}/servers/{name}/metrics`: the server's gateway metrics. */
+  gatewayMetrics?: true;
 }
 
 /** Resolves an id (uid or name) to a cached object's namespace and name. */
@@ -60,6 +63,9 @@ export function parseApiPath(method: string, path: string, scope: Scope): ApiTar
     if (seg.length !== 3 || !KINDS.has(b)) return undefined;
     return { kind: "metrics", metricsOf: b as ApiKind, ...resolveId(scope, b as ApiKind, c) };
   }
+  if (a === "namespaces" && seg.length === 5 && c === "servers" && seg[4] === "metrics") {
+    return { kind: "servers", namespace: b, name: d, gatewayMetrics: true };
+  }
   if (a === "namespaces" && seg.length >= 3 && seg.length <= 4 && KINDS.has(c)) {
     return { kind: c as ApiKind, namespace: b, ...(d === undefined ? {} : { name: d }) };
   }
@@ -75,6 +81,6 @@ export function parseApiPath(method: string, path: string, scope: Scope): ApiTar
 
 /** The methods an API target answers (its `Allow` header). */
 export function allowedMethods(t: ApiTarget): string[] {
-  if (t.kind === "metrics") return ["GET"];
+  if (t.kind === "metrics" || t.gatewayMetrics) return ["GET"];
   return t.name === undefined ? ["GET", "POST"] : ["GET", "PUT", "DELETE"];
 }
