@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { startTestCluster } from "../tests/harness/apiserver/_testing.ts";
-import { renderBase } from "./generate.ts";
+import { renderDeploy } from "./generate.ts";
 
-Deno.test("deploy/base is up to date with the install objects (run `deno task deploy`)", async () => {
-  for (const [name, expected] of renderBase()) {
-    const actual = await Deno.readTextFile(new URL(`base/${name}`, import.meta.url)).catch(() =>
-      ""
-    );
-    assert.equal(actual, expected, `deploy/base/${name} is stale: run \`deno task deploy\``);
+Deno.test("deploy/base and the monitoring component are up to date (run `deno task deploy`)", async () => {
+  for (const [dir, files] of renderDeploy()) {
+    for (const [name, expected] of files) {
+      const path = `${dir}/${name}`;
+      const actual = await Deno.readTextFile(new URL(path, import.meta.url)).catch(() => "");
+      assert.equal(actual, expected, `deploy/${path} is stale: run \`deno task deploy\``);
+    }
   }
 });
 

@@ -45,6 +45,8 @@ export { isStopRequested, isWanted } from "./reconcile/request.ts";
 export { REASONS } from "./reconcile/reasons.ts";
 export type { Activity } from "./reconcile/activity.ts";
 export { type OperatorOptions, type RunningOperator, startOperator } from "./operator.ts";
+export { createMetrics, type OperatorMetrics } from "./metrics.ts";
+export { type Inventory, registerInventoryMetrics } from "./inventory_metrics.ts";
 export {
   createKubeClient,
   type KubeClient,
