@@ -228,3 +228,29 @@ export function everything(name: string, extra: Record<string, unknown> = {}): s
     },
   });
 }
+
+/** Sets the request annotation `nmcp.nwrx.io/{key}` (requested-at, stop-requested-at) to now. */
+export const annotate = (e: OperatorEnv, name: string, key: string) =>
+  e.k([
+    "annotate",
+    "--overwrite",
+    "mcpserver",
+    name,
+    `nmcp.nwrx.io/${key}=${new Date().toISOString()}`,
+  ]);
+
+/** Applies an MCPPool in `default`. */
+export const applyPool = (e: OperatorEnv, name: string, spec: Record<string, unknown>) =>
+  e.k(
+    ["apply", "--validate=false", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "nmcp.nwrx.io/v1",
+      kind: "MCPPool",
+      metadata: { name, namespace: "default" },
+      spec,
+    }),
+  );
+
+/** The phase of an MCPServer in `default`, read through kubectl. */
+export const phaseOf = async (e: OperatorEnv, name: string) =>
+  (await getServer(e, name))?.status?.phase;

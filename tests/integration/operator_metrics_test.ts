@@ -5,10 +5,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { pluginEnv, sh } from "./_cli_env.ts";
 import {
+  annotate,
+  applyPool,
   everything,
   getServer,
   type OperatorEnv,
   type OperatorProc,
+  phaseOf,
   startOperatorEnv,
   until,
 } from "./operator_env.ts";
@@ -38,17 +41,6 @@ function valueOf(text: string, name: string, labels: Record<string, string> = {}
     s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)
   )?.value;
 }
-
-const annotate = (e: OperatorEnv, name: string, key: string) =>
-  e.k([
-    "annotate",
-    "--overwrite",
-    "mcpserver",
-    name,
-    `nmcp.nwrx.io/${key}=${new Date().toISOString()}`,
-  ]);
-
-const phaseOf = async (e: OperatorEnv, name: string) => (await getServer(e, name))?.status?.phase;
 
 const waitPhase = (e: OperatorEnv, name: string, phase: string, ms = 30_000) =>
   until(`${name} ${phase}`, ms, async () => (await phaseOf(e, name)) === phase ? true : undefined);
@@ -83,15 +75,7 @@ Deno.test({
     const e = await startOperatorEnv();
     try {
       const op = await e.startOperator(["--no-leader-elect", "--ready-timeout=30"]);
-      await e.k(
-        ["apply", "--validate=false", "-f", "-"],
-        JSON.stringify({
-          apiVersion: "nmcp.nwrx.io/v1",
-          kind: "MCPPool",
-          metadata: { name: "one", namespace: "default" },
-          spec: { maxActive: 1 },
-        }),
-      );
+      await applyPool(e, "one", { maxActive: 1 });
       for (const n of ["m1", "m2"]) {
         await e.k(["apply", "--validate=false", "-f", "-"], everything(n, { pool: "one" }));
       }

@@ -4,34 +4,15 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
+  annotate,
+  applyPool,
   everything,
   getServer,
   type OperatorEnv,
+  phaseOf,
   startOperatorEnv,
   until,
 } from "./operator_env.ts";
-
-const annotate = (e: OperatorEnv, name: string, key: string) =>
-  e.k([
-    "annotate",
-    "--overwrite",
-    "mcpserver",
-    name,
-    `nmcp.nwrx.io/${key}=${new Date().toISOString()}`,
-  ]);
-
-const applyPool = (e: OperatorEnv, name: string, spec: Record<string, unknown>) =>
-  e.k(
-    ["apply", "--validate=false", "-f", "-"],
-    JSON.stringify({
-      apiVersion: "nmcp.nwrx.io/v1",
-      kind: "MCPPool",
-      metadata: { name, namespace: "default" },
-      spec,
-    }),
-  );
-
-const phaseOf = async (e: OperatorEnv, name: string) => (await getServer(e, name))?.status?.phase;
 
 async function events(e: OperatorEnv, name: string) {
   const out = JSON.parse(await e.k(["get", "events", "-o", "json"])) as {
