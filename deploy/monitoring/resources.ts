@@ -4,7 +4,7 @@
  * Prometheus presents (the operator authorizes every scrape as its caller).
  *
  * Gateways accept only the operator, so their metrics are scraped through it:
- * `/api/v1/namespaces/{ns}/servers/{name}/metrics` (authorized as `get mcpservers`).
+ * `/api/v1/namespaces/{ns}/servers/{name}/metrics` (authorized as `get mcpservers/metrics`).
  *
  * @module
  */
@@ -94,7 +94,8 @@ const rbac = [
     metadata: { name: "nmcp-metrics-reader" },
     rules: [
       { nonResourceURLs: ["/metrics"], verbs: ["get"] },
-      { apiGroups: ["nmcp.nwrx.io"], resources: ["mcpservers"], verbs: ["get"] },
+      // The gateways' metrics through the operator; not the MCPServer objects themselves.
+      { apiGroups: ["nmcp.nwrx.io"], resources: ["mcpservers/metrics"], verbs: ["get"] },
     ],
   },
   {

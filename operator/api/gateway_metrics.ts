@@ -1,7 +1,7 @@
 /**
  * `GET /api/v1/namespaces/{ns}/servers/{name}/metrics`: the Prometheus text of a running
- * server's gateway, fetched with the server's own token. The caller was authorized to `get` the
- * MCPServer (operator/auth/access.ts); the gateway itself accepts nobody but the operator.
+ * server's gateway, fetched with the server's own token. The caller was authorized to `get`
+ * `mcpservers/metrics` of it (operator/auth/access.ts); the gateway accepts nobody but the operator.
  *
  * @module
  */

@@ -150,6 +150,13 @@ function apiAccess(method: string, path: string, scope: Scope): Access | undefin
       : resourceOf("servers", "list", "");
     return { route: "api", attributes, api };
   }
+  if (api.gatewayMetrics) {
+    const attributes = {
+      ...resourceOf("servers", "get", api.namespace!, api.name),
+      subresource: "metrics",
+    };
+    return { route: "api", attributes, api };
+  }
   const verb = resourceVerb(method, api.name !== undefined);
   const attributes = resourceOf(api.kind, verb, api.namespace ?? "", api.name);
   const cascade = api.kind === "pools" && verb === "delete";

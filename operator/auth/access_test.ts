@@ -54,6 +54,18 @@ Deno.test("accessFor() maps every route to what it must be allowed to do", () =>
     verb: "get",
     path: "/metrics",
   });
+  const gw = accessFor("GET", "/api/v1/namespaces/team-a/servers/ev/metrics");
+  assert.equal(gw.api?.gatewayMetrics, true);
+  assert.deepEqual(gw.attributes, {
+    kind: "resource",
+    verb: "get",
+    group: "nmcp.nwrx.io",
+    resource: "mcpservers",
+    subresource: "metrics",
+    namespace: "team-a",
+    name: "ev",
+  });
+  assert.equal(accessFor("GET", "/api/v1/namespaces/team-a/pools/p/metrics").route, "other");
 });
 
 Deno.test("resourceVerb() follows the API server's verbs", () => {

@@ -69,6 +69,8 @@ export function userClusterRoles(): KubeObject[] {
   return [
     role("nmcp-viewer", aggregate("view", "edit", "admin"), [
       { apiGroups: [GROUP], resources: [...NMCP], verbs: ["get", "list", "watch"] },
+      // A server's gateway metrics through the operator (…/servers/{name}/metrics).
+      { apiGroups: [GROUP], resources: ["mcpservers/metrics"], verbs: ["get"] },
     ]),
     role("nmcp-editor", aggregate("edit", "admin"), [
       { apiGroups: [GROUP], resources: [...NMCP], verbs: [...CRUD, "deletecollection"] },

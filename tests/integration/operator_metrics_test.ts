@@ -42,6 +42,30 @@ function valueOf(text: string, name: string, labels: Record<string, string> = {}
   )?.value;
 }
 
+/** A Role and RoleBinding letting `user` read only the gateway metrics of servers in default. */
+function metricsReader(user: string) {
+  const rbac = "rbac.authorization.k8s.io";
+  return {
+    apiVersion: "v1",
+    kind: "List",
+    items: [
+      {
+        apiVersion: `${rbac}/v1`,
+        kind: "Role",
+        metadata: { name: "metrics-reader", namespace: "default" },
+        rules: [{ apiGroups: ["nmcp.nwrx.io"], resources: ["mcpservers/metrics"], verbs: ["get"] }],
+      },
+      {
+        apiVersion: `${rbac}/v1`,
+        kind: "RoleBinding",
+        metadata: { name: "metrics-reader", namespace: "default" },
+        roleRef: { apiGroup: rbac, kind: "Role", name: "metrics-reader" },
+        subjects: [{ apiGroup: rbac, kind: "User", name: user }],
+      },
+    ],
+  };
+}
+
 const waitPhase = (e: OperatorEnv, name: string, phase: string, ms = 30_000) =>
   until(`${name} ${phase}`, ms, async () => (await phaseOf(e, name)) === phase ? true : undefined);
 
@@ -160,12 +184,21 @@ Deno.test({
       });
 
       await t.step("the gateway metrics path is authorized as the caller", async () => {
+        const path = `${op.url}/api/v1/namespaces/default/servers/m2/metrics`;
         const bob = await e.cluster.apiServer.issueUserToken("bob", []);
-        const res = await fetch(`${op.url}/api/v1/namespaces/default/servers/m2/metrics`, {
-          headers: { authorization: `Bearer ${bob}` },
-        });
+        const res = await fetch(path, { headers: { authorization: `Bearer ${bob}` } });
         assert.equal(res.status, 403);
-        assert.match((await res.json()).message, /cannot get resource "mcpservers"/);
+        assert.match((await res.json()).message, /cannot get resource "mcpservers\/metrics"/);
+        await e.k(["apply", "--validate=false", "-f", "-"], JSON.stringify(metricsReader("carol")));
+        const carol = await e.cluster.apiServer.issueUserToken("carol", []);
+        const allowed = await fetch(path, { headers: { authorization: `Bearer ${carol}` } });
+        assert.equal(allowed.status, 200);
+        assert.match(await allowed.text(), /^# TYPE nmcp_gateway_tool_calls_total counter$/m);
+        const object = await fetch(`${op.url}/api/v1/namespaces/default/servers/m2`, {
+          headers: { authorization: `Bearer ${carol}` },
+        });
+        assert.equal(object.status, 403, "the metrics grant does not read the MCPServer itself");
+        await object.body?.cancel();
       });
 
       await t.step("kubectl nmcp describe shows the last wake and the top tools", async () => {
