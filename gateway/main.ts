@@ -3,6 +3,7 @@ import { createLogger, parseLogLevel } from "../lib/log.ts";
 import { type Flags, parseFlags, USAGE } from "./flags.ts";
 import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
+import { serveGuarded } from "../lib/http/mod.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
   const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
@@ -73,9 +74,10 @@ async function main(argv: string[]): Promise<number> {
     log,
   };
   const gateway = createGateway(options);
-  const server = Deno.serve({
+  const server = serveGuarded({
     hostname: flags.host,
     port: flags.port,
+    headerTimeoutMs: flags.headerTimeout * 1000,
     onListen: ({ hostname, port }) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       console.log(`nmcp-gateway listening on http://${host}:${port}`);
