@@ -87,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       return new Response("internal error\n", { status: 500 });
     },
   }, gateway.handler);
+  log.info("Serving", { headerTimeoutS: flags.headerTimeout, headerGuard: server.guard });
   if (flags.readyFile) {
     const file = flags.readyFile;
     gateway.whenReady(120_000).then(async (ok) => {

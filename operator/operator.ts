@@ -331,7 +331,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const headerTimeoutMs = (opts.headerTimeout ?? 10) * 1000;
   const http = serveGuarded({ hostname, port, headerTimeoutMs }, handler);
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${http.addr.port}`;
-  log.info("listening", { url, identity });
+  log.info("listening", { url, identity, headerGuard: http.guard });
   await cache.start();
   log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
   const elector = startControl(opts, { client, log, metrics }, parts);

@@ -119,6 +119,7 @@ export function serveFronted(
   onListen?.(addr);
   return {
     addr,
+    guard: "front",
     finished: inner.finished,
     async shutdown() {
       clearInterval(sweep);

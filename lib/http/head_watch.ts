@@ -54,6 +54,7 @@ export function serveWatched(
   Deno.unrefTimer(timer);
   return {
     addr: server.addr,
+    guard: "watch",
     finished: server.finished,
     async shutdown() {
       clearInterval(timer);

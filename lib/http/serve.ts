@@ -27,6 +27,8 @@ export interface GuardedServeOptions {
 /** What {@linkcode serveGuarded} returns: the part of `Deno.HttpServer` callers use. */
 export interface GuardedServer {
   readonly addr: Deno.NetAddr;
+  /** How the head deadline is kept: beside the server, by a piping front, or not at all. */
+  readonly guard: "watch" | "front" | "none";
   readonly finished: Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -38,7 +40,11 @@ export function serveGuarded(
 ): GuardedServer {
   const { hostname, port, headerTimeoutMs, onListen, onError } = options;
   if (headerTimeoutMs <= 0) {
-    return Deno.serve({ hostname, port, onListen: onListen ?? (() => {}), onError }, handler);
+    const server = Deno.serve(
+      { hostname, port, onListen: onListen ?? (() => {}), onError },
+      handler,
+    );
+    return Object.assign(server, { guard: "none" as const });
   }
   const watch = options.mode === "front" ? null : openSocketWatch();
   return watch ? serveWatched(options, handler, watch) : serveFronted(options, handler);

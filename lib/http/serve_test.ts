@@ -55,6 +55,7 @@ for (const mode of MODES) {
   Deno.test(`serveGuarded(${mode}) serves fetch with the client's own address`, async () => {
     const { server, peers, port } = start(1000, mode);
     try {
+      assert.equal(server.guard, mode, "Linux with FFI: the watch is available");
       for (let i = 0; i < 3; i++) {
         const r = await fetch(`http://127.0.0.1:${port}/p${i}`);
         assert.equal(await r.text(), `hello /p${i}`);
@@ -118,6 +119,7 @@ Deno.test("serveGuarded(front) answers 431 to a first head over the size cap", a
 
 Deno.test("serveGuarded() with a 0 timeout is plain Deno.serve (dripping heads stay open)", async () => {
   const { server, port } = start(0, "watch");
+  assert.equal(server.guard, "none");
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   const stop = drip(conn, "GET / HTTP/1.1\r\nX-Drip: ", 100);
   try {
