@@ -228,9 +228,9 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
     }
     if (c === 1 && ceiling && direct) Object.assign(out, serialBound(ceiling, direct, find));
     for (const tr of ["streamable", "sse", "stateless"] as const) {
-      const front = find("nmcp", tr, c), bare = find("nmcp_h0", tr, c);
-      if (front && bare && bare.rps > 0) {
-        out[`header_front_${tr}_c${c}`] = round(front.rps / bare.rps);
+      const guarded = find("nmcp", tr, c), bare = find("nmcp_h0", tr, c);
+      if (guarded && bare && bare.rps > 0) {
+        out[`header_timeout_${tr}_c${c}`] = round(guarded.rps / bare.rps);
       }
     }
   }
