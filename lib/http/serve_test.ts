@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { serveGuarded } from "./mod.ts";
-import { headEnd } from "./head.ts";
 
 type Mode = "watch" | "front";
 const MODES: Mode[] = ["watch", "front"];
@@ -42,14 +41,6 @@ function drip(conn: Deno.Conn, head: string, everyMs: number): () => void {
   const t = setInterval(() => conn.write(enc.encode("a")).catch(() => clearInterval(t)), everyMs);
   return () => clearInterval(t);
 }
-
-Deno.test("headEnd() finds the end of a head across a chunk boundary", () => {
-  const bytes = enc.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\nbody");
-  assert.equal(headEnd(bytes), 27);
-  assert.equal(headEnd(bytes, 23), 27);
-  assert.equal(headEnd(bytes, 24), -1);
-  assert.equal(headEnd(enc.encode("GET / HTTP/1.1\r\nHost: x\r\n")), -1);
-});
 
 for (const mode of MODES) {
   Deno.test(`serveGuarded(${mode}) serves fetch with the client's own address`, async () => {
