@@ -28,77 +28,76 @@ export function serveFronted(
   options: GuardedServeOptions,
   handler: Deno.ServeHandler<Deno.NetAddr>,
 ): GuardedServer {
-  const { hostname, port, headerTimeoutMs, onListen, onError } = options;
-  const maxHead = options.maxHeadBytes ?? 65536;
-  const links = new Set<Link>();
+  const front = new Front(options, handler);
+  options.onListen?.(front.addr);
+  return front;
+}
+
+class Front implements GuardedServer {
+  readonly guard = "front";
+  readonly addr: Deno.NetAddr;
+  readonly finished: Promise<void>;
+  #timeoutMs: number;
+  #maxHead: number;
+  #links = new Set<Link>();
   /** Inner connections by their local port, as the inner server sees them. */
-  const byPort = new Map<number, Link>();
-  const inner = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {}, onError },
-    (req, info) => {
-      const link = info.remoteAddr.hostname === "127.0.0.1"
-        ? byPort.get(info.remoteAddr.port)
-        : undefined;
-      if (!link) {
-        return new Response("Cannot serve request: not through the front\n", { status: 403 });
-      }
-      link.deadline = 0;
-      link.open++;
-      const done = () => {
-        link.open--;
-      };
-      info.completed.then(done, done);
-      return handler(req, { remoteAddr: link.remoteAddr, completed: info.completed });
-    },
-  );
-  const listener = Deno.listen({ hostname, port });
-  const addr = listener.addr as Deno.NetAddr;
-  const sweep = setInterval(() => {
-    const now = performance.now();
-    for (const link of links) {
-      if (link.deadline !== 0 && now > link.deadline && link.open === 0) reject(link, HEAD_TIMEOUT);
-    }
-  }, Math.min(1000, Math.max(50, headerTimeoutMs / 10)));
+  #byPort = new Map<number, Link>();
+  #inner: Deno.HttpServer<Deno.NetAddr>;
+  #listener: Deno.TcpListener;
+  #sweep: ReturnType<typeof setInterval>;
+  #accepting: Promise<void>;
 
-  const close = (link: Link) => {
-    if (link.closed) return;
-    link.closed = true;
-    links.delete(link);
-    for (const c of [link.outer, link.inner]) {
-      try {
-        c?.close();
-      } catch { /* already closed */ }
+  constructor(options: GuardedServeOptions, handler: Deno.ServeHandler<Deno.NetAddr>) {
+    this.#timeoutMs = options.headerTimeoutMs;
+    this.#maxHead = options.maxHeadBytes ?? 65536;
+    this.#inner = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {}, onError: options.onError },
+      (req, info) => this.#serve(req, info, handler),
+    );
+    this.finished = this.#inner.finished;
+    this.#listener = Deno.listen({ hostname: options.hostname, port: options.port });
+    this.addr = this.#listener.addr;
+    this.#sweep = setInterval(
+      () => this.#expire(performance.now()),
+      Math.min(1000, Math.max(50, this.#timeoutMs / 10)),
+    );
+    this.#accepting = this.#accept();
+  }
+
+  /** The inner server's handler: only connections of the front, seen as their client. */
+  #serve(
+    req: Request,
+    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+    handler: Deno.ServeHandler<Deno.NetAddr>,
+  ) {
+    const link = info.remoteAddr.hostname === "127.0.0.1"
+      ? this.#byPort.get(info.remoteAddr.port)
+      : undefined;
+    if (!link) {
+      return new Response("Cannot serve request: not through the front\n", { status: 403 });
     }
-    if (link.inner) byPort.delete((link.inner.localAddr as Deno.NetAddr).port);
-  };
-  const reject = (link: Link, answer: Uint8Array) => {
     link.deadline = 0;
-    link.outer.write(answer).catch(() => {}).finally(() => close(link));
-  };
+    link.open++;
+    const done = () => {
+      link.open--;
+    };
+    info.completed.then(done, done);
+    return handler(req, { remoteAddr: link.remoteAddr, completed: info.completed });
+  }
 
-  /** Reads the first head; pipes the connection to the inner server once it is complete. */
-  const front = async (link: Link) => {
-    try {
-      const head = await readHead(link, maxHead);
-      if (head === "too large") return reject(link, HEAD_TOO_LARGE);
-      if (head === null) return close(link);
-      link.deadline = 0;
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port: inner.addr.port });
-      conn.setNoDelay(true);
-      link.inner = conn;
-      byPort.set((conn.localAddr as Deno.NetAddr).port, link);
-      if (link.closed) return close(link);
-      await writeAll(conn, head);
-      await Promise.all([pumpUp(link, conn, headerTimeoutMs), pumpDown(link, conn)]);
-    } catch { /* the peer or the front closed the connection */ }
-    close(link);
-  };
+  #expire(now: number): void {
+    for (const link of this.#links) {
+      if (link.deadline !== 0 && now > link.deadline && link.open === 0) {
+        this.#reject(link, HEAD_TIMEOUT);
+      }
+    }
+  }
 
-  const accepting = (async () => {
+  async #accept(): Promise<void> {
     for (;;) {
       let conn: Deno.TcpConn;
       try {
-        conn = await listener.accept();
+        conn = await this.#listener.accept();
       } catch (err) {
         if (err instanceof Deno.errors.BadResource) return;
         await new Promise((r) => setTimeout(r, 20)); // EMFILE and the like: retry shortly
@@ -107,31 +106,61 @@ export function serveFronted(
       conn.setNoDelay(true);
       const link: Link = {
         outer: conn,
-        remoteAddr: conn.remoteAddr as Deno.NetAddr,
-        deadline: performance.now() + headerTimeoutMs,
+        remoteAddr: conn.remoteAddr,
+        deadline: performance.now() + this.#timeoutMs,
         open: 0,
         closed: false,
       };
-      links.add(link);
-      void front(link);
+      this.#links.add(link);
+      void this.#front(link);
     }
-  })();
-  onListen?.(addr);
-  return {
-    addr,
-    guard: "front",
-    finished: inner.finished,
-    async shutdown() {
-      clearInterval(sweep);
+  }
+
+  /** Reads the first head; pipes the connection to the inner server once it is complete. */
+  async #front(link: Link): Promise<void> {
+    try {
+      const head = await readHead(link, this.#maxHead);
+      if (head === "too large") return this.#reject(link, HEAD_TOO_LARGE);
+      if (head === null) return this.#close(link);
+      link.deadline = 0;
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: this.#inner.addr.port });
+      conn.setNoDelay(true);
+      link.inner = conn;
+      this.#byPort.set(conn.localAddr.port, link);
+      if (link.closed) return this.#close(link);
+      await writeAll(conn, head);
+      await Promise.all([pumpUp(link, conn, this.#timeoutMs), pumpDown(link, conn)]);
+    } catch { /* the peer or the front closed the connection */ }
+    this.#close(link);
+  }
+
+  #reject(link: Link, answer: Uint8Array): void {
+    link.deadline = 0;
+    link.outer.write(answer).catch(() => {}).finally(() => this.#close(link));
+  }
+
+  #close(link: Link): void {
+    if (link.closed) return;
+    link.closed = true;
+    this.#links.delete(link);
+    for (const c of [link.outer, link.inner]) {
       try {
-        listener.close();
-      } catch { /* closed */ }
-      await accepting;
-      for (const link of links) if (!link.inner) close(link);
-      await inner.shutdown();
-      for (const link of links) close(link);
-    },
-  };
+        c?.close();
+      } catch { /* already closed */ }
+    }
+    if (link.inner) this.#byPort.delete(link.inner.localAddr.port);
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.#sweep);
+    try {
+      this.#listener.close();
+    } catch { /* closed */ }
+    await this.#accepting;
+    for (const link of this.#links) if (!link.inner) this.#close(link);
+    await this.#inner.shutdown();
+    for (const link of this.#links) this.#close(link);
+  }
 }
 
 /** The bytes up to and past the first head, null on EOF, or "too large". */
