@@ -37,7 +37,8 @@ export interface GatewayBenchOptions {
 
 /** One measured cell. */
 export interface Row extends CellResult {
-  target: "direct" | "ceiling" | "floor" | "nmcp" | "supergateway";
+  /** `nmcp_h0`: our gateway with `--header-timeout 0` (no request-head front). */
+  target: "direct" | "ceiling" | "floor" | "nmcp" | "nmcp_h0" | "supergateway";
   transport: "stdio" | "streamable" | "sse" | "stateless";
   concurrency: number;
 }
@@ -152,15 +153,21 @@ async function shippedGateway(dir: string): Promise<string[]> {
   return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", out];
 }
 
-async function benchOurs(opts: GatewayBenchOptions, peaks: Peaks, program: string[]) {
+async function benchOurs(
+  opts: GatewayBenchOptions,
+  peaks: Peaks,
+  program: string[],
+  target: "nmcp" | "nmcp_h0" = "nmcp",
+) {
   const env = { DENO_V8_FLAGS: GATEWAY_V8_FLAGS };
-  const gw: Running = await startGateway(ECHO, { program, env });
+  const extraArgs = target === "nmcp_h0" ? ["--header-timeout", "0"] : [];
+  const gw: Running = await startGateway(ECHO, { program, env, extraArgs });
   try {
     await sleep(1000);
     const idle = await rssMiB(gw.pid);
     const sampler = samplePeak(gw.pid);
-    const rows = await cells("nmcp", ["streamable", "sse", "stateless"], gw.base, opts);
-    peaks.nmcp = sampler.stop();
+    const rows = await cells(target, ["streamable", "sse", "stateless"], gw.base, opts);
+    peaks[target] = sampler.stop();
     await sleep(1000);
     const peak = await rssMiB(gw.pid, "VmHWM");
     return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid), peak } };
@@ -220,6 +227,12 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
       if (ours && direct) out[`${tr}_p50_overhead_ms_c${c}`] = round(ours.p50Ms - direct.p50Ms);
     }
     if (c === 1 && ceiling && direct) Object.assign(out, serialBound(ceiling, direct, find));
+    for (const tr of ["streamable", "sse", "stateless"] as const) {
+      const guarded = find("nmcp", tr, c), bare = find("nmcp_h0", tr, c);
+      if (guarded && bare && bare.rps > 0) {
+        out[`header_timeout_${tr}_c${c}`] = round(guarded.rps / bare.rps);
+      }
+    }
   }
   return out;
 }
@@ -277,6 +290,7 @@ async function oneRound(opts: GatewayBenchOptions, peaks: Peaks, program: string
     const ours = await benchOurs(opts, peaks, program);
     rows.push(...ours.rows);
     rss = ours.rss;
+    rows.push(...(await benchOurs(opts, peaks, program, "nmcp_h0")).rows);
   }
   rows.push(...await benchSupergateway(opts, peaks));
   return { rows, rss };

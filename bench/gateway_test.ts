@@ -36,6 +36,11 @@ Deno.test("ratios() compares throughput with supergateway and p50 with direct st
   });
 });
 
+Deno.test("ratios() compares our gateway with and without its header timeout", () => {
+  const rows = [row("nmcp", "streamable", 900, 0.5), row("nmcp_h0", "streamable", 1000, 0.5)];
+  assert.deepEqual(ratios(rows, [1]), { header_timeout_streamable_c1: 0.9 });
+});
+
 Deno.test("renderTable() prints upper-case headers, one line per row and the ratios", () => {
   const text = renderTable({
     date: "2026-01-01T00:00:00.000Z",

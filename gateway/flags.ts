@@ -24,6 +24,7 @@ export interface Flags {
   maxSessionsPerClient: number;
   sessionUnusedTimeout: number;
   bodyTimeout: number;
+  headerTimeout: number;
   drainTimeout: number;
   sessionIdleTimeout: number;
   requestTimeout: number;
@@ -61,6 +62,8 @@ Options:
   --session-idle-timeout <seconds>  end idle sessions after (default: 1800)
   --session-unused-timeout <secs>   end sessions with no request after initialize (default: 60)
   --body-timeout <seconds>          408 when a request body takes longer (default: 30)
+  --header-timeout <seconds>        408 and close when a request head takes longer,
+                                    0 = no limit (default: 10)
   --drain-timeout <seconds>         on SIGTERM, wait this long for requests, then exit (default: 10)
   --request-timeout <seconds>       fail a request the server leaves unanswered, without
                                     progress, for this long (default: 600)
@@ -86,6 +89,7 @@ const STRINGS = [
   "max-sessions-per-client",
   "session-unused-timeout",
   "body-timeout",
+  "header-timeout",
   "drain-timeout",
   "session-idle-timeout",
   "request-timeout",
@@ -165,6 +169,7 @@ export function parseFlags(argv: string[]): Parsed {
     maxSessionsPerClient: int("max-sessions-per-client", s("max-sessions-per-client"), 100),
     sessionUnusedTimeout: int("session-unused-timeout", s("session-unused-timeout"), 60),
     bodyTimeout: int("body-timeout", s("body-timeout"), 30),
+    headerTimeout: int("header-timeout", s("header-timeout"), 10),
     drainTimeout: int("drain-timeout", s("drain-timeout"), 10),
     sessionIdleTimeout: int("session-idle-timeout", s("session-idle-timeout"), 1800),
     requestTimeout: int("request-timeout", s("request-timeout"), 600),

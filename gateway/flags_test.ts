@@ -15,7 +15,11 @@ Deno.test("parseFlags applies the README defaults and keeps the command after --
     [p.flags.maxSessionsPerClient, p.flags.sessionUnusedTimeout, p.flags.requestTimeout],
     [100, 60, 600],
   );
-  assert.deepEqual([p.flags.bodyTimeout, p.flags.drainTimeout], [30, 10]);
+  assert.deepEqual([p.flags.bodyTimeout, p.flags.drainTimeout, p.flags.headerTimeout], [
+    30,
+    10,
+    10,
+  ]);
   assert.equal(p.flags.loopbackRequiresToken, undefined);
   assert.equal(p.flags.logLevel, "info");
   assert.equal(p.flags.allowedHosts, undefined);
@@ -42,6 +46,7 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
     "--max-sessions-per-client=4",
     "--session-unused-timeout=8",
     "--body-timeout=9",
+    "--header-timeout=0",
     "--drain-timeout=2",
     "--log-level",
     "debug",
@@ -67,6 +72,7 @@ Deno.test("parseFlags reads every value flag, in both --k v and --k=v forms", ()
     [4, 8, 9],
   );
   assert.equal(p.flags.drainTimeout, 2);
+  assert.equal(p.flags.headerTimeout, 0);
   assert.equal(p.flags.logLevel, "debug");
   assert.equal(p.flags.readyFile, "/tmp/r");
   assert.equal(p.flags.perSession, true);

@@ -3,6 +3,7 @@ import { createLogger, parseLogLevel } from "../lib/log.ts";
 import { type Flags, parseFlags, USAGE } from "./flags.ts";
 import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
+import { serveGuarded } from "../lib/http/mod.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
   const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
@@ -73,9 +74,10 @@ async function main(argv: string[]): Promise<number> {
     log,
   };
   const gateway = createGateway(options);
-  const server = Deno.serve({
+  const server = serveGuarded({
     hostname: flags.host,
     port: flags.port,
+    headerTimeoutMs: flags.headerTimeout * 1000,
     onListen: ({ hostname, port }) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       console.log(`nmcp-gateway listening on http://${host}:${port}`);
@@ -85,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       return new Response("internal error\n", { status: 500 });
     },
   }, gateway.handler);
+  log.info("Serving", { headerTimeoutS: flags.headerTimeout, headerGuard: server.guard });
   if (flags.readyFile) {
     const file = flags.readyFile;
     gateway.whenReady(120_000).then(async (ok) => {

@@ -181,6 +181,26 @@ Deno.test("handler: a stateless server request for an undeclared capability answ
   await gw.close();
 });
 
+Deno.test("handler: an unprompted server request during a stateless call does not fail it (the flake)", async () => {
+  // server-everything sends roots/list 350 ms after initialize, unprompted: when that lands while
+  // a call without `roots` is the only one in flight, the call must still get its answer.
+  const { gw, fake, first } = await heldCall({});
+  fake.events?.message({ jsonrpc: "2.0", id: 601, method: "roots/list", params: {} });
+  await new Promise((r) => setTimeout(r, 20));
+  const held = fake.held[0];
+  fake.events?.message({ jsonrpc: "2.0", id: held.id, result: { content: [] } });
+  const res = await first;
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.error, undefined, JSON.stringify(body.error));
+  assert.deepEqual(body.result.content, []);
+  await new Promise((r) => setTimeout(r, 10));
+  const refusal = fake.received.find((m) => m.id === 601);
+  assert.equal(refusal?.error?.code, -32603, "the unprompted request is refused upstream");
+  assert.match(refusal?.error?.message ?? "", /no client session caused it/);
+  await gw.close();
+});
+
 Deno.test("handler: a stateless client leaving before its answer cancels the call upstream", async () => {
   const client = new AbortController();
   const { gw, fake, first } = await heldCall({}, client.signal);

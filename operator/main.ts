@@ -25,12 +25,15 @@ function authMode(value: string): "kubernetes" | "none" {
   throw new TypeError(`Cannot use --auth "${value}": expected kubernetes or none`);
 }
 
-function cacheSeconds(value: string): number {
-  const n = Number(value.replace(/s$/, ""));
-  if (!Number.isFinite(n) || n < 0) {
-    throw new TypeError(`Cannot use --auth-cache-ttl "${value}": expected seconds (0 or more)`);
-  }
-  return n;
+/** A parser of `flag`'s value: seconds, 0 allowed. */
+function zeroOrSeconds(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value.replace(/s$/, ""));
+    if (!Number.isFinite(n) || n < 0) {
+      throw new TypeError(`Cannot use ${flag} "${value}": expected seconds (0 or more)`);
+    }
+    return n;
+  };
 }
 
 const program = new Command("nmcp-operator")
@@ -78,6 +81,12 @@ const program = new Command("nmcp-operator")
     [...DEFAULT_AUTH_HOSTS],
   )
   .option("--ready-timeout <seconds>", "readiness timeout before Degraded", seconds, 120)
+  .option(
+    "--header-timeout <seconds>",
+    "408 and close when a request head takes longer (0 = no limit)",
+    zeroOrSeconds("--header-timeout"),
+    10,
+  )
   .option("--workers <n>", "parallel reconciles", (v) => Number(v), 4)
   .option("--log-level <level>", "debug, info, warn or error", parseLogLevel, "info" as const)
   .option(
@@ -90,7 +99,7 @@ const program = new Command("nmcp-operator")
   .option(
     "--auth-cache-ttl <seconds>",
     "reuse TokenReview/SubjectAccessReview answers (denials at most 2 s; 0 = never)",
-    cacheSeconds,
+    zeroOrSeconds("--auth-cache-ttl"),
     10,
   )
   .option(
@@ -159,6 +168,7 @@ const op = await startOperator({
   networkPolicy: o.networkPolicy !== false,
   registryAuthHosts: o.registryAuthHosts,
   readyTimeout: o.readyTimeout,
+  headerTimeout: o.headerTimeout,
   workers: o.workers,
   logLevel: o.logLevel,
   auth: o.auth,

@@ -29,6 +29,7 @@ import { registerInventoryMetrics } from "./inventory_metrics.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
+import { serveGuarded } from "../lib/http/mod.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
 export interface OperatorOptions {
@@ -55,6 +56,8 @@ export interface OperatorOptions {
   tokenKey?: CryptoKey;
   /** Seconds before a not-ready pod makes its server Degraded. Default 120. */
   readyTimeout?: number;
+  /** Seconds a request head may take on the router/API port; 0 = no limit. Default 10. */
+  headerTimeout?: number;
   logLevel?: LogLevel;
   /** Parallel reconciles. Default 4. */
   workers?: number;
@@ -328,9 +331,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
-  const http = Deno.serve({ hostname, port, onListen() {} }, handler);
+  const headerTimeoutMs = (opts.headerTimeout ?? 10) * 1000;
+  const http = serveGuarded({ hostname, port, headerTimeoutMs }, handler);
   const url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${http.addr.port}`;
-  log.info("listening", { url, identity });
+  log.info("listening", { url, identity, headerGuard: http.guard });
   await cache.start();
   log.info("caches synced", { servers: cache.servers.store.size, pods: cache.pods.store.size });
   const elector = startControl(opts, { client, log, metrics }, parts);

@@ -10,10 +10,16 @@ import { SESSION_VERSIONS } from "../protocol.ts";
 import type { Upstream, UpstreamState } from "../upstream/types.ts";
 import { type Action, Router } from "./router.ts";
 
+/** How the hub knows where a delivered message belongs. */
+export interface DeliveryRoute {
+  /** A server request given to the session's only call in flight, without a related id. */
+  inferred?: boolean;
+}
+
 /** Where the hub delivers messages for one client session. */
 export interface SessionSink {
   /** One message for the client (`related`: the client request it belongs to); false if dropped. */
-  deliver(msg: Message, related?: Id): boolean;
+  deliver(msg: Message, related?: Id, route?: DeliveryRoute): boolean;
   /** The session ended on the gateway side (upstream died, expiry, shutdown). */
   close(reason: string): void;
 }
@@ -277,7 +283,10 @@ export class Hub {
         const msg = this.#listing.size > 0 && a.related !== undefined && a.msg.method === undefined
           ? this.#filterList(a.sid, a.msg, a.related)
           : a.msg;
-        if (!this.#sinks.get(a.sid)?.deliver(msg, a.related)) this.#undeliverable(a.sid, msg);
+        const route = a.inferred ? { inferred: true } : undefined;
+        if (!this.#sinks.get(a.sid)?.deliver(msg, a.related, route)) {
+          this.#undeliverable(a.sid, msg);
+        }
       }
     }
   }

@@ -8,7 +8,7 @@ import { ErrorCode, errorResponse, type Id, type Message, metaOf } from "../json
 /** A message the caller must send: up to the server or down to one session. */
 export type Action =
   | { to: "upstream"; msg: Message }
-  | { to: "session"; sid: string; msg: Message; related?: Id }
+  | { to: "session"; sid: string; msg: Message; related?: Id; inferred?: true }
   | { to: "deferred"; msg: Message };
 
 interface Pending {
@@ -48,7 +48,8 @@ const CANNOT_CAUSE = new Set([
   "tasks/get",
 ]);
 
-type Owner = { sid: string; related?: Id } | "none" | "ambiguous";
+/** Who caused a server request; `inferred`: only guessed (the one call in flight that can ask). */
+type Owner = { sid: string; related?: Id; inferred?: true } | "none" | "ambiguous";
 
 /** A JSON-RPC error refusing a server request the gateway cannot route. */
 function refusal(msg: Message, why: string): Action {
@@ -248,8 +249,9 @@ export class Router {
 
   /**
    * Routes a server-to-client request: by related id or progress token in `_meta`, else to the
-   * only session with a call in flight that can ask back. With several such sessions it waits
-   * (deferred) until one is left; the caller refuses it after a timeout.
+   * only session with a call in flight that can ask back (marked `inferred`: the server may have
+   * sent it unprompted). With several such sessions it waits (deferred) until one is left; the
+   * caller refuses it after a timeout.
    */
   #serverRequest(msg: Message): Action[] {
     const owner = this.#ownerOf(msg);
@@ -259,7 +261,8 @@ export class Router {
     }
     if (owner === "none") return [refusal(msg, "no client session caused it")];
     this.#serverReqs.set(msg.id as Id, owner.sid);
-    return [{ to: "session", sid: owner.sid, msg, related: owner.related }];
+    const action: Action = { to: "session", sid: owner.sid, msg, related: owner.related };
+    return [owner.inferred ? { ...action, inferred: true } : action];
   }
 
   /** Routes deferred server requests whose owner became clear. */
@@ -297,7 +300,7 @@ export class Router {
       if (only && only.sid !== p.sid) return "ambiguous";
       if (!only) only = p;
     }
-    return only ? { sid: only.sid, related: only.clientId } : "none";
+    return only ? { sid: only.sid, related: only.clientId, inferred: true } : "none";
   }
 
   /** Forgets a session: cancels its upstream requests, answers its server requests, unsubscribes. */

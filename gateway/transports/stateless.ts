@@ -25,7 +25,7 @@ import {
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Caller } from "../../lib/caller.ts";
-import type { Hub, SessionSink } from "../session/hub.ts";
+import type { DeliveryRoute, Hub, SessionSink } from "../session/hub.ts";
 import { jsonResponse, rpcError, type TransportContext, whenClientGone } from "./context.ts";
 import { Exchange, type ReplyMode } from "./exchange.ts";
 import { handleListen } from "./listen.ts";
@@ -158,6 +158,13 @@ export function toStatelessResponse(msg: Message, method: string, serverInfo: un
 
 /** How long a call waiting for the client's input responses stays held. */
 const HOLD_MS = 60_000;
+/**
+ * How long an inferred server request (no related id: the call was merely the only one in flight)
+ * waits before it is taken as the call's: a call answered meanwhile did not need it (the server
+ * sent it unprompted, e.g. server-everything's `roots/list` after initialize), so it is refused
+ * upstream and the call's answer stands.
+ */
+export const INFERRED_WAIT_MS = 500;
 
 /** The stateless calls of one gateway: hub session ids, and the calls held for a retry. */
 export class StatelessCalls {
@@ -191,6 +198,8 @@ class StatelessCall implements SessionSink {
     token: string;
     timer: ReturnType<typeof setTimeout>;
   } | null = null;
+  /** An inferred server request waiting to see whether this call ends without it. */
+  #doubt: { msg: Message; timer: ReturnType<typeof setTimeout> } | null = null;
 
   constructor(hub: Hub, msg: Message, mode: ReplyMode, calls: StatelessCalls) {
     this.sid = calls.nextSid();
@@ -226,22 +235,56 @@ class StatelessCall implements SessionSink {
   /** The client went away before its answer: cancel upstream unless the call is held. */
   clientGone(): void {
     if (this.#waiting || this.#ex.done) return;
+    if (this.#doubt) clearTimeout(this.#doubt.timer); // detach answers it upstream
+    this.#doubt = null;
     this.#hub.detach(this.sid);
     this.#ex.abort("Client went away"); // settles the handler; nobody reads the answer
   }
 
-  deliver(msg: Message, related?: Id): boolean {
-    if (msg.method !== undefined && msg.id !== undefined) return this.#askClient(msg);
+  deliver(msg: Message, related?: Id, route?: DeliveryRoute): boolean {
+    if (msg.method !== undefined && msg.id !== undefined) {
+      return route?.inferred ? this.#doubtful(msg) : this.#askClient(msg);
+    }
     if (msg.method === undefined) {
+      this.#settleDoubt();
       const info = this.#hub.initResult?.serverInfo;
       const out = toStatelessResponse({ ...msg, id: this.#clientId }, this.#method, info);
       this.#ex.take(out, true);
       if (this.#ex.done) queueMicrotask(() => this.#hub.detach(this.sid));
       return true;
     }
+    if (msg.method === "notifications/cancelled" && this.#doubt?.msg.id === msg.params?.requestId) {
+      clearTimeout(this.#doubt!.timer); // the server withdrew the request in doubt
+      this.#doubt = null;
+      return true;
+    }
     // Only request-related notifications (progress); logs need a _meta logLevel opt-in.
     return related !== undefined && msg.method === "notifications/progress" &&
       this.#ex.take(msg, false);
+  }
+
+  /** Holds an inferred server request for INFERRED_WAIT_MS unless the call ends first. */
+  #doubtful(msg: Message): boolean {
+    if (this.#doubt || this.#waiting || this.#ex.done) return false;
+    const timer = setTimeout(() => {
+      this.#doubt = null;
+      if (!this.#askClient(msg)) this.#refuseUnprompted(msg);
+    }, INFERRED_WAIT_MS);
+    this.#doubt = { msg, timer };
+    return true;
+  }
+
+  /** The call ended while a server request was in doubt: that request was not the call's. */
+  #settleDoubt(): void {
+    if (!this.#doubt) return;
+    clearTimeout(this.#doubt.timer);
+    this.#refuseUnprompted(this.#doubt.msg);
+    this.#doubt = null;
+  }
+
+  #refuseUnprompted(msg: Message): void {
+    const text = `Cannot route request "${msg.method}": no client session caused it`;
+    this.#hub.fromClient(this.sid, errorResponse(msg.id, ErrorCode.InternalError, text));
   }
 
   /** Answers the client with an InputRequiredResult carrying the server's request. */
@@ -305,6 +348,8 @@ class StatelessCall implements SessionSink {
   }
 
   close(reason: string): void {
+    if (this.#doubt) clearTimeout(this.#doubt.timer);
+    this.#doubt = null;
     this.#release();
     this.#waiting = null;
     this.#ex.abort(reason);

@@ -12,6 +12,9 @@ import {
 const HEADER_DRIPPERS = 300;
 const BODY_DRIPPERS = 50;
 const BODY_TIMEOUT_S = 2;
+const HEADER_TIMEOUT_S = 4;
+/** A dripping head is cut at most this long after --header-timeout (sweep period, load). */
+const HEADER_SLACK_MS = 2500;
 const DRIP_MS = 250;
 /** The whole drip lasts at most this long. */
 const RUN_MS = 5000;
@@ -38,9 +41,21 @@ async function dripper(port: number, head: string, drip: string) {
   return { answer, close };
 }
 
-Deno.test("faults: slowloris sockets neither starve a fresh client nor count as live; bodies get 408", async () => {
+type Answer = { text: string; ms: number } | null;
+const within = (p: Promise<Answer>, ms: number) =>
+  Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+
+/** The answers that are a 408, as the times they came (ms after each socket opened). */
+function cutTimes(answers: Answer[]): number[] {
+  return answers.filter((a) => a && /^HTTP\/1.1 408/.test(a.text)).map((a) => a!.ms);
+}
+
+const range = (ms: number[]) => `${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)} ms`;
+
+Deno.test("faults: slowloris sockets neither starve a fresh client nor count as live; heads and bodies get 408", async () => {
   const gw = await startPodLikeGateway([
     `--body-timeout=${BODY_TIMEOUT_S}`,
+    `--header-timeout=${HEADER_TIMEOUT_S}`,
     "--stdio",
     "--",
     ...EVERYTHING,
@@ -52,6 +67,7 @@ Deno.test("faults: slowloris sockets neither starve a fresh client nor count as 
   const socks: Awaited<ReturnType<typeof dripper>>[] = [];
   try {
     for (let i = 0; i < HEADER_DRIPPERS; i++) socks.push(await dripper(port, headerHead, "a"));
+    const heads = [...socks];
     const bodies: typeof socks = [];
     for (let i = 0; i < BODY_DRIPPERS; i++) bodies.push(await dripper(port, bodyHead, " "));
     socks.push(...bodies);
@@ -62,25 +78,31 @@ Deno.test("faults: slowloris sockets neither starve a fresh client nor count as 
     console.log(`fresh client during the drip served in ${served.toFixed(0)} ms`);
     assert.ok(served < 3000, `promptly (${served} ms)`);
 
-    const within = (p: Promise<{ text: string; ms: number }>) =>
-      Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), RUN_MS))]);
-    const answers = await Promise.all(bodies.map((b) => within(b.answer)));
-    const cut = answers.filter((a) => a && /^HTTP\/1.1 408/.test(a.text)).map((a) => a!.ms);
-    console.log(
-      `${cut.length}/${BODY_DRIPPERS} dripping bodies got 408 after ` +
-        `${Math.min(...cut).toFixed(0)}–${
-          Math.max(...cut).toFixed(0)
-        } ms (body timeout ${BODY_TIMEOUT_S} s)`,
-    );
-    assert.equal(cut.length, BODY_DRIPPERS, "every dripping body gets 408");
-    assert.ok(Math.min(...cut) >= BODY_TIMEOUT_S * 1000 - 200, "not before --body-timeout");
-    const after = await activity(gw.url);
-    assert.equal(after.currentConnections, 0, "still no live connection");
     const rss = await rssKiB(gw.pid);
     console.log(
       `gateway RSS with ${HEADER_DRIPPERS} header drippers open: ${(rss / 1024).toFixed(1)} MiB`,
     );
     assert.ok(rss < SIDECAR_LIMIT_KIB, `RSS ${rss} KiB under the limit`);
+
+    const cut = cutTimes(await Promise.all(bodies.map((b) => within(b.answer, RUN_MS))));
+    console.log(
+      `${cut.length}/${BODY_DRIPPERS} dripping bodies got 408 after ${range(cut)} ` +
+        `(body timeout ${BODY_TIMEOUT_S} s)`,
+    );
+    assert.equal(cut.length, BODY_DRIPPERS, "every dripping body gets 408");
+    assert.ok(Math.min(...cut) >= BODY_TIMEOUT_S * 1000 - 200, "not before --body-timeout");
+    const after = await activity(gw.url);
+    assert.equal(after.currentConnections, 0, "still no live connection");
+
+    const bound = HEADER_TIMEOUT_S * 1000 + HEADER_SLACK_MS;
+    const headCut = cutTimes(await Promise.all(heads.map((h) => within(h.answer, bound + 1000))));
+    console.log(
+      `${headCut.length}/${HEADER_DRIPPERS} dripping heads got 408 and were closed after ` +
+        `${range(headCut)} (header timeout ${HEADER_TIMEOUT_S} s)`,
+    );
+    assert.equal(headCut.length, HEADER_DRIPPERS, "every dripping head gets 408");
+    assert.ok(Math.min(...headCut) >= HEADER_TIMEOUT_S * 1000 - 200, "not before --header-timeout");
+    assert.ok(Math.max(...headCut) <= bound, `within ${bound} ms`);
     await assertServed(`${gw.url}/mcp`, {}, 5000);
   } finally {
     for (const s of socks) s.close();
