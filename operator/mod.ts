@@ -46,10 +46,11 @@ export { REASONS } from "./reconcile/reasons.ts";
 export type { Activity } from "./reconcile/activity.ts";
 export { type OperatorOptions, type RunningOperator, startOperator } from "./operator.ts";
 export {
+  type ClusterAccess,
   createKubeClient,
   type KubeClient,
   KubeError,
+  loadClusterAccess,
   resourcePath,
   RESOURCES,
-} from "./kube/client.ts";
-export { type ClusterAccess, loadClusterAccess } from "./kube/config.ts";
+} from "../lib/kube/mod.ts";

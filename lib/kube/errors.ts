@@ -24,13 +24,17 @@ export class KubeError extends Error {
   /** The decoded Status body, when the answer carried one. */
   readonly status?: Status;
 
-  /** Creates the error for HTTP `code` with the decoded Status (its message, when it has one). */
-  constructor(code: number, status: Status | undefined, fallback = `HTTP ${code}`) {
-    super(status?.message || fallback);
+  /**
+   * Creates the error for HTTP `code` from the decoded Status (its message, else `fallback`),
+   * or from a reason and message (`new KubeError(403, "Forbidden", "…")`).
+   */
+  constructor(code: number, status: Status | string | undefined, fallback = `HTTP ${code}`) {
+    const s = typeof status === "string" ? { reason: status, message: fallback } : status;
+    super(s?.message || fallback);
     this.name = "KubeError";
     this.code = code;
-    this.reason = status?.reason ?? "";
-    this.status = status;
+    this.reason = s?.reason ?? "";
+    this.status = s;
   }
 }
 
