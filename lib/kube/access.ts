@@ -127,20 +127,6 @@ export function needsPlugin(r: ResolvedKubeconfig): boolean {
   return !!r.user.value.exec || !!r.user.value["auth-provider"];
 }
 
-/** Resolves the kubeconfig (merged files and overrides) without reading credentials. */
-export function readKubeconfig(opts: LoadOptions = {}): ResolvedKubeconfig {
-  const env = opts.env ?? Deno.env.toObject();
-  const paths = kubeconfigFiles(opts, env);
-  const files = readKubeconfigFiles(paths, !!opts.kubeconfig);
-  if (files.length === 0) {
-    throw new Error(
-      `Cannot load kubeconfig "${paths[0] ?? "~/.kube/config"}": file not found ` +
-        `(set KUBECONFIG or --kubeconfig)`,
-    );
-  }
-  return resolveKubeconfig(mergeKubeconfigs(files), opts);
-}
-
 /**
  * Loads access like kubectl: `--kubeconfig`, else the merged `KUBECONFIG` files, else
  * ~/.kube/config, else (no file at all) the in-cluster ServiceAccount.

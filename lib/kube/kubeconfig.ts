@@ -166,3 +166,9 @@ export function resolveKubeconfig(
     namespace: opts.namespace || (ctx?.namespace as string | undefined) || undefined,
   };
 }
+
+/** The context names of the merged kubeconfig files (for completion), in merge order. */
+export function kubeconfigContexts(opts: { kubeconfig?: string }, env: KubeEnv): string[] {
+  const files = readKubeconfigFiles(kubeconfigFiles(opts, env), !!opts.kubeconfig);
+  return [...mergeKubeconfigs(files).contexts.keys()];
+}

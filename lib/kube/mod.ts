@@ -12,7 +12,6 @@ export {
   inClusterServer,
   loadClusterAccess,
   type LoadOptions,
-  readKubeconfig,
 } from "./access.ts";
 export { createKubeClient, type KubeClient, type RequestOptions } from "./client.ts";
 export { objectPath, resolveResource, type ResourceInfo } from "./discovery.ts";
@@ -40,7 +39,12 @@ export {
   sleep,
   stripMetadata,
 } from "./informer.ts";
-export { kubeconfigFiles, type KubeconfigOptions, type ResolvedKubeconfig } from "./kubeconfig.ts";
+export {
+  kubeconfigContexts,
+  kubeconfigFiles,
+  type KubeconfigOptions,
+  type ResolvedKubeconfig,
+} from "./kubeconfig.ts";
 export {
   apiVersionPath,
   groupVersionPath,
