@@ -6,6 +6,11 @@ export interface KubeFlags {
   allNamespaces?: boolean;
   context?: string;
   kubeconfig?: string;
+  /** kubectl's `--cluster`, `--user`, `--server`, `--token` overrides (lib/kube applies them). */
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
   verbose?: boolean;
 }
 

@@ -25,9 +25,14 @@ export interface Target {
 
 /** Resolves the global flags to a client and the namespaces to use. */
 export async function loadTarget(flags: KubeFlags, env = Deno.env.toObject()): Promise<Target> {
+  const { kubeconfig, context, cluster, user, server, token } = flags;
   const access = await loadClusterAccess({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
+    kubeconfig,
+    context,
+    cluster,
+    user,
+    server,
+    token,
     env,
   });
   return {

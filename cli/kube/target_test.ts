@@ -46,6 +46,10 @@ Deno.test("loadTarget() honours --kubeconfig, -n and -A, and names what is missi
     assert.equal(single.access.context, "b");
     assert.equal(single.namespace, "x");
     single.client.close();
+    const over = await loadTarget({ kubeconfig: a, server: "https://o:1", token: "tk" }, {});
+    assert.equal(over.access.server, "https://o:1");
+    assert.deepEqual(await over.access.headers(), { authorization: "Bearer tk" });
+    over.client.close();
     const all = await loadTarget({ kubeconfig: a, allNamespaces: true }, {});
     assert.equal(all.namespace, undefined);
     assert.equal(all.defaultNamespace, "team");
