@@ -88,7 +88,10 @@ export function createKubeClient(access: ClusterAccess): KubeClient {
         (err: Error) => {
           if (err.name === "AbortError" || opts.signal?.aborted) throw err;
           const cause = err.cause instanceof Error ? err.cause.message : err.message;
-          throw new Error(`Cannot reach the Kubernetes API at ${server}: ${cause}`, { cause: err });
+          throw new Error(
+            `Cannot reach the Kubernetes API at ${server}: ${cause} (check --context and the cluster)`,
+            { cause: err },
+          );
         },
       );
     if (!res.ok) {
