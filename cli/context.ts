@@ -38,7 +38,7 @@ export function createContext(flags: KubeFlags, io: IO): Context {
         ]);
         const target = await loadTarget(flags);
         return {
-          kube: createKube(target.transport),
+          kube: createKube(target.client, target.access),
           namespace: target.namespace,
           defaultNamespace: target.defaultNamespace,
         };

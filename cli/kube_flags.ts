@@ -6,26 +6,12 @@ export interface KubeFlags {
   allNamespaces?: boolean;
   context?: string;
   kubeconfig?: string;
+  /** kubectl's `--cluster`, `--user`, `--server`, `--token` overrides (lib/kube applies them). */
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
   verbose?: boolean;
-}
-
-/** Where the plugin's requests go: the kubeconfig paths, context and namespace to use. */
-export interface KubeTarget {
-  /** Kubeconfig files to merge, in order (from --kubeconfig, else KUBECONFIG, else ~/.kube/config). */
-  files: string[];
-  /** The context to use (undefined = the kubeconfig's current-context). */
-  context?: string;
-}
-
-/** Resolves which kubeconfig files to read, like kubectl: --kubeconfig, KUBECONFIG, ~/.kube/config. */
-export function kubeconfigFiles(
-  flags: KubeFlags,
-  env: { KUBECONFIG?: string; HOME?: string },
-): string[] {
-  if (flags.kubeconfig) return [flags.kubeconfig];
-  const list = (env.KUBECONFIG ?? "").split(":").filter((p) => p !== "");
-  if (list.length > 0) return list;
-  return env.HOME ? [`${env.HOME}/.kube/config`] : [];
 }
 
 /**

@@ -233,7 +233,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const mod = await COMMANDS[picked.verb]() as VerbModule;
     return await mod.run(picked.name, picked.args, picked.opts, ctx);
   } catch (err) {
-    const { describeError } = await import("./kube/errors.ts");
+    const { describeError } = await import("../lib/kube/errors.ts");
     io.err(`error: ${describeError(err)}\n`);
     if (flags.verbose && err instanceof Error && err.stack) io.err(err.stack + "\n");
     return 1;

@@ -27,7 +27,7 @@ Deno.test("main() reports a missing kubeconfig in one line, stack only with -v",
   ]);
   const loud = captureIO();
   assert.equal(await main(["-v", "ls", "--kubeconfig", "/nonexistent/kubeconfig"], loud), 1);
-  assert.match(loud.stderr.join(""), /at readDoc/);
+  assert.match(loud.stderr.join(""), /at readKubeconfigFiles/);
 });
 
 Deno.test("main() prints export YAML and completion scripts without a cluster", async () => {

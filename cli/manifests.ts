@@ -4,7 +4,7 @@
  */
 
 import { allCrds, mcpPoolCrd, mcpServerCrd } from "../lib/api/mod.ts";
-import { operatorManifests } from "../operator/mod.ts";
+import { operatorManifests } from "../operator/build/manifests.ts";
 import type { KubeObject } from "./kube/client.ts";
 
 /** Options of {@linkcode installObjects}. */

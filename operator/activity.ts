@@ -8,7 +8,7 @@ import type { Logger } from "../lib/log.ts";
 import { gatewayUrl } from "./api/ready.ts";
 import type { Cache } from "./controller/cache.ts";
 import { type Activity, parseActivity } from "./reconcile/activity.ts";
-import { sleep } from "./kube/informer.ts";
+import { sleep } from "../lib/kube/mod.ts";
 
 /** One pod to poll. */
 export interface ActivityTarget {

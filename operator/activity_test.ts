@@ -4,7 +4,7 @@ import type { MCPServer } from "../lib/api/mod.ts";
 import { ActivityPoller, activityTargets } from "./activity.ts";
 import type { Pod } from "./build/types.ts";
 import { Cache } from "./controller/cache.ts";
-import type { KubeClient } from "./kube/client.ts";
+import type { KubeClient } from "../lib/kube/mod.ts";
 
 Deno.test("ActivityPoller reads /activity with the gateway's token and reports only changes", async () => {
   let total = 1;

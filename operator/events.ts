@@ -2,7 +2,7 @@
 
 import type { ObjectMeta } from "../lib/api/mod.ts";
 import type { Logger } from "../lib/log.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "./kube/client.ts";
+import { isNotFound, type KubeClient, resourcePath, RESOURCES } from "../lib/kube/mod.ts";
 import type { PlannedEvent } from "./reconcile/reasons.ts";
 
 /** The object an Event is about. */
@@ -50,7 +50,7 @@ export class EventRecorder {
       }
       await this.#create(obj, ev, id, now);
     } catch (err) {
-      if (seen && (err as { code?: number }).code === 404) {
+      if (seen && isNotFound(err)) {
         this.#seen.delete(id);
         return this.record(obj, ev);
       }

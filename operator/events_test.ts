@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../lib/log.ts";
 import { EventRecorder } from "./events.ts";
-import type { KubeClient } from "./kube/client.ts";
+import type { KubeClient } from "../lib/kube/mod.ts";
 
 Deno.test("EventRecorder posts once, then aggregates repeats into count", async () => {
   const calls: { method: string; path: string; body: Record<string, unknown> }[] = [];

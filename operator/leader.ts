@@ -5,8 +5,15 @@
  */
 
 import type { Logger } from "../lib/log.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "./kube/client.ts";
-import { sleep } from "./kube/informer.ts";
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type KubeClient,
+  resourcePath,
+  RESOURCES,
+  sleep,
+} from "../lib/kube/mod.ts";
 
 /** Options of {@linkcode LeaderElector}. */
 export interface LeaderOptions {
@@ -117,7 +124,7 @@ export class LeaderElector {
     const duration = this.opts.leaseDurationSeconds ?? 15;
     const now = new Date();
     const lease = await client.request<Lease>("GET", this.#path).catch((e) => {
-      if ((e as { code?: number }).code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     });
     if (!lease) {
@@ -166,7 +173,7 @@ export class LeaderElector {
       this.#observedAt = Date.now();
       return true;
     } catch (e) {
-      if ((e as { code?: number }).code === 409) return false;
+      if (isConflict(e) || isAlreadyExists(e)) return false;
       throw e;
     }
   }

@@ -48,10 +48,11 @@ export { type OperatorOptions, type RunningOperator, startOperator } from "./ope
 export { createMetrics, type OperatorMetrics } from "./metrics.ts";
 export { type Inventory, registerInventoryMetrics } from "./inventory_metrics.ts";
 export {
+  type ClusterAccess,
   createKubeClient,
   type KubeClient,
   KubeError,
+  loadClusterAccess,
   resourcePath,
   RESOURCES,
-} from "./kube/client.ts";
-export { type ClusterAccess, loadClusterAccess } from "./kube/config.ts";
+} from "../lib/kube/mod.ts";

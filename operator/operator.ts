@@ -22,8 +22,7 @@ import { deriveServerToken } from "./auth/server_token.ts";
 import { Cache } from "./controller/cache.ts";
 import { Controller } from "./controller/controller.ts";
 import { EventRecorder } from "./events.ts";
-import { createKubeClient, type KubeClient } from "./kube/client.ts";
-import { loadClusterAccess } from "./kube/config.ts";
+import { createKubeClient, type KubeClient, loadClusterAccess } from "../lib/kube/mod.ts";
 import { LeaderElector } from "./leader.ts";
 import { registerInventoryMetrics } from "./inventory_metrics.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
@@ -285,7 +284,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   if (oauthError) throw new TypeError(oauthError);
   const opts = { ...options, identity };
   const log = createLogger({ component: "nmcp-operator" }, { level: opts.logLevel ?? "info" });
-  const client = createKubeClient(await loadClusterAccess(opts));
+  const access = await loadClusterAccess({ kubeconfig: opts.kubeconfig, context: opts.context });
+  const client = createKubeClient(access);
   const cache = new Cache(client, {
     namespace: opts.namespace,
     log,

@@ -31,7 +31,7 @@ export async function run(
   const session = await ctx.connect();
   const placed = placeObjects(objs, session.defaultNamespace, ctx.flags.namespace);
   let failed = 0;
-  const { describeError } = await import("../kube/errors.ts");
+  const { describeError } = await import("../../lib/kube/errors.ts");
   for (const obj of placed) {
     const ref = qualifiedName(resolveKind(obj.kind), obj.metadata.name!);
     try {

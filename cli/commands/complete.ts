@@ -15,7 +15,7 @@ async function fetchNames(source: string, flags: KubeFlags): Promise<string[]> {
   ]);
   if (source === "contexts") return readKubeconfig(flags, Deno.env.toObject()).contexts;
   const target = await loadTarget(flags);
-  const kube = createKube(target.transport);
+  const kube = createKube(target.client, target.access);
   if (source === "namespaces") return await kube.namespaces();
   const kind = source === "pools" ? POOL : SERVER;
   const list = await kube.list(kind, target.defaultNamespace);

@@ -43,7 +43,7 @@ export async function run(
     progress,
   });
   const gatewayPort = gatewayOf(await session.kube.getPod<PodSpecLike>(ns, podName)).port;
-  const tunnel = await openTunnel(await session.kube.kubeConfig(), {
+  const tunnel = await openTunnel(await session.kube.clusterAccess(), {
     namespace: ns,
     podName,
     remotePort: gatewayPort,

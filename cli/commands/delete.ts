@@ -2,7 +2,7 @@
 
 import type { Context } from "../context.ts";
 import { placeObjects, readObjects } from "../files.ts";
-import { isNotFound } from "../kube/errors.ts";
+import { isNotFound } from "../../lib/kube/errors.ts";
 import { parseTargets, resolveKind, type ResourceKind } from "../resources.ts";
 
 /** Options of `delete`. */
@@ -50,7 +50,7 @@ export async function run(
     } catch (err) {
       if (isNotFound(err) && opts.ignoreNotFound) continue;
       failed++;
-      const { describeError } = await import("../kube/errors.ts");
+      const { describeError } = await import("../../lib/kube/errors.ts");
       ctx.io.err(`${describeError(err)}\n`);
     }
   }

@@ -2,7 +2,7 @@
 
 import type { Context } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
-import { describeError } from "../kube/errors.ts";
+import { describeError } from "../../lib/kube/errors.ts";
 import { installObjects } from "../manifests.ts";
 
 /** Options of `install`/`uninstall`. */

@@ -1,7 +1,6 @@
 /** `kubectl nmcp logs NAME`: the MCP container's log (or the gateway's with --gateway). */
 
-import { Writable } from "node:stream";
-import { Log } from "@kubernetes/client-node";
+import { resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
 import { SERVER } from "../resources.ts";
@@ -43,23 +42,13 @@ export async function run(
         `(it has ${containerNames(podObj).join(", ")})`,
     );
   }
-  const kc = await session.kube.kubeConfig();
-  const decoder = new TextDecoder();
-  const finished = new Promise<void>((resolve, reject) => {
-    const sink = new Writable({
-      write(chunk: Uint8Array, _enc, cb) {
-        ctx.io.out(decoder.decode(chunk, { stream: true }));
-        cb();
-      },
-    });
-    sink.on("finish", resolve);
-    sink.on("error", reject);
-    new Log(kc).log(ns, pod, container, sink, {
-      follow: opts.follow === true,
-      tailLines: opts.tail === undefined ? undefined : Number(opts.tail),
-      previous: opts.previous === true,
-    }).catch(reject);
+  const res = await session.kube.stream(resourcePath(RESOURCES.pods, ns, pod, "log"), {
+    container,
+    follow: opts.follow === true ? "true" : undefined,
+    tailLines: opts.tail,
+    previous: opts.previous === true ? "true" : undefined,
   });
-  await finished;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) ctx.io.out(decoder.decode(chunk, { stream: true }));
   return 0;
 }

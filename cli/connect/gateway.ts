@@ -13,8 +13,8 @@ interface ContainerLike {
   ports?: { name?: string; containerPort: number }[];
 }
 
-/** The gateway container name and MCP port in the contract: `gateway`, 8080 (`mcp`). */
-export const DEFAULT_GATEWAY = { container: "gateway", port: 8080 } as const;
+/** The gateway container name and MCP port the operator's pods use: `nmcp-gateway`, 8080 (`mcp`). */
+export const DEFAULT_GATEWAY = { container: "nmcp-gateway", port: 8080 } as const;
 
 /** The gateway's container and port; the contract's defaults when no port is named `mcp`. */
 export function gatewayOf(pod: PodSpecLike): { container: string; port: number } {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { containerNames, gatewayOf } from "./gateway.ts";
+import { buildPod } from "../../operator/build/pod.ts";
+import { containerNames, DEFAULT_GATEWAY, gatewayOf } from "./gateway.ts";
 
 Deno.test("gatewayOf() finds the container with the port named mcp, sidecars included", () => {
   const pod = {
@@ -15,10 +16,16 @@ Deno.test("gatewayOf() finds the container with the port named mcp, sidecars inc
   assert.deepEqual(containerNames(pod), ["nmcp-launcher", "nmcp-gateway", "mcp"]);
 });
 
-Deno.test("gatewayOf() falls back to the contract's gateway:8080", () => {
-  assert.deepEqual(gatewayOf({ spec: { containers: [{ name: "gateway" }] } }), {
-    container: "gateway",
-    port: 8080,
-  });
-  assert.deepEqual(gatewayOf({}), { container: "gateway", port: 8080 });
+Deno.test("gatewayOf() falls back to nmcp-gateway:8080, the container the operator's pods run", () => {
+  const pod = buildPod({
+    apiVersion: "nmcp.nwrx.io/v1",
+    kind: "MCPServer",
+    metadata: { name: "s", namespace: "team", uid: "u-1", generation: 1 },
+    spec: { image: "node:22-alpine" },
+  }, { gatewayImage: "gw", entrypoint: { command: ["npx"], args: ["x"] } });
+  // Without the port name, the fallback must still find the operator's sidecar.
+  for (const c of pod.spec.initContainers ?? []) delete c.ports;
+  assert.deepEqual(gatewayOf(pod), { container: "nmcp-gateway", port: 8080 });
+  assert.ok(containerNames(pod).includes(DEFAULT_GATEWAY.container));
+  assert.deepEqual(gatewayOf({}), { container: "nmcp-gateway", port: 8080 });
 });

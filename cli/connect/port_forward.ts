@@ -5,15 +5,15 @@
  *
  * The framing is client-node's PortForward's; the plugin carries its own copy because that
  * module references client-node's generated API classes, and with them ~17 MB of model
- * classes would load at start-up of every command. Credentials and TLS still come from
- * client-node's KubeConfig. Offering exactly one subprotocol also suits servers built on
+ * classes would load at start-up of every command. Credentials and TLS come from lib/kube's
+ * ClusterAccess (the same as every REST call). Offering exactly one subprotocol also suits servers built on
  * `Deno.upgradeWebSocket` (the test harness), which reject client-node's comma-joined list.
  */
 
-import type { KubeConfig } from "@kubernetes/client-node";
 import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 import WebSocket from "isomorphic-ws";
+import { type ClusterAccess, resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 
 /** The subprotocol offered. */
 export const PORT_FORWARD_PROTOCOL = "v4.channel.k8s.io";
@@ -28,7 +28,8 @@ export interface ForwardTarget {
 /** The WebSocket URL of a pod's port-forward endpoint on `server`. */
 export function portForwardUrl(server: string, t: ForwardTarget): string {
   const base = server.replace(/^http/, "ws").replace(/\/$/, "");
-  return `${base}/api/v1/namespaces/${t.namespace}/pods/${t.podName}/portforward?ports=${t.port}`;
+  const path = resourcePath(RESOURCES.pods, t.namespace, t.podName, "portforward");
+  return `${base}${path}?ports=${t.port}`;
 }
 
 /** Splits port-forward frames: strips each channel's port prefix once, then routes payloads. */
@@ -51,16 +52,19 @@ export function createDemux(onData: (b: Uint8Array) => void, onError: (text: str
 
 /** Forwards `socket` to the pod; resolves once the WebSocket is open. */
 export async function forwardSocket(
-  kc: KubeConfig,
+  access: ClusterAccess,
   target: ForwardTarget,
   socket: Socket,
   onError: (err: unknown) => void,
 ): Promise<void> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error("Cannot port-forward: the kubeconfig has no current cluster");
-  const opts: WebSocket.ClientOptions = {};
-  await kc.applyToHTTPSOptions(opts);
-  const ws = new WebSocket(portForwardUrl(server, target), [PORT_FORWARD_PROTOCOL], opts);
+  const opts: WebSocket.ClientOptions = {
+    headers: await access.headers(),
+    ca: access.caPem,
+    cert: access.certPem,
+    key: access.keyPem,
+    rejectUnauthorized: access.insecure !== true,
+  };
+  const ws = new WebSocket(portForwardUrl(access.server, target), [PORT_FORWARD_PROTOCOL], opts);
   const demux = createDemux(
     (b) => socket.write(b),
     (text) => onError(new Error(text)),

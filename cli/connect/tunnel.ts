@@ -4,7 +4,7 @@
  * be changed while it runs; new connections then go to the new pod.
  */
 
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "../../lib/kube/mod.ts";
 import { createServer, type Server, type Socket } from "node:net";
 import { forwardSocket } from "./port_forward.ts";
 
@@ -44,7 +44,7 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /** Opens a tunnel from 127.0.0.1:localPort to `podName:remotePort`. */
-export async function openTunnel(kc: KubeConfig, opts: TunnelOptions): Promise<Tunnel> {
+export async function openTunnel(access: ClusterAccess, opts: TunnelOptions): Promise<Tunnel> {
   let podName = opts.podName;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -53,7 +53,7 @@ export async function openTunnel(kc: KubeConfig, opts: TunnelOptions): Promise<T
     socket.on("error", () => socket.destroy());
     socket.pause();
     const target = { namespace: opts.namespace, podName, port: opts.remotePort };
-    forwardSocket(kc, target, socket, (err) => opts.onError?.(err))
+    forwardSocket(access, target, socket, (err) => opts.onError?.(err))
       .then(() => socket.resume())
       .catch((err) => {
         opts.onError?.(err);

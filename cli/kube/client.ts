@@ -1,9 +1,19 @@
-/** The plugin's Kubernetes client: a small interface over REST calls and watches. */
+/** The plugin's Kubernetes client: the commands' operations over lib/kube's REST client. */
 
-import type { KubeConfig } from "@kubernetes/client-node";
+import {
+  type ClusterAccess,
+  isNotFound,
+  type KubeClient,
+  objectPath,
+  readWatch,
+  resolveResource,
+  resourcePath,
+  RESOURCES,
+  type WatchEvent,
+} from "../../lib/kube/mod.ts";
 import type { ResourceKind } from "../resources.ts";
-import { ApiError, objectPath, request, resolveResource, watchPath } from "./rest.ts";
-import type { Transport } from "./transport.ts";
+
+export type { WatchEvent };
 
 /** Field manager of every write the plugin makes. */
 export const FIELD_MANAGER = "kubectl-nmcp";
@@ -27,12 +37,6 @@ export type KubeObject = {
 export interface ObjectList<T> {
   items: T[];
   resourceVersion: string;
-}
-
-/** A watch event. */
-export interface WatchEvent<T> {
-  type: string;
-  object: T;
 }
 
 /** What the commands need from the API. */
@@ -65,30 +69,35 @@ export interface Kube {
     onEvent: (ev: WatchEvent<T>) => void,
     onDone: (err: unknown) => void,
   ): Promise<() => void>;
-  /** client-node's KubeConfig for the same target (logs, port-forward); loaded on demand. */
-  kubeConfig(): Promise<KubeConfig>;
+  /** Opens a GET stream (pod logs) at an encoded path from {@linkcode resourcePath}. */
+  stream(path: string, query?: Record<string, string | undefined>): Promise<Response>;
+  /** The credentials and TLS material of the target (port-forward WebSockets reuse them). */
+  clusterAccess(): Promise<ClusterAccess>;
 }
 
-/** The API path of a kind's collection (`/apis/g/v[/namespaces/ns]/plural`). */
+/** The API path of a kind's collection (`/apis/g/v[/namespaces/ns]/plural`), encoded. */
 export function collectionPath(kind: ResourceKind, namespace: string | undefined): string {
-  const ns = namespace ? `/namespaces/${namespace}` : "";
-  return `/apis/${kind.group}/${kind.version}${ns}/${kind.plural}`;
+  return resourcePath(kind, namespace);
 }
 
-/** Creates a {@linkcode Kube} over a transport. */
-export function createKube(t: Transport): Kube {
-  const one = (kind: ResourceKind, ns: string, name: string) =>
-    `${collectionPath(kind, ns)}/${name}`;
+/** Creates a {@linkcode Kube} over a client for `access`. */
+export function createKube(client: KubeClient, access: ClusterAccess): Kube {
+  const one = (kind: ResourceKind, ns: string, name: string) => resourcePath(kind, ns, name);
+  const background = { body: { propagationPolicy: "Background" } };
+  const pathOf = async (obj: KubeObject) => {
+    const res = await resolveResource(client, obj.apiVersion, obj.kind);
+    return objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
+  };
   return {
-    kubeConfig: () => t.kubeConfig(),
+    clusterAccess: () => Promise.resolve(access),
+    stream: (path, query) => client.stream(path, { query, accept: "*/*" }),
     async list<T>(kind: ResourceKind, namespace: string | undefined, labelSelector?: string) {
-      const list = await request<{ items?: T[]; metadata?: { resourceVersion?: string } }>(
-        t,
+      const list = await client.request<{ items?: T[]; metadata?: { resourceVersion?: string } }>(
         "GET",
         collectionPath(kind, namespace),
         { query: { labelSelector } },
       ).catch((err) => {
-        if (!(err instanceof ApiError) || err.code !== 404) throw err;
+        if (!isNotFound(err)) throw err;
         throw new Error(
           `Cannot list ${kind.plural}.${kind.group}: the API server does not serve them ` +
             `(install the CRDs with kubectl nmcp install)`,
@@ -97,22 +106,18 @@ export function createKube(t: Transport): Kube {
       return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
     },
     get: <T>(kind: ResourceKind, ns: string, name: string) =>
-      request<T>(t, "GET", one(kind, ns, name)),
+      client.request<T>("GET", one(kind, ns, name)),
     mergePatch: <T>(kind: ResourceKind, ns: string, name: string, patch: unknown) =>
-      request<T>(t, "PATCH", one(kind, ns, name), {
+      client.request<T>("PATCH", one(kind, ns, name), {
         body: patch,
         contentType: "application/merge-patch+json",
         query: { fieldManager: FIELD_MANAGER },
       }),
     async remove(kind: ResourceKind, ns: string, name: string) {
-      await request(t, "DELETE", one(kind, ns, name), {
-        body: { propagationPolicy: "Background" },
-      });
+      await client.request("DELETE", one(kind, ns, name), background);
     },
     async apply(obj: KubeObject, force = false) {
-      const res = await resolveResource(t, obj.apiVersion, obj.kind);
-      const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
-      return await request<KubeObject>(t, "PATCH", path, {
+      return await client.request<KubeObject>("PATCH", await pathOf(obj), {
         body: obj,
         contentType: "application/apply-patch+yaml",
         query: { fieldManager: FIELD_MANAGER, force: String(force) },
@@ -120,29 +125,29 @@ export function createKube(t: Transport): Kube {
     },
     async removeObject(obj: KubeObject) {
       try {
-        const res = await resolveResource(t, obj.apiVersion, obj.kind);
-        const path = objectPath(obj.apiVersion, res, obj.metadata.namespace, obj.metadata.name);
-        await request(t, "DELETE", path, { body: { propagationPolicy: "Background" } });
+        await client.request("DELETE", await pathOf(obj), background);
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.code === 404) return false;
+        if (isNotFound(err)) return false;
         throw err;
       }
     },
     getPod: <T>(ns: string, name: string) =>
-      request<T>(t, "GET", `/api/v1/namespaces/${ns}/pods/${name}`),
+      client.request<T>("GET", resourcePath(RESOURCES.pods, ns, name)),
     async namespaces() {
-      const list = await request<{ items: KubeObject[] }>(t, "GET", "/api/v1/namespaces");
+      const list = await client.request<{ items: KubeObject[] }>(
+        "GET",
+        resourcePath(RESOURCES.namespaces),
+      );
       return list.items.map((n) => n.metadata.name ?? "");
     },
     async events(namespace: string, name: string, uid?: string) {
       const fieldSelector = uid
         ? `involvedObject.name=${name},involvedObject.uid=${uid}`
         : `involvedObject.name=${name}`;
-      const list = await request<{ items: KubeObject[] }>(
-        t,
+      const list = await client.request<{ items: KubeObject[] }>(
         "GET",
-        `/api/v1/namespaces/${namespace}/events`,
+        resourcePath(RESOURCES.events, namespace),
         { query: { fieldSelector } },
       );
       return list.items;
@@ -153,13 +158,16 @@ export function createKube(t: Transport): Kube {
       onEvent: (ev: WatchEvent<T>) => void,
       onDone: (err: unknown) => void,
     ) {
-      return await watchPath<T>(
-        t,
-        path,
-        query,
-        (type, object) => onEvent({ type, object }),
-        onDone,
+      const ctl = new AbortController();
+      const res = await client.stream(path, {
+        query: { ...query, watch: true },
+        signal: ctl.signal,
+      });
+      readWatch<T>(res.body!, onEvent).then(
+        () => onDone(null),
+        (err) => onDone(ctl.signal.aborted ? null : err),
       );
+      return () => ctl.abort();
     },
   };
 }

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { KubeConfig } from "@kubernetes/client-node";
+import { describeError } from "../../lib/kube/errors.ts";
 import { SERVER } from "../resources.ts";
 import { createKube, type Kube } from "./client.ts";
-import { describeError } from "./errors.ts";
 import { loadTarget } from "./target.ts";
-import { nodeTransport } from "./transport_node.ts";
 
 function notFound(message: string): Response {
   const body = {
@@ -21,18 +19,22 @@ function notFound(message: string): Response {
 interface Seen {
   method: string;
   url: string;
+  /** The path as sent, before URL parsing normalizes it. */
+  rawPath: string;
   headers: Headers;
   body: string;
 }
 
-/** Runs `fn` once per transport (lean, client-node) against a local HTTP server. */
+/** Runs `fn` with a client from a kubeconfig against a local HTTP server. */
 async function withServer(
   handler: (req: Request) => Response | Promise<Response>,
   fn: (kube: Kube, seen: Seen[]) => Promise<void>,
 ): Promise<void> {
   const seen: Seen[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers, body: await req.text() });
+    const rawPath = req.url.slice(new URL(req.url).origin.length).split("?")[0];
+    const body = await req.text();
+    seen.push({ method: req.method, url: req.url, rawPath, headers: req.headers, body });
     return handler(req);
   });
   const url = `http://127.0.0.1:${server.addr.port}`;
@@ -50,19 +52,16 @@ async function withServer(
         contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
       }),
     );
-    const lean = await loadTarget({ kubeconfig: file }, {});
-    await fn(createKube(lean.transport), seen);
-    seen.length = 0;
-    const kc = new KubeConfig();
-    kc.loadFromFile(file);
-    await fn(createKube(nodeTransport(kc)), seen);
+    const target = await loadTarget({ kubeconfig: file }, {});
+    await fn(createKube(target.client, target.access), seen);
+    target.client.close();
   } finally {
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-Deno.test("createKube() over both transports sends the bearer token and merge-patches with the field manager", async () => {
+Deno.test("createKube() sends the bearer token and merge-patches with the field manager", async () => {
   await withServer(
     (req) => Response.json({ kind: "MCPServer", metadata: { name: "x" }, method: req.method }),
     async (kube, seen) => {
@@ -95,6 +94,22 @@ Deno.test("createKube() turns API errors into kubectl-style messages", async () 
         describeError(err),
         'Error from server (NotFound): mcpservers.nmcp.nwrx.io "x" not found',
       );
+    },
+  );
+});
+
+Deno.test("createKube() encodes names with special characters in URL paths", async () => {
+  await withServer(
+    () => Response.json({ kind: "MCPServer", metadata: { name: "x" } }),
+    async (kube, seen) => {
+      await kube.get(SERVER, "team a", "a/b?c#d");
+      await kube.remove(SERVER, "ns", "../x");
+      await kube.getPod("ns", "p%2F");
+      assert.deepEqual(seen.map((s) => s.rawPath), [
+        "/apis/nmcp.nwrx.io/v1/namespaces/team%20a/mcpservers/a%2Fb%3Fc%23d",
+        "/apis/nmcp.nwrx.io/v1/namespaces/ns/mcpservers/..%2Fx",
+        "/api/v1/namespaces/ns/pods/p%252F",
+      ]);
     },
   );
 });

@@ -1,55 +1,65 @@
 import assert from "node:assert/strict";
-import { readKubeconfig } from "./target.ts";
+import { loadTarget, readKubeconfig } from "./target.ts";
 
-function kubeconfig(name: string, server: string, extra: { ns?: string; user?: object } = {}) {
+function kubeconfig(name: string, server: string, extra: { ns?: string; current?: boolean } = {}) {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
-    "current-context": name,
+    ...(extra.current === false ? {} : { "current-context": name }),
     clusters: [{ name, cluster: { server } }],
-    users: [{ name, user: extra.user ?? { token: `t-${name}` } }],
+    users: [{ name, user: { token: `t-${name}` } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: extra.ns } }],
   });
 }
 
-async function withFiles(fn: (a: string, b: string, c: string) => void): Promise<void> {
+async function withFiles(fn: (a: string, b: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/a`, kubeconfig("a", "https://127.0.0.1:1", { ns: "team" }));
     await Deno.writeTextFile(`${dir}/b`, kubeconfig("b", "https://127.0.0.1:2"));
-    await Deno.writeTextFile(
-      `${dir}/c`,
-      kubeconfig("c", "https://127.0.0.1:3", { user: { exec: { command: "x" } } }),
-    );
-    fn(`${dir}/a`, `${dir}/b`, `${dir}/c`);
+    await fn(`${dir}/a`, `${dir}/b`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-Deno.test("readKubeconfig() merges KUBECONFIG files: first current-context and names win", async () => {
-  await withFiles((a, b) => {
-    const v = readKubeconfig({}, { KUBECONFIG: `${a}:${b}:/nonexistent` });
-    assert.equal(v.context, "a");
-    assert.equal(v.namespace, "team");
-    assert.equal(v.server, "https://127.0.0.1:1");
-    assert.deepEqual(v.contexts, ["a", "b"]);
-    assert.equal(v.needsClientNode, true, "merged files go through client-node");
+Deno.test("loadTarget() merges KUBECONFIG files: first current-context and names win", async () => {
+  await withFiles(async (a, b) => {
+    const env = { KUBECONFIG: `${a}:${b}:/nonexistent` };
+    const t = await loadTarget({}, env);
+    assert.equal(t.access.context, "a");
+    assert.equal(t.namespace, "team");
+    assert.equal(t.access.server, "https://127.0.0.1:1");
+    assert.deepEqual(readKubeconfig({}, env).contexts, ["a", "b"]);
+    const other = await loadTarget({ context: "b" }, env);
+    assert.equal(other.access.server, "https://127.0.0.1:2");
+    assert.deepEqual(await other.access.headers(), { authorization: "Bearer t-b" });
+    assert.equal(other.namespace, "default");
+    t.client.close();
+    other.client.close();
   });
 });
 
-Deno.test("readKubeconfig() honours --kubeconfig and --context, and flags exec users", async () => {
-  await withFiles((a, b, c) => {
-    const single = readKubeconfig({ kubeconfig: b }, { KUBECONFIG: a });
-    assert.equal(single.context, "b");
-    assert.equal(single.needsClientNode, false);
-    assert.equal(readKubeconfig({ kubeconfig: c }, {}).needsClientNode, true);
-    assert.throws(
-      () => readKubeconfig({ kubeconfig: a, context: "zzz" }, {}),
+Deno.test("loadTarget() honours --kubeconfig, -n and -A, and names what is missing", async () => {
+  await withFiles(async (a, b) => {
+    const single = await loadTarget({ kubeconfig: b, namespace: "x" }, { KUBECONFIG: a });
+    assert.equal(single.access.context, "b");
+    assert.equal(single.namespace, "x");
+    single.client.close();
+    const over = await loadTarget({ kubeconfig: a, server: "https://o:1", token: "tk" }, {});
+    assert.equal(over.access.server, "https://o:1");
+    assert.deepEqual(await over.access.headers(), { authorization: "Bearer tk" });
+    over.client.close();
+    const all = await loadTarget({ kubeconfig: a, allNamespaces: true }, {});
+    assert.equal(all.namespace, undefined);
+    assert.equal(all.defaultNamespace, "team");
+    all.client.close();
+    await assert.rejects(
+      loadTarget({ kubeconfig: a, context: "zzz" }, {}),
       /Cannot use context "zzz": not found in kubeconfig/,
     );
-    assert.throws(
-      () => readKubeconfig({}, { KUBECONFIG: `${a}.missing` }),
+    await assert.rejects(
+      loadTarget({}, { KUBECONFIG: `${a}.missing` }),
       /Cannot load kubeconfig ".*missing": file not found/,
     );
   });

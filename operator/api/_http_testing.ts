@@ -13,7 +13,7 @@ import { deriveServerToken, importTokenKey } from "../auth/server_token.ts";
 import type { Pod } from "../build/types.ts";
 import { GATEWAY_PORT } from "../build/pod.ts";
 import { Cache } from "../controller/cache.ts";
-import type { KubeClient } from "../kube/client.ts";
+import type { KubeClient } from "../../lib/kube/mod.ts";
 import { createMetrics, type OperatorMetrics } from "../metrics.ts";
 import { createHttpHandler } from "./http.ts";
 

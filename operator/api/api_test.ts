@@ -3,7 +3,7 @@ import type { MCPServer } from "../../lib/api/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import type { Pod } from "../build/types.ts";
 import { Cache } from "../controller/cache.ts";
-import type { KubeClient } from "../kube/client.ts";
+import type { KubeClient } from "../../lib/kube/mod.ts";
 import { createManagementApi } from "./management.ts";
 import { waitReachable } from "./ready.ts";
 import { createRouter, parseRoute } from "./router.ts";

@@ -11,7 +11,7 @@ import { authenticate, type Authenticator, type Challenge, type Identity } from 
 import type { Authorizer } from "../auth/kubernetes.ts";
 import { forbidden, statusResponse } from "../auth/status.ts";
 import type { Cache } from "../controller/cache.ts";
-import type { KubeClient } from "../kube/client.ts";
+import type { KubeClient } from "../../lib/kube/mod.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { gatewayMetrics } from "./gateway_metrics.ts";
 import { cacheResolver, createManagementApi } from "./management.ts";

@@ -6,7 +6,13 @@
 
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Cache } from "../controller/cache.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import {
+  isNotFound,
+  type KubeClient,
+  resourcePath,
+  RESOURCES,
+  statusCode,
+} from "../../lib/kube/mod.ts";
 import { MAX_BODY_BYTES, readLimited, tooLarge } from "./body.ts";
 import {
   allowedMethods,
@@ -148,8 +154,8 @@ async function remove(ctx: Ctx, kind: ApiKind, o: Obj): Promise<Response> {
   if (kind === "pools") {
     for (const s of serversOfPool(ctx.cache, namespace!, name!)) {
       const path = resourcePath(RESOURCES.servers, namespace, s.metadata.name);
-      await ctx.client.request("DELETE", path, opts).catch((e: { code?: number }) => {
-        if (e.code !== 404) throw e;
+      await ctx.client.request("DELETE", path, opts).catch((e) => {
+        if (!isNotFound(e)) throw e;
       });
     }
   }
@@ -197,7 +203,7 @@ export function createManagementApi(
     try {
       return await answer(ctx, req, t);
     } catch (e) {
-      const code = (e as { code?: number }).code;
+      const code = statusCode(e);
       return err(code && code >= 400 && code < 600 ? code : 500, (e as Error).message);
     }
   };

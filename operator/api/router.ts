@@ -12,7 +12,7 @@ import { startPatch } from "../../lib/requests.ts";
 import { type RouterTarget, routerTarget, type Scope } from "../auth/access.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
+import { type KubeClient, resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { reachable, waitReachable } from "./ready.ts";
 import { prefixEndpointEvent } from "./sse_prefix.ts";

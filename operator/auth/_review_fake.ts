@@ -7,7 +7,7 @@
  * @module
  */
 
-import { createKubeClient, type KubeClient } from "../kube/client.ts";
+import { createKubeClient, type KubeClient } from "../../lib/kube/mod.ts";
 
 /** A user as TokenReview reports it. */
 export interface FakeUser {

@@ -8,7 +8,13 @@
  */
 
 import { decodeBase64, encodeBase64 } from "../../lib/base64.ts";
-import { type KubeClient, KubeError, resourcePath, RESOURCES } from "../kube/client.ts";
+import {
+  isAlreadyExists,
+  isNotFound,
+  type KubeClient,
+  resourcePath,
+  RESOURCES,
+} from "../../lib/kube/mod.ts";
 import { importTokenKey } from "./server_token.ts";
 
 /** Name of the Secret holding the key, in the operator's namespace. */
@@ -33,7 +39,7 @@ async function readSecretKey(client: KubeClient, ns: string): Promise<Uint8Array
     if (!data) throw new TypeError(`Cannot read Secret "${ns}/${TOKEN_KEY_SECRET}": no key "key"`);
     return decodeBase64(data);
   } catch (e) {
-    if (e instanceof KubeError && e.code === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
@@ -63,7 +69,7 @@ export async function loadTokenKey(src: TokenKeySource): Promise<CryptoKey> {
       return await importTokenKey(raw);
     } catch (e) {
       // Another replica created it first: read theirs.
-      if (!(e instanceof KubeError && e.code === 409)) throw e;
+      if (!isAlreadyExists(e)) throw e;
     }
   }
   throw new Error(

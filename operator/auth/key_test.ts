@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { startApiServer } from "../../tests/harness/apiserver/mod.ts";
-import { createKubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
-import { loadClusterAccess } from "../kube/config.ts";
+import {
+  createKubeClient,
+  loadClusterAccess,
+  resourcePath,
+  RESOURCES,
+} from "../../lib/kube/mod.ts";
 import { loadTokenKey, TOKEN_KEY_SECRET } from "./key.ts";
 import { deriveServerToken } from "./server_token.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { KubeClient } from "../kube/client.ts";
+import type { KubeClient } from "../../lib/kube/mod.ts";
 import type { Attributes } from "./access.ts";
 import { type Authenticator, bearerToken, type Identity } from "./authn.ts";
 import { statusResponse } from "./status.ts";

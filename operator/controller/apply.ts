@@ -3,8 +3,14 @@
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { canonicalJson } from "../build/names.ts";
 import type { Pod, Service } from "../build/types.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
-import type { ResourceRef } from "../kube/client.ts";
+import {
+  isAlreadyExists,
+  isNotFound,
+  type KubeClient,
+  resourcePath,
+  type ResourceRef,
+  RESOURCES,
+} from "../../lib/kube/mod.ts";
 
 /** A JSON merge patch of `status` turning `old` into `next`, or undefined when equal. */
 export function statusPatch(
@@ -41,8 +47,8 @@ export async function patchStatus<T>(
   });
 }
 
-const ignore = (codes: number[]) => (err: unknown) => {
-  if (codes.includes((err as { code?: number }).code ?? 0)) return undefined;
+const ignore = (expected: (err: unknown) => boolean) => (err: unknown) => {
+  if (expected(err)) return undefined;
   throw err;
 };
 
@@ -52,14 +58,14 @@ export async function createPod(client: KubeClient, pod: Pod): Promise<Pod | und
   return await client.request<Pod>("POST", path, {
     body: pod,
     query: { fieldManager: "nmcp-operator" },
-  }).catch(ignore([409]));
+  }).catch(ignore(isAlreadyExists));
 }
 
 /** Deletes a pod (absent is fine). */
 export async function deletePod(client: KubeClient, namespace: string, name: string) {
   const path = resourcePath(RESOURCES.pods, namespace, name);
   await client.request("DELETE", path, { body: { propagationPolicy: "Background" } })
-    .catch(ignore([404]));
+    .catch(ignore(isNotFound));
 }
 
 /** Creates a service (an existing one is fine); returns it when created. */
@@ -71,7 +77,7 @@ export async function createService(
   return await client.request<Service>("POST", path, {
     body: svc,
     query: { fieldManager: "nmcp-operator" },
-  }).catch(ignore([409]));
+  }).catch(ignore(isAlreadyExists));
 }
 
 /**

@@ -3,8 +3,14 @@
 import { LABELS, MANAGED_BY, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { NetworkPolicy, Pod, Service } from "../build/types.ts";
-import { type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
-import { Informer, type KubeObj, stripMetadata } from "../kube/informer.ts";
+import {
+  Informer,
+  type KubeClient,
+  type KubeObj,
+  resourcePath,
+  RESOURCES,
+  stripMetadata,
+} from "../../lib/kube/mod.ts";
 
 /** Options of {@linkcode createCache}. */
 export interface CacheOptions {

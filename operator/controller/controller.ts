@@ -7,7 +7,7 @@ import type { Entrypoint, NetworkPolicy } from "../build/types.ts";
 import { canonicalJson, networkPolicyName, serviceName } from "../build/names.ts";
 import { buildTokenSecret } from "../build/token_secret.ts";
 import type { EventRecorder } from "../events.ts";
-import { type KubeClient, RESOURCES } from "../kube/client.ts";
+import { isAlreadyExists, isConflict, type KubeClient, RESOURCES } from "../../lib/kube/mod.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { recordPlan } from "../plan_metrics.ts";
 import type { Activity } from "../reconcile/activity.ts";
@@ -163,10 +163,10 @@ export class Controller {
       this.queue.forget(key);
       if (after !== undefined) this.queue.addAfter(key, after);
     } catch (err) {
-      const code = (err as { code?: number }).code;
       const delay = this.queue.addRateLimited(key);
-      if (code === 409) log.debug("conflict; requeued", { delayMs: delay });
-      else {
+      if (isConflict(err) || isAlreadyExists(err)) {
+        log.debug("conflict; requeued", { delayMs: delay });
+      } else {
         this.deps.metrics?.reconcileErrors.inc({ kind });
         log.warn("reconcile failed; retrying", { error: String(err), delayMs: delay });
       }

@@ -5,8 +5,13 @@ import { startCluster } from "../../tests/harness/mod.ts";
 import { deriveServerToken, importTokenKey } from "../auth/server_token.ts";
 import type { NetworkPolicy, Pod } from "../build/types.ts";
 import { EventRecorder } from "../events.ts";
-import { createKubeClient, type KubeClient, resourcePath, RESOURCES } from "../kube/client.ts";
-import { loadClusterAccess } from "../kube/config.ts";
+import {
+  createKubeClient,
+  type KubeClient,
+  loadClusterAccess,
+  resourcePath,
+  RESOURCES,
+} from "../../lib/kube/mod.ts";
 import { operatorRules } from "../build/rbac.ts";
 import { attributesOf, type RequestAttributes, rulesAllow } from "./_authz_testing.ts";
 import { Cache } from "./cache.ts";

@@ -8,9 +8,6 @@ import { cond } from "./outcomes.ts";
 import type { Outcome } from "./plan_types.ts";
 import { REASONS } from "./reasons.ts";
 
-/** HTTP codes of answers that the same request will get again. */
-export const TERMINAL_CODES = [400, 403, 422];
-
 /** First retry delay after a rejection (ms); doubles per attempt. */
 export const REJECTION_BASE_MS = 1_000;
 
@@ -30,9 +27,7 @@ export interface Rejection {
 }
 
 /** Whether an error is an API answer that retrying the same write cannot change. */
-export function isTerminal(err: unknown): err is { code: number; message: string } {
-  return TERMINAL_CODES.includes((err as { code?: number }).code ?? 0);
-}
+export { isTerminal, TERMINAL_CODES } from "../../lib/kube/errors.ts";
 
 /** The rejection after one more refused attempt at `now` (ms): backoff 1 s, 2 s … 5 min. */
 export function nextRejection(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { MCPServer } from "../../lib/api/mod.ts";
+import { KubeError } from "../../lib/kube/errors.ts";
 import { isTerminal, nextRejection, REJECTION_MAX_MS } from "./rejection.ts";
 import { planServer } from "./server.ts";
 
@@ -20,10 +21,11 @@ const settings = { gatewayImage: "gw" };
 
 Deno.test("isTerminal() is true for 400, 403 and 422 only", () => {
   assert.deepEqual(
-    [400, 403, 404, 409, 422, 429, 500].map((code) => isTerminal({ code, message: "" })),
+    [400, 403, 404, 409, 422, 429, 500].map((code) => isTerminal(new KubeError(code, undefined))),
     [true, true, false, false, true, false, false],
   );
   assert.equal(isTerminal(new TypeError("network")), false);
+  assert.equal(isTerminal({ code: 422 }), false, "only API answers are classified");
 });
 
 Deno.test("nextRejection() backs off 1 s, 2 s, 4 s … up to 5 min, and restarts on a new spec", () => {

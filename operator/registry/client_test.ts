@@ -3,7 +3,7 @@ import { fetchImageProcess, parseChallenge } from "./client.ts";
 import { parseImageRef } from "./reference.ts";
 import { createResolver, credentialsFor } from "./resolver.ts";
 import type { MCPServer } from "../../lib/api/mod.ts";
-import type { KubeClient } from "../kube/client.ts";
+import type { KubeClient } from "../../lib/kube/mod.ts";
 
 const REGISTRY_BIN = "/usr/bin/docker-registry";
 const haveRegistry = await Deno.stat(REGISTRY_BIN).then(() => true, () => false);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { MCPServer } from "../../lib/api/mod.ts";
-import { type KubeClient, KubeError } from "../kube/client.ts";
+import { type KubeClient, KubeError } from "../../lib/kube/mod.ts";
 import { fetchImageProcess } from "./client.ts";
 import { checkRealm, DEFAULT_AUTH_HOSTS, parseAuthHosts } from "./realm.ts";
 import { parseImageRef } from "./reference.ts";

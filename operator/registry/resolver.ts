@@ -3,7 +3,7 @@
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { PULL_SECRETS_ROLE } from "../build/names.ts";
 import type { Entrypoint } from "../build/types.ts";
-import { type KubeClient, KubeError, resourcePath, RESOURCES } from "../kube/client.ts";
+import { isForbidden, type KubeClient, resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 import { type Credentials, fetchImageProcess, type RegistryOptions } from "./client.ts";
 import { authKeys, parseImageRef } from "./reference.ts";
 
@@ -55,7 +55,7 @@ async function pullConfigs(
     const path = resourcePath(RESOURCES.secrets, ns, ref.name);
     const secret = await client.request<{ data?: Record<string, string> }>("GET", path)
       .catch((err) => {
-        if (err instanceof KubeError && err.code === 403) {
+        if (isForbidden(err)) {
           throw new PullSecretForbidden(forbiddenPullSecret(ns, ref.name, serviceAccount));
         }
         return undefined; // absent or unreadable: the registry may not need it

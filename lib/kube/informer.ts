@@ -5,9 +5,11 @@
  * watches under Deno; this one cannot).
  */
 
-import type { ObjectMeta } from "../../lib/api/mod.ts";
-import type { Logger } from "../../lib/log.ts";
+import type { ObjectMeta } from "../api/mod.ts";
+import type { Logger } from "../log.ts";
 import type { KubeClient } from "./client.ts";
+import { isGone } from "./errors.ts";
+import { readWatch } from "./watch.ts";
 
 /** An object with metadata. */
 export interface KubeObj {
@@ -46,8 +48,6 @@ export function stripMetadata(obj: KubeObj): void {
 export function keyOf(o: KubeObj): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name!;
 }
-
-class Expired extends Error {}
 
 /** A list+watch cache of one collection. */
 export class Informer<T extends KubeObj> {
@@ -118,7 +118,7 @@ export class Informer<T extends KubeObj> {
         while (!signal.aborted) await this.#watch();
       } catch (err) {
         if (signal.aborted) break;
-        if (!(err instanceof Expired)) {
+        if (!isGone(err)) {
           this.opts.log.warn("list/watch failed; retrying", {
             path: this.opts.path,
             error: String(err),
@@ -205,52 +205,17 @@ export class Informer<T extends KubeObj> {
         },
         signal: ctl.signal,
       });
-      await this.#consume(res, poke);
+      await readWatch<T>(res.body!, (ev) => this.#apply(ev.type, ev.object), { onChunk: poke });
     } catch (err) {
       if (ctl.signal.aborted && !this.#abort.signal.aborted) {
         this.opts.log.info("watch silent too long; restarting", { path: this.opts.path });
         return;
       }
-      const code = (err as { code?: number }).code;
-      if (code === 410) throw new Expired();
       throw err;
     } finally {
       clearTimeout(timer);
       this.#abort.signal.removeEventListener("abort", outer);
     }
-  }
-
-  async #consume(res: Response, poke: () => void): Promise<void> {
-    let buf = "";
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      while (true) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        poke();
-        buf += value;
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) this.#line(line);
-        }
-      }
-    } finally {
-      await reader.cancel().catch(() => {});
-    }
-  }
-
-  #line(line: string): void {
-    const ev = JSON.parse(line) as {
-      type: string;
-      object: T & { code?: number; message?: string };
-    };
-    if (ev.type === "ERROR") {
-      if (ev.object.code === 410) throw new Expired();
-      throw new Error(`watch error: ${ev.object.message ?? line.slice(0, 200)}`);
-    }
-    this.#apply(ev.type, ev.object);
   }
 }
 

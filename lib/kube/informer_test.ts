@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger } from "../../lib/log.ts";
+import { createLogger } from "../log.ts";
 import { createKubeClient } from "./client.ts";
 import { Informer, type KubeObj } from "./informer.ts";
 
