@@ -11,6 +11,7 @@ import { bridgeStdio } from "./stdio_bridge.ts";
 function startServer() {
   const sessions: string[] = [];
   let current = instance(false);
+  let hung: Promise<Response> | undefined;
   function instance(extra: boolean) {
     const mcp = new McpServer({ name: "echo", version: "1.0.0" });
     mcp.registerTool(
@@ -37,6 +38,7 @@ function startServer() {
     const { transport, ready } = current;
     await ready;
     const id = req.headers.get("mcp-session-id");
+    if (hung && !id) return hung;
     if (id) sessions.push(id);
     // Like the gateway (and the spec): an unknown session is 404, a restarted server knows none.
     if (id && id !== transport.sessionId) {
@@ -51,6 +53,10 @@ function startServer() {
     sessions,
     get mcp() {
       return current.mcp;
+    },
+    /** From now on, a new session's initialize is answered only after 1.5 s (past the bound). */
+    hang() {
+      hung = new Promise((r) => setTimeout(() => r(new Response(null, { status: 503 })), 1500));
     },
     /** A new server instance; `capabilities` adds resources (a change a client would notice). */
     async restart(changeCapabilities = false) {
@@ -85,7 +91,14 @@ async function bridged(srv: ReturnType<typeof startServer>) {
   const next = lines(stdout);
   const url = `http://127.0.0.1:${srv.server.addr.port}/mcp`;
   const log: string[] = [];
-  const done = bridgeStdio({ url, stdin, stdout, name: "echo", log: (l) => log.push(l) });
+  const done = bridgeStdio({
+    url,
+    stdin,
+    stdout,
+    name: "echo",
+    log: (l) => log.push(l),
+    resumeTimeoutMs: 500,
+  });
   const send = (m: unknown) => stdin.write(JSON.stringify(m) + "\n");
   send(INIT);
   const init = (await next()).result as { serverInfo: { name: string } };
@@ -161,16 +174,39 @@ Deno.test("bridgeStdio() re-initializes a replaced upstream and retries the fail
   }
 });
 
+/** `p` if it settles within 10 s, else a promise resolved with "late" (fails assert.rejects). */
+function within<T>(p: Promise<T>): Promise<T | "late"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), 10_000));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+Deno.test("bridgeStdio() fails within its bound when the server does not come back", async () => {
+  const srv = startServer();
+  const b = await bridged(srv);
+  try {
+    await srv.restart();
+    srv.hang();
+    b.send(call(2, "x"));
+    await assert.rejects(
+      within(b.done),
+      /Cannot resume the MCP session with MCPServer "echo": re-initializing took over 1s/,
+    );
+  } finally {
+    b.stdin.end();
+    await srv.mcp.close();
+    await srv.server.shutdown();
+  }
+});
+
 Deno.test("bridgeStdio() fails when the new upstream's capabilities differ", async () => {
   const srv = startServer();
   const b = await bridged(srv);
   try {
     await srv.restart(true);
     b.send(call(2, "x"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((resolve) => timer = setTimeout(resolve, 10_000));
     await assert.rejects(
-      Promise.race([b.done, late]).finally(() => clearTimeout(timer)),
+      within(b.done),
       /Cannot resume the MCP session with MCPServer "echo": its capabilities changed \(restart the client/,
     );
   } finally {
