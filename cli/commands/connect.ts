@@ -5,8 +5,8 @@
  */
 
 import type { MCPServer } from "../../lib/api/mod.ts";
-import type { Context, Session } from "../context.ts";
-import { clientConfig } from "../connect/client_config.ts";
+import type { Context } from "../context.ts";
+import { clientConfig, type ClientName, CLIENTS } from "../connect/client_config.ts";
 import { gatewayOf, type PodSpecLike } from "../connect/gateway.ts";
 import { openTunnel } from "../connect/tunnel.ts";
 import { createWaker } from "../connect/waker.ts";
@@ -39,8 +39,8 @@ export async function run(
   ctx: Context,
 ): Promise<number> {
   const name = args[0];
+  if (opts.configure) return await configure(name, opts, ctx);
   const session = await ctx.connect();
-  if (opts.configure) return await configure(name, opts, ctx, session);
   const quiet = opts.stdio === true && !ctx.flags.verbose;
   const progress = (line: string) => quiet || ctx.io.err(line);
   const ns = session.defaultNamespace;
@@ -54,7 +54,7 @@ export async function run(
     remotePort: gatewayPort,
     localPort: number(opts.port, "--port", 0),
     // Errors are shown even under --stdio: they say why a client's request failed.
-    onError: (err) => ctx.io.err(`Cannot forward to MCPServer "${name}": ${errorText(err)}\n`),
+    onError: (err) => ctx.io.err(`${forwardError(name, err)}\n`),
   });
   const refreshMs = number(opts.refresh, "--refresh", 0) * 1000;
   const refresh = refreshMs > 0
@@ -81,12 +81,11 @@ export async function run(
 }
 
 /** `--configure CLIENT`: checks the server exists, then writes the client's config file. */
-async function configure(
-  name: string,
-  opts: ConnectOptions,
-  ctx: Context,
-  session: Session,
-): Promise<number> {
+async function configure(name: string, opts: ConnectOptions, ctx: Context): Promise<number> {
+  if (!(CLIENTS as readonly string[]).includes(opts.configure!)) {
+    throw new TypeError(`Cannot configure "${opts.configure}": use one of ${CLIENTS.join(", ")}`);
+  }
+  const session = await ctx.connect();
   const ns = session.defaultNamespace;
   await session.kube.get<MCPServer>(SERVER, ns, name);
   const custom = ctx.flags.kubeconfig || Deno.env.get("KUBECONFIG");
@@ -94,7 +93,7 @@ async function configure(
     .map((f) => f.startsWith("/") ? f : `${Deno.cwd()}/${f}`);
   const { configureClient } = await import("../connect/configure.ts");
   const path = await configureClient({
-    client: opts.configure!,
+    client: opts.configure as ClientName,
     name,
     namespace: ns,
     file: opts.configFile,
@@ -103,6 +102,12 @@ async function configure(
   });
   ctx.io.out(`${opts.configure} configured: ${path} runs "connect ${name} --stdio -n ${ns}"\n`);
   return 0;
+}
+
+/** The line for a connection that could not be forwarded (a wait's own error as it is). */
+function forwardError(name: string, err: unknown): string {
+  const text = errorText(err);
+  return text.startsWith("Cannot ") ? text : `Cannot forward to MCPServer "${name}": ${text}`;
 }
 
 /** A readable message for errors that may be WebSocket events rather than Errors. */

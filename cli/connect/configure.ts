@@ -1,16 +1,10 @@
 /** `connect --configure CLIENT`: writes the client's config file (the I/O around client_config.ts). */
 
-import {
-  type ClientName,
-  CLIENTS,
-  configPath,
-  mergeClientConfig,
-  stdioCommand,
-} from "./client_config.ts";
+import { type ClientName, configPath, mergeClientConfig, stdioCommand } from "./client_config.ts";
 
 /** What `--configure` writes. */
 export interface ConfigureRequest {
-  client: string;
+  client: ClientName;
   name: string;
   namespace: string;
   /** Overrides the client's usual path. */
@@ -52,10 +46,7 @@ async function readJson(path: string): Promise<unknown> {
 
 /** Merges the server's stdio entry into the client's config file; returns the file's path. */
 export async function configureClient(req: ConfigureRequest): Promise<string> {
-  if (!(CLIENTS as readonly string[]).includes(req.client)) {
-    throw new TypeError(`Cannot configure "${req.client}": use one of ${CLIENTS.join(", ")}`);
-  }
-  const client = req.client as ClientName;
+  const client = req.client;
   const path = req.file ?? configPath(client, {
     os: Deno.build.os,
     home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".",
