@@ -69,7 +69,7 @@ async function look(kube: Kube, server: MCPServer, checkPod: boolean): Promise<L
   return { readiness: r };
 }
 
-/** A watch on one server that wakes a waiter on each event; reopened when it ends. */
+/** A watch on one server that wakes a waiter on each event; reopened after it ends. */
 function changeFeed(kube: Kube, ns: string, name: string) {
   let wake: (() => void) | undefined;
   let stop: (() => void) | undefined;
@@ -88,10 +88,8 @@ function changeFeed(kube: Kube, ns: string, name: string) {
           fieldSelector: `metadata.name=${name}`,
         },
         fire,
-        () => {
-          open = false;
-          fire();
-        },
+        // Reopened on the next look, at the latest after a heartbeat (never in a tight loop).
+        () => (open = false),
       ).then((s) => stopped ? s() : (stop = s), () => (open = false));
     },
     /** Resolves on the next event or after `ms`. */

@@ -133,7 +133,11 @@ async function scaleToZeroUnderTunnel(e: OperatorEnv, env: Record<string, string
       return s?.status?.phase === "Idle" && !s.status.podName ? true : undefined;
     });
     // No retry: the first connection after the scale-down must wake the server and answer.
+    const t0 = performance.now();
     assert.deepEqual(await echo(url, "two"), [{ type: "text", text: "Echo: two" }]);
+    console.log(
+      `first call through the tunnel after scale-to-zero: ${Math.round(performance.now() - t0)} ms`,
+    );
     assert.match(err.text, /mcpserver\/ev: no running pod, requesting it\n/);
     assert.match(err.text, /mcpserver\/ev: Ready \(pod ev-\S+\) after \d+s\n/);
   } finally {
