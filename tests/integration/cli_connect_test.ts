@@ -233,6 +233,9 @@ async function queuedConnect(e: OperatorEnv, env: Record<string, string>) {
     ),
   );
   assert.equal(queued.stdout, "", "no URL is printed for a server that never became Ready");
+  const waited = await nmcp(env, "start", "late", "--wait", "--timeout", "3");
+  assert.equal(waited.code, 1, waited.stderr);
+  assert.match(waited.stderr, new RegExp(`^mcpserver/late: ${place.source}, waiting \\d+s$`, "m"));
 }
 
 async function configure(env: Record<string, string>) {
