@@ -141,7 +141,9 @@ function addServerCommands(program: Command, on: On): void {
     .option("--port <port>", "local port (default: any free port)", "0")
     .option("--timeout <seconds>", "how long to wait for Ready", "120")
     .option("--stdio", "be a stdio MCP server bridged to the remote one")
-    .option("--refresh <seconds>", "how often to re-request the server while connected", "30")
+    .option("--refresh <seconds>", "re-request the server this often (0 = let it idle out)", "0")
+    .option("--configure <client>", "write claude|vscode|vscode-user|cursor's config file, exit")
+    .option("--config-file <path>", "with --configure: this file instead of the client's own")
     .action(on("connect"));
 }
 

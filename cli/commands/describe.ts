@@ -29,9 +29,9 @@ async function toolsOf(
   const { openTunnel } = await import("../connect/tunnel.ts");
   let tunnel;
   try {
-    tunnel = await openTunnel(await session.kube.kubeConfig(), {
+    tunnel = await openTunnel(await session.kube.clusterAccess(), {
       namespace: server.metadata.namespace!,
-      podName,
+      target: () => Promise.resolve(podName),
       remotePort: gatewayOf(pod).port,
     });
     const res = await fetch(`http://127.0.0.1:${tunnel.port}/metrics`, {

@@ -50,7 +50,10 @@ export function createDemux(onData: (b: Uint8Array) => void, onError: (text: str
   };
 }
 
-/** Forwards `socket` to the pod; resolves once the WebSocket is open. */
+/**
+ * Forwards `socket` to the pod; resolves once the WebSocket is open. When it cannot open, it
+ * rejects and leaves `socket` untouched (the caller may try another pod).
+ */
 export async function forwardSocket(
   access: ClusterAccess,
   target: ForwardTarget,
@@ -69,19 +72,22 @@ export async function forwardSocket(
     (b) => socket.write(b),
     (text) => onError(new Error(text)),
   );
+  let opened = false;
   ws.onmessage = ({ data }: { data: unknown }) => {
     if (data instanceof Uint8Array) demux(data);
   };
-  ws.onclose = () => socket.end();
+  ws.onclose = () => opened && socket.end();
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = (err: { error?: unknown; message?: string }) => {
+      reject(err.error ?? new Error(err.message ?? "WebSocket error"));
+    };
+  });
+  opened = true;
+  if (socket.destroyed) return ws.close();
+  ws.onerror = (err: { error?: unknown; message?: string }) => onError(err.error ?? err);
   socket.on("data", (chunk: Buffer) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.concat([Buffer.from([0]), chunk]));
   });
   socket.on("close", () => ws.close());
-  await new Promise<void>((resolve, reject) => {
-    ws.onopen = () => resolve();
-    ws.onerror = (err: { error?: unknown; message?: string }) => {
-      socket.destroy();
-      reject(err.error ?? new Error(err.message ?? "WebSocket error"));
-    };
-  });
 }

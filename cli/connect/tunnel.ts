@@ -1,7 +1,8 @@
 /**
  * A local TCP listener on 127.0.0.1 whose connections are forwarded to a pod port through the
- * API server (one port-forward WebSocket per TCP connection). The target pod can
- * be changed while it runs; new connections then go to the new pod.
+ * API server (one port-forward WebSocket per TCP connection). Each new connection asks
+ * `target()` for its pod (which may wake the server and wait); the socket is held paused
+ * meanwhile, and a forward that fails to open is tried once more with a fresh target.
  */
 
 import type { ClusterAccess } from "../../lib/kube/mod.ts";
@@ -12,10 +13,6 @@ import { forwardSocket } from "./port_forward.ts";
 export interface Tunnel {
   /** The local port it listens on. */
   readonly port: number;
-  /** Sends new connections to another pod (after the old one was replaced). */
-  retarget(podName: string): void;
-  /** The pod connections currently go to. */
-  readonly podName: string;
   /** Stops listening and closes every forwarded connection. */
   close(): Promise<void>;
 }
@@ -23,7 +20,8 @@ export interface Tunnel {
 /** Options of {@linkcode openTunnel}. */
 export interface TunnelOptions {
   namespace: string;
-  podName: string;
+  /** The pod a new connection goes to (may wait for one). */
+  target: () => Promise<string>;
   /** Port in the pod. */
   remotePort: number;
   /** Local port; 0 = any free one. */
@@ -43,32 +41,36 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-/** Opens a tunnel from 127.0.0.1:localPort to `podName:remotePort`. */
+/** Opens a tunnel from 127.0.0.1:localPort to `target():remotePort`. */
 export async function openTunnel(access: ClusterAccess, opts: TunnelOptions): Promise<Tunnel> {
-  let podName = opts.podName;
   const sockets = new Set<Socket>();
+  const forward = async (socket: Socket) => {
+    const to = async () => ({
+      namespace: opts.namespace,
+      podName: await opts.target(),
+      port: opts.remotePort,
+    });
+    const onError = (err: unknown) => opts.onError?.(err);
+    try {
+      await forwardSocket(access, await to(), socket, onError);
+    } catch {
+      if (socket.destroyed) return;
+      await forwardSocket(access, await to(), socket, onError);
+    }
+  };
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     socket.pause();
-    const target = { namespace: opts.namespace, podName, port: opts.remotePort };
-    forwardSocket(access, target, socket, (err) => opts.onError?.(err))
-      .then(() => socket.resume())
-      .catch((err) => {
-        opts.onError?.(err);
-        socket.destroy();
-      });
+    forward(socket).then(() => socket.resume(), (err) => {
+      opts.onError?.(err);
+      socket.destroy();
+    });
   });
   const port = await listen(server, opts.localPort ?? 0);
   return {
     port,
-    get podName() {
-      return podName;
-    },
-    retarget(name: string) {
-      podName = name;
-    },
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

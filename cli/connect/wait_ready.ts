@@ -1,22 +1,119 @@
-/** Waits for an MCPServer to be Ready by watching it (not polling), bounded by a timeout. */
+/**
+ * Waits for an MCPServer to be Ready: re-reads it on every watch event and at least every few
+ * seconds, reports what it waits for (queue place, pod phase) on a line each time that changes,
+ * and gives up at a deadline naming the last state.
+ */
 
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Session } from "../context.ts";
-import { collectionPath } from "../kube/client.ts";
+import { collectionPath, type Kube } from "../kube/client.ts";
 import { SERVER } from "../resources.ts";
-import { progressLine, type Readiness, readinessOf } from "./readiness.ts";
+import {
+  podDetail,
+  type PodStatusLike,
+  podUsable,
+  progressLine,
+  queueDetail,
+  queuePlace,
+  type Readiness,
+  readinessOf,
+  stateText,
+} from "./readiness.ts";
 
 /** Options of {@linkcode waitReady}. */
 export interface WaitOptions {
   /** Give up after this long. */
   timeoutMs: number;
-  /** Receives a line each time the phase changes. */
+  /** Receives a line each time the state changes (and every 15 s while it does not). */
   progress?: (line: string) => void;
-  /** Stop early. */
+  /** Stop early (rejects like a timeout). */
   signal?: AbortSignal;
+  /** Count a Ready status only when its pod is Ready and not being deleted. Default false. */
+  checkPod?: boolean;
+  /** Re-read the server at least this often (ms). Default 5000. */
+  heartbeatMs?: number;
 }
 
-/** Resolves with the pod name once the server is Ready; rejects on Failed or timeout. */
+/** What one look at the server found. */
+interface Look {
+  readiness: Readiness;
+  detail?: string;
+}
+
+const REPEAT_MS = 15_000;
+
+async function podOf(kube: Kube, ns: string, name: string): Promise<PodStatusLike | undefined> {
+  return await kube.getPod<PodStatusLike>(ns, name).catch(() => undefined);
+}
+
+/** Reads what the wait reports beside the phase: the pod's state or the queue place. */
+async function look(kube: Kube, server: MCPServer, checkPod: boolean): Promise<Look> {
+  const ns = server.metadata.namespace!;
+  const r = readinessOf(server);
+  if (r.state === "ready") {
+    if (!checkPod) return { readiness: r };
+    const pod = await podOf(kube, ns, r.podName);
+    if (podUsable(pod)) return { readiness: r };
+    const detail = pod ? podDetail(pod) : `pod ${r.podName} gone`;
+    return { readiness: { state: "waiting", phase: "Ready" }, detail };
+  }
+  if (r.state === "failed") return { readiness: r };
+  const podName = server.status?.podName;
+  if (r.reason?.startsWith("queued")) {
+    const all = await kube.list<MCPServer>(SERVER, ns).catch(() => undefined);
+    if (all) return { readiness: r, detail: queueDetail(queuePlace(server, all.items)) };
+  } else if (podName && r.phase !== "Idle") {
+    const pod = await podOf(kube, ns, podName);
+    if (pod) return { readiness: r, detail: podDetail(pod) };
+  }
+  return { readiness: r };
+}
+
+/** A watch on one server that wakes a waiter on each event; reopened after it ends. */
+function changeFeed(kube: Kube, ns: string, name: string) {
+  let wake: (() => void) | undefined;
+  let stop: (() => void) | undefined;
+  let open = false;
+  let stopped = false;
+  const fire = () => wake?.();
+  return {
+    /** Opens the watch from `rv` unless it is open. */
+    ensure(rv: string) {
+      if (open || stopped) return;
+      open = true;
+      kube.watch<MCPServer>(
+        collectionPath(SERVER, ns),
+        {
+          resourceVersion: rv,
+          fieldSelector: `metadata.name=${name}`,
+        },
+        fire,
+        // Reopened on the next look, at the latest after a heartbeat (never in a tight loop).
+        () => (open = false),
+      ).then((s) => stopped ? s() : (stop = s), () => (open = false));
+    },
+    /** Resolves on the next event or after `ms`. */
+    next(ms: number, signal?: AbortSignal): Promise<void> {
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done);
+        wake = done;
+      });
+    },
+    close() {
+      stopped = true;
+      stop?.();
+    },
+  };
+}
+
+/** Resolves with the pod name once the server is Ready; rejects on Failed, deletion or timeout. */
 export async function waitReady(
   session: Session,
   namespace: string,
@@ -24,63 +121,35 @@ export async function waitReady(
   opts: WaitOptions,
 ): Promise<string> {
   const started = Date.now();
-  let last = "";
-  const report = (r: Readiness) => {
-    const key = r.state === "waiting" ? `${r.phase}/${r.reason}` : r.state;
-    if (key !== last) opts.progress?.(progressLine(name, r, Date.now() - started));
-    last = key;
-  };
+  const deadline = started + opts.timeoutMs;
   const kube = session.kube;
-  const path = collectionPath(SERVER, namespace);
-  while (true) {
-    const server = await kube.get<MCPServer>(SERVER, namespace, name);
-    const first = readinessOf(server);
-    report(first);
-    if (first.state === "ready") return first.podName;
-    if (first.state === "failed") {
-      throw new Error(`Cannot connect to MCPServer "${name}": ${first.message}`);
-    }
-    const left = opts.timeoutMs - (Date.now() - started);
-    if (left <= 0) break;
-    const outcome = await new Promise<Readiness | "ended" | "timeout">((resolve, reject) => {
-      let stop: (() => void) | undefined;
-      let done = false;
-      const finish = (v: Readiness | "ended" | "timeout") => {
-        done = true;
-        clearTimeout(timer);
-        opts.signal?.removeEventListener("abort", onAbort);
-        stop?.();
-        resolve(v);
-      };
-      const onAbort = () => finish("timeout");
-      const timer = setTimeout(() => finish("timeout"), left);
-      opts.signal?.addEventListener("abort", onAbort);
-      kube.watch<MCPServer>(path, {
-        resourceVersion: server.metadata.resourceVersion ?? "",
-        fieldSelector: `metadata.name=${name}`,
-      }, (ev) => {
-        if (ev.object?.metadata?.name !== name) return;
-        if (ev.type === "DELETED") {
-          reject(new Error(`Cannot connect to MCPServer "${name}": it was deleted`));
-          return finish("ended");
-        }
-        const r = readinessOf(ev.object);
-        report(r);
-        if (r.state !== "waiting") finish(r);
-      }, () => finish("ended")).then((s) => done ? s() : (stop = s), reject);
-    });
-    if (outcome === "timeout") break;
-    if (outcome !== "ended") {
-      if (outcome.state === "ready") return outcome.podName;
-      if (outcome.state === "failed") {
-        throw new Error(`Cannot connect to MCPServer "${name}": ${outcome.message}`);
+  const feed = changeFeed(kube, namespace, name);
+  let last = { text: "", at: 0 };
+  try {
+    while (true) {
+      const server = await kube.get<MCPServer>(SERVER, namespace, name);
+      feed.ensure(server.metadata.resourceVersion ?? "");
+      const { readiness: r, detail } = await look(kube, server, opts.checkPod === true);
+      const text = stateText(r, detail);
+      const now = Date.now();
+      if (text !== last.text || now - last.at >= REPEAT_MS) {
+        opts.progress?.(progressLine(name, r, now - started, detail));
+        last = { text, at: now };
       }
+      if (r.state === "ready") return r.podName;
+      if (r.state === "failed") {
+        throw new Error(`Cannot connect to MCPServer "${name}": ${r.message}`);
+      }
+      const left = deadline - now;
+      if (left <= 0 || opts.signal?.aborted) break;
+      await feed.next(Math.min(left, opts.heartbeatMs ?? 5000), opts.signal);
     }
+  } finally {
+    feed.close();
   }
   throw new Error(
     `Cannot connect to MCPServer "${name}": not Ready after ${
       Math.round(opts.timeoutMs / 1000)
-    }s ` +
-      `(see kubectl nmcp describe ${name}; raise --timeout)`,
+    }s, last state ${last.text} (see kubectl nmcp describe ${name}; raise --timeout)`,
   );
 }
