@@ -28,6 +28,13 @@ export type {
   LocalObjectReference,
   ResourceRequirements,
 } from "./pod_fields.ts";
+export {
+  type PackageArgument,
+  type PackageEnv,
+  type PackageSpec,
+  REGISTRY_TYPES,
+  type RegistryType,
+} from "./package_fields.ts";
 export type { MCPServer, MCPServerSpec, MCPServerStatus, Transport } from "./mcp_server.ts";
 export type {
   AuthSpec,

@@ -9,6 +9,7 @@
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Cache } from "../controller/cache.ts";
 import { idleTimeoutOf } from "../reconcile/request.ts";
+import { packageLabel } from "../build/package_runtime.ts";
 
 /** The activity of a server, as unmcp reports it. */
 export interface ServerStatusSummary {
@@ -70,7 +71,7 @@ export function summarizeServer(s: MCPServer, pool?: MCPPool): ServerSummary {
     namespace: s.metadata.namespace!,
     name: s.metadata.name!,
     pool: s.spec.pool ?? "default",
-    image: s.spec.image,
+    image: s.spec.image ?? packageLabel(s.spec.package!),
     idleTimeout: idleTimeoutOf(s, pool),
     endpoint: st.endpoint ?? null,
     resourceVersion: s.metadata.resourceVersion ?? null,
