@@ -29,8 +29,10 @@ export type {
   ResourceRequirements,
 } from "./pod_fields.ts";
 export {
+  ociReference,
   type PackageArgument,
   type PackageEnv,
+  packageLabel,
   type PackageSpec,
   REGISTRY_TYPES,
   type RegistryType,

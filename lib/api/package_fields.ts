@@ -104,3 +104,17 @@ export const packageSchema = object({
 
 /** A package an MCPServer runs. */
 export type PackageSpec = Infer<typeof packageSchema>;
+
+/** An oci identifier with its version as the tag when it has neither tag nor digest. */
+export function ociReference(pkg: PackageSpec): string {
+  const id = pkg.identifier;
+  const last = id.slice(id.lastIndexOf("/") + 1);
+  if (!pkg.version || id.includes("@") || last.includes(":")) return id;
+  return `${id}:${pkg.version}`;
+}
+
+/** A package as one word: `npm:name@version`, `pypi:name@version`, `oci:reference`. */
+export function packageLabel(pkg: PackageSpec): string {
+  if (pkg.registryType === "oci") return `oci:${ociReference(pkg)}`;
+  return `${pkg.registryType}:${pkg.identifier}${pkg.version ? `@${pkg.version}` : ""}`;
+}

@@ -6,10 +6,9 @@
  * @module
  */
 
-import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import { type MCPPool, type MCPServer, packageLabel } from "../../lib/api/mod.ts";
 import type { Cache } from "../controller/cache.ts";
 import { idleTimeoutOf } from "../reconcile/request.ts";
-import { packageLabel } from "../build/package_runtime.ts";
 
 /** The activity of a server, as unmcp reports it. */
 export interface ServerStatusSummary {

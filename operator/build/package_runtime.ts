@@ -3,12 +3,13 @@
  * image, pypi packages with `uvx` in a uv image, oci packages are the image itself.
  */
 
-import type {
-  EnvVar,
-  MCPServer,
-  MCPServerSpec,
-  PackageArgument,
-  PackageSpec,
+import {
+  type EnvVar,
+  type MCPServer,
+  type MCPServerSpec,
+  ociReference,
+  type PackageArgument,
+  type PackageSpec,
 } from "../../lib/api/mod.ts";
 
 /** The images that run packages, per registry type (operator flags). */
@@ -44,13 +45,7 @@ export function renderArguments(args: PackageArgument[] | undefined): string[] {
   return out;
 }
 
-/** An oci identifier with its version as the tag when it has neither tag nor digest. */
-export function ociReference(pkg: PackageSpec): string {
-  const id = pkg.identifier;
-  const last = id.slice(id.lastIndexOf("/") + 1);
-  if (!pkg.version || id.includes("@") || last.includes(":")) return id;
-  return `${id}:${pkg.version}`;
-}
+export { ociReference } from "../../lib/api/mod.ts";
 
 function registryEnv(pkg: PackageSpec): EnvVar[] {
   if (!pkg.registryBaseUrl) return [];
@@ -130,10 +125,4 @@ export function missingPackageEnv(spec: MCPServerSpec): string | undefined {
   return spec.package.environmentVariables?.find((e) =>
     e.isRequired && e.value === undefined && e.default === undefined && !own.has(e.name)
   )?.name;
-}
-
-/** A package as one word: `npm:name@version`, `pypi:name@version`, `oci:reference`. */
-export function packageLabel(pkg: PackageSpec): string {
-  if (pkg.registryType === "oci") return `oci:${ociReference(pkg)}`;
-  return `${pkg.registryType}:${pkg.identifier}${pkg.version ? `@${pkg.version}` : ""}`;
 }
