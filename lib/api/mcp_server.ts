@@ -107,11 +107,12 @@ export const mcpServerSpecSchema = object({
 }, {
   validations: [
     {
-      rule: "has(self.image) != has(self.package)",
+      // `package` is a CEL reserved word: Kubernetes exposes the property as `__package__`.
+      rule: "has(self.image) != has(self.__package__)",
       message: "exactly one of image and package must be set",
     },
     {
-      rule: "!has(self.package) || (!has(self.command) && !has(self.args))",
+      rule: "!has(self.__package__) || (!has(self.command) && !has(self.args))",
       message: "command and args are forbidden with package (use package.packageArguments)",
       reason: "FieldValueForbidden",
     },
