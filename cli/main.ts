@@ -246,6 +246,13 @@ function addPackageCommands(program: Command, on: On): void {
     .option("--from-file <path>", "read the value from a file")
     .addHelpText("after", PACKAGE_EXAMPLES)
     .action(on("secret"));
+}
+
+function addCheckCommands(program: Command, on: On): void {
+  const write = () =>
+    new Option("-o, --output <format>", "json, yaml or name").choices(
+      ["json", "yaml", "name"] as const,
+    );
   const timeout = ["--timeout <seconds>", "how long to wait for Ready", "120"] as const;
   program.command("tools").description("list a server's tools (wakes it)")
     .argument("<name>", "MCPServer name")
@@ -282,6 +289,7 @@ export function buildProgram(dispatch: Dispatch, io: IO) {
   addServerCommands(base, on);
   addRunCommands(base, on);
   addPackageCommands(base, on);
+  addCheckCommands(base, on);
   return program;
 }
 
