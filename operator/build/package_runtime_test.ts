@@ -11,6 +11,7 @@ import {
 import { buildPod } from "./pod.ts";
 import { restrictedViolations } from "./pod_security_standard.ts";
 import { validateServer } from "../reconcile/validate.ts";
+import { planServer } from "../reconcile/server.ts";
 
 const images = { npm: "node:22-alpine", pypi: "uv:py" };
 
@@ -184,3 +185,38 @@ for (const registryType of ["npm", "pypi"] as const) {
     assert.deepEqual(restrictedViolations(pod), []);
   });
 }
+
+function requested(pkg: PackageSpec, spec: Partial<MCPServer["spec"]> = {}): MCPServer {
+  const s = server(pkg, spec);
+  s.metadata.annotations = { "nmcp.nwrx.io/requested-at": "2026-01-01T00:00:00Z" };
+  return s;
+}
+
+Deno.test("planServer() runs a requested npm package in the configured runtime image", () => {
+  const s = requested({ registryType: "npm", identifier: "p", version: "2" });
+  const plan = planServer(s, { pods: [], poolMembers: [] }, new Date("2026-01-01T00:00:01Z"), {
+    gatewayImage: "gw",
+    runtimeImages: { npm: "registry.local/node:22", pypi: "uv" },
+  });
+  const mcp = plan.pod?.spec.containers[0];
+  assert.equal(mcp?.image, "registry.local/node:22");
+  assert.deepEqual(mcp?.command?.slice(-3), ["npx", "-y", "p@2"]);
+  assert.equal(plan.needsEntrypoint, undefined, "npm needs no registry lookup");
+});
+
+Deno.test("planServer() resolves an oci package's entrypoint and fails a missing variable", () => {
+  const oci = requested({ registryType: "oci", identifier: "ghcr.io/o/x", version: "1" });
+  const at = new Date("2026-01-01T00:00:01Z");
+  const first = planServer(oci, { pods: [], poolMembers: [] }, at, { gatewayImage: "gw" });
+  assert.equal(first.needsEntrypoint, true);
+  const entrypoint = { command: ["/srv"], args: [] };
+  const second = planServer(oci, { pods: [], poolMembers: [], entrypoint }, at, {
+    gatewayImage: "gw",
+  });
+  assert.equal(second.pod?.spec.containers[0].image, "ghcr.io/o/x:1");
+  const env = [{ name: "KEY", isRequired: true }];
+  const bad = requested({ registryType: "npm", identifier: "p", environmentVariables: env });
+  const failed = planServer(bad, { pods: [], poolMembers: [] }, at, { gatewayImage: "gw" });
+  assert.equal(failed.status.phase, "Failed");
+  assert.equal(failed.pod, null);
+});
