@@ -20,6 +20,11 @@ export const VERBS: Record<string, string> = {
   start: "request servers to run",
   stop: "stop running servers",
   uninstall: "remove the operator and the CRDs",
+  run: "create an MCPServer from an image or a package",
+  add: "create an MCPServer from a registry server.json",
+  secret: "set a key of a server's Secret",
+  tools: "list a server's tools",
+  call: "call one tool of a server",
 };
 
 const GLOBAL_FLAGS = ["--namespace", "--all-namespaces", "--context", "--kubeconfig", "--verbose"];
@@ -119,6 +124,8 @@ export function planCompletion(words: string[], toComplete: string): CompletionP
   switch (verb) {
     case "connect":
     case "logs":
+    case "tools":
+    case "call":
       return positional.length === 0
         ? { source: "servers", extra: [], directive: nf }
         : { source: "static", values: [], directive: nf };

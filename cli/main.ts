@@ -24,6 +24,10 @@ const COMMANDS = {
   connect: () => import("./commands/connect.ts"),
   completion: () => import("./commands/completion.ts"),
   operator: () => import("./commands/operator.ts"),
+  run: () => import("./commands/run.ts"),
+  add: () => import("./commands/add.ts"),
+  secret: () => import("./commands/secret.ts"),
+  tools: () => import("./commands/tools.ts"),
 } as const;
 
 /** A command module: `run(args, opts, ctx)` returns the exit code. */
@@ -171,6 +175,107 @@ function addRunCommands(program: Command, on: On): void {
   }
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const RUN_EXAMPLES = `
+Examples:
+  kubectl nmcp run everything --image node:22-alpine -- npx -y @modelcontextprotocol/server-everything stdio
+  kubectl nmcp run everything --package npm:@modelcontextprotocol/server-everything@2026.8.31 -- stdio
+  kubectl nmcp run fetch --package pypi:mcp-server-fetch --dry-run=client -o yaml
+  kubectl nmcp run web --image ghcr.io/acme/web-mcp --port 3000 --env LOG_LEVEL=debug
+`;
+
+const PACKAGE_EXAMPLES = `
+Examples:
+  kubectl nmcp add --from server.json                       # first npm, pypi or oci package
+  kubectl nmcp add github --from https://example.com/server.json --env GITHUB_TOKEN=…
+  kubectl nmcp secret set github GITHUB_TOKEN < token.txt
+  kubectl nmcp tools everything
+  kubectl nmcp call everything echo message=hello
+  kubectl nmcp call everything get-sum --json '{"a": 1, "b": 2}' -o json
+`;
+
+function addPackageCommands(program: Command, on: On): void {
+  const dryRun = () =>
+    new Option("--dry-run [strategy]", "client: print the object without creating it");
+  const write = () =>
+    new Option("-o, --output <format>", "print the object: json, yaml or name")
+      .choices(["json", "yaml", "name"] as const);
+  program.command("run").description("create an MCPServer from an image or a package in one line")
+    .argument("<name>", "MCPServer name")
+    .argument("[command...]", "after --: the command (with --image) or package arguments")
+    .option("--image <image>", "container image of the server")
+    .option("--package <ref>", "npm:NAME[@VERSION], pypi:NAME[@VERSION] or oci:IMAGE")
+    .option("-e, --env <K=V>", "environment variable (repeatable)", collect, [] as string[])
+    .option("--port <port>", "the server listens on this port (streamable-http unless --transport)")
+    .addOption(
+      new Option("--transport <type>", "stdio, streamable-http or sse")
+        .choices(["stdio", "streamable-http", "sse"] as const),
+    )
+    .option("--path <path>", "MCP endpoint path of an HTTP server")
+    .option("--pool <pool>", "MCPPool of the server")
+    .option("--idle-timeout <duration>", "idle time before scale-to-zero (60, 10m)")
+    .option("-l, --labels <K=V>", "label (repeatable)", collect, [] as string[])
+    .addOption(dryRun())
+    .addOption(write())
+    .addHelpText("after", RUN_EXAMPLES)
+    .action(on("run"));
+  program.command("add").description("create an MCPServer from an MCP registry server.json")
+    .argument("[name]", "MCPServer name (default: from the entry's name)")
+    .requiredOption("--from <file|url>", "server.json file, - for stdin, or an http(s) URL")
+    .option("--package-index <n>", "which packages[] entry (default: first npm, pypi or oci)")
+    .option(
+      "-e, --env <K=V>",
+      "value of a variable (secret ones go to the Secret)",
+      collect,
+      [] as string[],
+    )
+    .option(
+      "--arg <K=V>",
+      "value of an argument, by valueHint or flag name",
+      collect,
+      [] as string[],
+    )
+    .addOption(dryRun())
+    .addOption(write())
+    .addHelpText("after", PACKAGE_EXAMPLES)
+    .action(on("add"));
+  program.command("secret").description("set a key of a server's Secret (mcp-NAME-env)")
+    .argument("<action>", "set")
+    .argument("<name>", "MCPServer name")
+    .argument("<key>", "variable name")
+    .argument("[value]", "the value (default: --from-file, or stdin)")
+    .option("--from-file <path>", "read the value from a file")
+    .addHelpText("after", PACKAGE_EXAMPLES)
+    .action(on("secret"));
+}
+
+function addCheckCommands(program: Command, on: On): void {
+  const write = () =>
+    new Option("-o, --output <format>", "json, yaml or name").choices(
+      ["json", "yaml", "name"] as const,
+    );
+  const timeout = ["--timeout <seconds>", "how long to wait for Ready", "120"] as const;
+  program.command("tools").description("list a server's tools (wakes it)")
+    .argument("<name>", "MCPServer name")
+    .option(...timeout)
+    .addOption(write())
+    .addHelpText("after", PACKAGE_EXAMPLES)
+    .action(on("tools"));
+  program.command("call").description("call one tool of a server (wakes it); exit 1 on isError")
+    .argument("<name>", "MCPServer name")
+    .argument("<tool>", "tool name")
+    .argument("[args...]", "key=value arguments, typed by the tool's input schema")
+    .option("--json <object>", "arguments as a JSON object (key=value pairs override)")
+    .option(...timeout)
+    .addOption(
+      new Option("-o, --output <format>", "json or yaml: the whole result")
+        .choices(["json", "yaml"] as const),
+    )
+    .addHelpText("after", PACKAGE_EXAMPLES)
+    .action(on("tools", "call"));
+}
+
 /** Builds the command tree; `dispatch` receives (verb, name, positional args, options). */
 export function buildProgram(dispatch: Dispatch, io: IO) {
   const program = rootCommand(io);
@@ -185,6 +290,8 @@ export function buildProgram(dispatch: Dispatch, io: IO) {
   addResourceCommands(base, on);
   addServerCommands(base, on);
   addRunCommands(base, on);
+  addPackageCommands(base, on);
+  addCheckCommands(base, on);
   return program;
 }
 

@@ -17,7 +17,47 @@ const server = (name: string, spec: Record<string, unknown>) => ({
 const BAD: { obj: unknown; message: RegExp }[] = [
   {
     obj: server("no-image", { command: ["x"] }),
-    message: /MCPServer.nmcp.nwrx.io "no-image" is invalid: spec.image: Required value/,
+    message:
+      /MCPServer.nmcp.nwrx.io "no-image" is invalid: spec: Invalid value: "object": exactly one of image and package must be set/,
+  },
+  {
+    obj: server("image-and-package", {
+      image: "i",
+      package: { registryType: "npm", identifier: "p" },
+    }),
+    message:
+      /MCPServer.nmcp.nwrx.io "image-and-package" is invalid: spec: Invalid value: "object": exactly one of image and package must be set/,
+  },
+  {
+    obj: server("package-command", {
+      package: { registryType: "pypi", identifier: "p" },
+      command: ["python"],
+    }),
+    message:
+      /"package-command" is invalid: spec: Forbidden: command and args are forbidden with package/,
+  },
+  {
+    obj: server("package-bad-type", { package: { registryType: "cargo", identifier: "p" } }),
+    message:
+      /spec.package.registryType: Unsupported value: "cargo": supported values: "npm", "pypi", "oci"/,
+  },
+  {
+    obj: server("package-named", {
+      package: { registryType: "npm", identifier: "p", packageArguments: [{ type: "named" }] },
+    }),
+    message:
+      /spec.package.packageArguments\[0\].name: Required value: name is required for a named argument/,
+  },
+  {
+    obj: server("oci-runtime-args", {
+      package: {
+        registryType: "oci",
+        identifier: "img",
+        runtimeArguments: [{ type: "named", name: "-v", value: "/:/host" }],
+      },
+    }),
+    message:
+      /spec.package.runtimeArguments: Forbidden: runtimeArguments \(docker run flags\) are not supported for oci packages/,
   },
   {
     obj: server("bad-transport", { image: "i", transport: { type: "grpc" } }),

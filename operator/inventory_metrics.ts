@@ -13,7 +13,7 @@
  */
 
 import { Gauge, type Registry } from "prom-client";
-import { ANNOTATIONS, type MCPPool, type MCPServer, PHASES } from "../lib/api/mod.ts";
+import { ANNOTATIONS, type MCPPool, type MCPServer, packageLabel, PHASES } from "../lib/api/mod.ts";
 import type { Pod } from "./build/types.ts";
 
 /** What the series are read from (the cache's stores). */
@@ -92,7 +92,7 @@ export function serverFacts(s: MCPServer, pods: Pod[]): ServerFacts {
     ...(wake === undefined ? {} : { lastWakeSeconds: wake / 1000 }),
     restarts: restartsOf(pods),
     info: [{
-      image: s.spec.image,
+      image: s.spec.image ?? (s.spec.package ? packageLabel(s.spec.package) : ""),
       spec_hash: live?.metadata.annotations?.[ANNOTATIONS.specHash] ?? "",
     }, 1],
   };

@@ -52,6 +52,12 @@ const program = new Command("nmcp-operator")
   .option("--disable-api", "no management API (router, health and metrics only)")
   .option("--gateway-image <image>", "gateway sidecar image", `ghcr.io/nwrx/nmcp:${VERSION}`)
   .option("--launcher-image <image>", "image providing /bin/busybox for stdio", "busybox:1.37")
+  .option("--npm-runtime-image <image>", "image running npm packages (npx)", "node:22-alpine")
+  .option(
+    "--pypi-runtime-image <image>",
+    "image running pypi packages (uvx)",
+    "ghcr.io/astral-sh/uv:python3.12-alpine",
+  )
   .option("--leader-elect [bool]", "use Lease leader election", (v) => v !== "false", true)
   .option("--no-leader-elect", "run without leader election")
   .option("--lease-name <name>", "Lease name", "nmcp-operator")
@@ -160,6 +166,7 @@ const op = await startOperator({
   disableApi: o.disableApi === true,
   gatewayImage: o.gatewayImage,
   launcherImage: o.launcherImage,
+  runtimeImages: { npm: o.npmRuntimeImage, pypi: o.pypiRuntimeImage },
   leaderElect: o.leaderElect !== false,
   leaseName: o.leaseName,
   leaseNamespace: o.leaseNamespace,

@@ -29,6 +29,7 @@ import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
 import { serveGuarded } from "../lib/http/mod.ts";
+import type { RuntimeImages } from "./build/package_runtime.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
 export interface OperatorOptions {
@@ -40,6 +41,8 @@ export interface OperatorOptions {
   listen?: string;
   gatewayImage: string;
   launcherImage?: string;
+  /** Images running `spec.package` servers (`--npm-runtime-image`, `--pypi-runtime-image`). */
+  runtimeImages?: RuntimeImages;
   leaderElect?: boolean;
   leaseName?: string;
   leaseNamespace?: string;
@@ -165,6 +168,7 @@ function createCore(
   const settings = {
     gatewayImage: opts.gatewayImage,
     launcherImage: opts.launcherImage,
+    runtimeImages: opts.runtimeImages,
     readyTimeout: opts.readyTimeout,
     imageAllowlist: opts.imageAllowlist,
     oauth: opts.oauth,

@@ -7,6 +7,7 @@ import {
   type LastWake,
   type MCPPool,
   type MCPServer,
+  packageLabel,
   parseDuration,
 } from "../../lib/api/mod.ts";
 import type { KubeObject } from "../kube/client.ts";
@@ -185,7 +186,8 @@ export function describeServer(s: MCPServer, extra: ServerExtra): string {
   ]) + "Spec:\n" + fields([
     ["Pool", s.spec.pool ?? "default"],
     ["Image", s.spec.image],
-    ["Command", s.spec.command?.join(" ") ?? "<image entrypoint>"],
+    ["Package", s.spec.package && packageLabel(s.spec.package)],
+    ["Command", s.spec.command?.join(" ") ?? (s.spec.package ? undefined : "<image entrypoint>")],
     ["Args", s.spec.args?.join(" ")],
     ["Transport", transport],
     [

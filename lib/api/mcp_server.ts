@@ -9,6 +9,7 @@ import {
   localObjectReferenceSchema,
   resourcesSchema,
 } from "./pod_fields.ts";
+import { packageSchema } from "./package_fields.ts";
 import { array, enumOf, type Infer, integer, object, opaque, string } from "./schema.ts";
 import {
   authSchema,
@@ -69,7 +70,11 @@ export const mcpServerSpecSchema = object({
     minLength: 1,
     maxLength: 253,
   }),
-  image: string({ description: "Container image of the MCP server.", minLength: 1 }),
+  image: string({
+    description: "Container image of the MCP server (or set `package`).",
+    minLength: 1,
+  }),
+  package: packageSchema,
   command: array(string(), {
     description: "Entrypoint; when unset, the image's own (read from its registry).",
   }),
@@ -99,7 +104,20 @@ export const mcpServerSpecSchema = object({
   network: networkSchema,
   securityContext: podSecurityContextSchema,
   auth: authSchema,
-}, { required: ["image"] });
+}, {
+  validations: [
+    {
+      // `package` is a CEL reserved word: Kubernetes exposes the property as `__package__`.
+      rule: "has(self.image) != has(self.__package__)",
+      message: "exactly one of image and package must be set",
+    },
+    {
+      rule: "!has(self.__package__) || (!has(self.command) && !has(self.args))",
+      message: "command and args are forbidden with package (use package.packageArguments)",
+      reason: "FieldValueForbidden",
+    },
+  ],
+});
 
 /** Desired state of an MCPServer. */
 export type MCPServerSpec = Infer<typeof mcpServerSpecSchema>;

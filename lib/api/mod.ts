@@ -28,6 +28,15 @@ export type {
   LocalObjectReference,
   ResourceRequirements,
 } from "./pod_fields.ts";
+export {
+  ociReference,
+  type PackageArgument,
+  type PackageEnv,
+  packageLabel,
+  type PackageSpec,
+  REGISTRY_TYPES,
+  type RegistryType,
+} from "./package_fields.ts";
 export type {
   LastWake,
   MCPServer,

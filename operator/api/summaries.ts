@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import { type MCPPool, type MCPServer, packageLabel } from "../../lib/api/mod.ts";
 import type { Cache } from "../controller/cache.ts";
 import { idleTimeoutOf } from "../reconcile/request.ts";
 
@@ -70,7 +70,7 @@ export function summarizeServer(s: MCPServer, pool?: MCPPool): ServerSummary {
     namespace: s.metadata.namespace!,
     name: s.metadata.name!,
     pool: s.spec.pool ?? "default",
-    image: s.spec.image,
+    image: s.spec.image ?? packageLabel(s.spec.package!),
     idleTimeout: idleTimeoutOf(s, pool),
     endpoint: st.endpoint ?? null,
     resourceVersion: s.metadata.resourceVersion ?? null,

@@ -203,6 +203,9 @@ function launcherContainer(server: MCPServer, opts: PodOptions): Container {
 
 function mcpContainer(server: MCPServer, opts: PodOptions, stdio: boolean): Container {
   const { spec } = server;
+  if (!spec.image) {
+    throw new TypeError(`Cannot build pod for MCPServer "${server.metadata.name}": no image`);
+  }
   const c: Container = { name: "mcp", image: spec.image };
   if (stdio) {
     const ep = opts.entrypoint;

@@ -32,6 +32,7 @@ import {
 } from "./apply.ts";
 import { type Cache, NETWORK_POLICIES, poolKeyOf, serverKeyOfPod } from "./cache.ts";
 import { WorkQueue } from "./queue.ts";
+import { withPackageRuntime } from "../build/package_runtime.ts";
 
 /** Resolves a stdio server's entrypoint from its image (registry lookup). */
 export type EntrypointResolver = (server: MCPServer) => Promise<Entrypoint | { error: string }>;
@@ -191,6 +192,7 @@ export class Controller {
     const opts = {
       allowlist: this.deps.settings.imageAllowlist ?? [],
       oauth: this.deps.settings.oauth,
+      runtimeImages: this.deps.settings.runtimeImages,
       now: this.#now().getTime(),
     };
     const poolMembers = !needMembers
@@ -224,7 +226,9 @@ export class Controller {
     observed.rejection = this.#rejectionOf(key, server);
     let plan = planServer(server, observed, now, d.settings);
     if (plan.needsEntrypoint) {
-      observed.entrypoint = await d.resolveEntrypoint(server);
+      observed.entrypoint = await d.resolveEntrypoint(
+        withPackageRuntime(server, d.settings.runtimeImages),
+      );
       plan = planServer(server, observed, now, d.settings);
     }
     const patch = statusPatch(server.status, plan.status);
@@ -323,7 +327,12 @@ export class Controller {
     if (!d.cache.pools.store.has(key)) return undefined;
     const servers = d.cache.serversIn(key);
     const now = this.#now().getTime();
-    const opts = { allowlist: d.settings.imageAllowlist ?? [], oauth: d.settings.oauth, now };
+    const opts = {
+      allowlist: d.settings.imageAllowlist ?? [],
+      oauth: d.settings.oauth,
+      runtimeImages: d.settings.runtimeImages,
+      now,
+    };
     const members = servers.map((s) =>
       memberOf(s, d.cache.podsOf(s), d.activity.get(`${ns}/${s.metadata.name}`), opts)
     );

@@ -1,6 +1,7 @@
 /** Types shared by the server planner and its outcome helpers. */
 
 import type { MCPPool, MCPServer, MCPServerStatus, Phase } from "../../lib/api/mod.ts";
+import type { RuntimeImages } from "../build/package_runtime.ts";
 import type { Entrypoint, NetworkPolicy, Pod, Service } from "../build/types.ts";
 import type { Activity } from "./activity.ts";
 import type { ConditionInput } from "./conditions.ts";
@@ -41,6 +42,8 @@ export interface ServerSettings {
   networkPolicy?: boolean;
   /** Namespace of the operator's pods (the NetworkPolicies' only ingress peers). */
   operatorNamespace?: string;
+  /** The images that run `spec.package` servers (npm, pypi). Default DEFAULT_RUNTIME_IMAGES. */
+  runtimeImages?: RuntimeImages;
   /** The operator's OAuth settings (`--oauth-issuer` …); servers enabling OAuth need them. */
   oauth?: OAuthClusterConfig;
 }

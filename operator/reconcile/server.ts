@@ -4,6 +4,7 @@ import { CONDITIONS, type MCPServer, type MCPServerStatus } from "../../lib/api/
 import { buildNetworkPolicy } from "../build/network_policy.ts";
 import { buildPod, buildService, specHash } from "../build/pod.ts";
 import { serviceEndpoint } from "../build/names.ts";
+import { withPackageRuntime } from "../build/package_runtime.ts";
 import type { Entrypoint, Pod } from "../build/types.ts";
 import { type Activity, liveConnections } from "./activity.ts";
 import { setConditions } from "./conditions.ts";
@@ -157,6 +158,7 @@ function decideWithoutRejection(ctx: Ctx): Outcome {
   const invalid = validateServer(server, {
     allowlist: ctx.settings.imageAllowlist ?? [],
     oauth: ctx.settings.oauth,
+    runtimeImages: ctx.settings.runtimeImages,
   });
   if (invalid) return failed(ctx, invalid.reason, invalid.message, false);
   if (!isWanted(server)) {
@@ -211,11 +213,12 @@ function foldWake(status: MCPServerStatus, prev: MCPServerStatus, out: Outcome, 
 
 /** Plans one MCPServer from what was observed, at time `now` (pure). */
 export function planServer(
-  server: MCPServer,
+  declared: MCPServer,
   observed: ObservedServer,
   now: Date,
   settings: ServerSettings,
 ): ServerPlan {
+  const server = withPackageRuntime(declared, settings.runtimeImages);
   const livePods = observed.pods.filter((p) => !p.metadata.deletionTimestamp);
   const ctx: Ctx = {
     server,

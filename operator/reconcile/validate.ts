@@ -6,6 +6,11 @@ import { compileToolPolicy } from "../../lib/tool_policy/mod.ts";
 import { type OAuthClusterConfig, resolveServerOAuth } from "../auth/oauth/mod.ts";
 import { normalizedImageNames, normalizeImagePattern } from "../registry/reference.ts";
 import { REASONS } from "./reasons.ts";
+import {
+  missingPackageEnv,
+  type RuntimeImages,
+  withPackageRuntime,
+} from "../build/package_runtime.ts";
 
 /** Why a server cannot be run as specified. */
 export interface Invalid {
@@ -30,11 +35,13 @@ export function imageAllowed(image: string, allowlist: string[]): boolean {
 export interface ValidationContext {
   allowlist: string[];
   oauth?: OAuthClusterConfig;
+  /** The images that run `spec.package` servers. */
+  runtimeImages?: RuntimeImages;
 }
 
 /** Returns why the server is invalid, or undefined when it may run. */
 export function validateServer(server: MCPServer, ctx: ValidationContext): Invalid | undefined {
-  const { spec } = server;
+  const spec = server.spec && withPackageRuntime(server, ctx.runtimeImages).spec;
   const allowlist = ctx.allowlist;
   const name = server.metadata.name;
   if (!spec?.image) {
@@ -66,6 +73,14 @@ export function validateServer(server: MCPServer, ctx: ValidationContext): Inval
       oauth: { enabled: true, issuer: oauth.issuer, scopes: oauth.scopes },
     });
     if (r.kind === "invalid") return { reason: REASONS.invalidAuth, message: r.message };
+  }
+  const missing = missingPackageEnv(spec);
+  if (missing) {
+    return {
+      reason: REASONS.invalidSpec,
+      message: `Cannot run MCPServer "${name}": package variable ${missing} is required; ` +
+        `set it in spec.env`,
+    };
   }
   const t = spec.transport;
   if (t && t.type !== "stdio" && !t.port) {

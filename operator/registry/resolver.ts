@@ -74,7 +74,7 @@ export function createResolver(client: KubeClient | undefined, opts: ResolverOpt
   const byDigest = new Map<string, Entrypoint>();
   const ttl = opts.ttlMs ?? 600_000;
   return async (server: MCPServer): Promise<Entrypoint | { error: string }> => {
-    const image = server.spec.image;
+    const image = server.spec.image ?? "";
     try {
       const ref = parseImageRef(image);
       const sa = opts.serviceAccount ?? "nmcp-system:nmcp-operator";

@@ -36,13 +36,22 @@ export function isTransitionRule(rule: string): boolean {
   return /\boldSelf\b/.test(rule);
 }
 
-/** Converts a JSON value for CEL: integers become bigint (CEL `int`). */
+/** CEL's reserved words: a property so named is `self.__word__` in rules, as in Kubernetes. */
+const RESERVED = new Set(
+  ("true false null in as break const continue else for function if import let loop package " +
+    "namespace return var void while").split(" "),
+);
+
+/**
+ * Converts a JSON value for CEL: integers become bigint (CEL `int`); properties named like a
+ * reserved word are escaped to `__word__` (k8s.io/apiserver/pkg/cel escaping).
+ */
 export function toCel(v: unknown, integerHint = false): unknown {
   if (typeof v === "number") return integerHint || Number.isInteger(v) ? BigInt(v) : v;
   if (Array.isArray(v)) return v.map((x) => toCel(x));
   if (isObj(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = toCel(x);
+    for (const [k, x] of Object.entries(v)) out[RESERVED.has(k) ? `__${k}__` : k] = toCel(x);
     return out;
   }
   return v;

@@ -106,13 +106,14 @@ Deno.test("kubectl reports an invalid CR with Kubernetes' wording and rejects un
 kind: MCPServer
 metadata: {name: bad}
 spec:
-  transport: {type: stdio, port: 80}
+  image: i
+  transport: {type: stdio, port: 80, path: /x}
 `,
     );
     assert.equal(bad.code, 1);
     assert.match(
       bad.stderr,
-      /The MCPServer "bad" is invalid: \n\* spec.image: Required value\n\* spec.transport.port: Forbidden: port is forbidden for the stdio transport/,
+      /The MCPServer "bad" is invalid: \n\* spec.transport.port: Forbidden: port is forbidden for the stdio transport\n\* spec.transport.path: Forbidden: path is forbidden for the stdio transport/,
     );
     const one = await c.kubectl(
       ["create", "-f", "-"],

@@ -25,7 +25,9 @@ Deno.test("applyDefaults() fills nested defaults and prune() drops undeclared fi
 });
 
 Deno.test("validate() words type, enum, range, length, pattern and required errors like Kubernetes", () => {
-  assert.deepEqual(messages({ spec: {} }), ["spec.image: Required value"]);
+  assert.deepEqual(messages({ spec: { package: { registryType: "npm" } } }), [
+    "spec.package.identifier: Required value",
+  ]);
   assert.deepEqual(
     messages({ spec: { image: "", transport: { type: "sse", port: 0, path: "x" } } }),
     [
