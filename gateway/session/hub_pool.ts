@@ -2,7 +2,7 @@
 import type { Logger } from "../../lib/log.ts";
 import type { ToolPolicy } from "../../lib/tool_policy/mod.ts";
 import type { Upstream } from "../upstream/types.ts";
-import { Hub } from "./hub.ts";
+import { Hub, type HubOptions } from "./hub.ts";
 
 /** Options of {@linkcode HubPool}. */
 export interface HubPoolOptions {
@@ -18,6 +18,8 @@ export interface HubPoolOptions {
   /** Per-request upstream timeout in ms. */
   requestTimeoutMs: number;
   now: () => number;
+  /** Tracing of client requests (null: off) and how the upstream is reached. */
+  trace: Pick<HubOptions, "tracing" | "upstreamTransport">;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
@@ -34,9 +36,9 @@ export class HubPool {
   }
 
   #newHub(restart: boolean): Hub {
-    const { log, onRestart, onBytes, policy, requestTimeoutMs, now } = this.#opts;
+    const { log, onRestart, onBytes, policy, requestTimeoutMs, now, trace } = this.#opts;
     const upstream = this.#opts.makeUpstream(restart);
-    return new Hub({ upstream, log, onRestart, onBytes, policy, requestTimeoutMs, now });
+    return new Hub({ upstream, log, onRestart, onBytes, policy, requestTimeoutMs, now, ...trace });
   }
 
   /** A ready hub for a new session, or null when none got ready in time. */
