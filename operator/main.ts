@@ -25,6 +25,14 @@ function authMode(value: string): "kubernetes" | "none" {
   throw new TypeError(`Cannot use --auth "${value}": expected kubernetes or none`);
 }
 
+function ratio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new TypeError(`Cannot use --otel-sampler-ratio "${value}": expected a ratio 0…1`);
+  }
+  return n;
+}
+
 function cacheSeconds(value: string): number {
   const n = Number(value.replace(/s$/, ""));
   if (!Number.isFinite(n) || n < 0) {
@@ -115,6 +123,15 @@ const program = new Command("nmcp-operator")
     "--oauth-prefix <prefix>",
     "prefix of OAuth user and group names in RBAC",
     OAUTH_DEFAULTS.prefix,
+  )
+  .option(
+    "--otel-endpoint <url>",
+    "export traces (OTLP/HTTP) here, from the router and every gateway (default: OTEL_EXPORTER_OTLP_ENDPOINT; none: off)",
+  )
+  .option(
+    "--otel-sampler-ratio <ratio>",
+    "share of new traces kept, 0…1 (parent-based; default: OTEL_TRACES_SAMPLER, else all)",
+    ratio,
   );
 
 program.parse();
@@ -165,6 +182,7 @@ const op = await startOperator({
   tokenKeyFile: o.tokenKeyFile,
   authCacheTtl: o.authCacheTtl,
   oauth: oauthOptions(),
+  otel: { endpoint: o.otelEndpoint, samplerRatio: o.otelSamplerRatio },
   onLostLeadership: () => Deno.exit(1),
 });
 

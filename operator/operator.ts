@@ -29,6 +29,14 @@ import { registerInventoryMetrics } from "./inventory_metrics.ts";
 import { createMetrics, type OperatorMetrics } from "./metrics.ts";
 import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
+import {
+  type Env,
+  flagEnv,
+  loadTracing,
+  type OtelFlags,
+  sidecarEnv,
+  traceConfig,
+} from "../lib/trace/mod.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
 export interface OperatorOptions {
@@ -80,6 +88,13 @@ export interface OperatorOptions {
   disableOperator?: boolean;
   /** No management API (`--disable-api`): the router, health and metrics only. */
   disableApi?: boolean;
+  /** Tracing (`--otel-endpoint`, `--otel-sampler-ratio`); over the process's `OTEL_*` variables. */
+  otel?: OtelFlags;
+}
+
+/** The OpenTelemetry environment: the process's `OTEL_*` variables, the flags over them. */
+function otelEnv(opts: OperatorOptions): Env {
+  return { ...Deno.env.toObject(), ...flagEnv(opts.otel ?? {}) };
 }
 
 /** A running operator. */
@@ -165,6 +180,7 @@ function createCore(
     oauth: opts.oauth,
     networkPolicy: opts.networkPolicy,
     operatorNamespace: operatorNamespace(opts),
+    gatewayEnv: sidecarEnv(traceConfig(otelEnv(opts), "nmcp-operator")),
   };
   const late: { controller?: Controller } = {};
   const poller = new ActivityPoller({
@@ -301,6 +317,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
   }, { cache, log, controller, poller });
   const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
+  const tracing = await loadTracing(otelEnv(opts), "nmcp-operator");
   const oauth = opts.oauth &&
     oauthRouting(
       opts.oauth,
@@ -322,6 +339,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     wellKnown: opts.wellKnown ?? oauth?.wellKnown,
     unifiedNamespace: opts.namespace ?? "default",
     managementApi: opts.disableApi !== true,
+    tracing,
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
@@ -342,6 +360,12 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       await http.shutdown();
       await cache.stop();
       client.close();
+      if (tracing) {
+        await Promise.race([
+          tracing.shutdown(),
+          new Promise((r) => setTimeout(r, 1000)),
+        ]);
+      }
     },
   };
 }

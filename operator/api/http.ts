@@ -15,6 +15,7 @@ import type { KubeClient } from "../kube/client.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { cacheResolver, createManagementApi } from "./management.ts";
 import { createRouter } from "./router.ts";
+import type { Tracing } from "../../lib/trace/mod.ts";
 
 /** What the HTTP handler needs. */
 export interface HttpDeps {
@@ -38,6 +39,8 @@ export interface HttpDeps {
   unifiedNamespace?: string;
   /** Serve the management API (`--disable-api` = false). Default true. */
   managementApi?: boolean;
+  /** Router spans (`--otel-endpoint`); default none. */
+  tracing?: Tracing | null;
 }
 
 type Handler = (req: Request, caller: Identity, access: Access) => Promise<Response>;
