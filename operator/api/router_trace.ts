@@ -7,8 +7,14 @@
 import type { MCPServer } from "../../lib/api/mod.ts";
 import { CONDITIONS } from "../../lib/api/constants.ts";
 import { type Attributes, headerCarrier, type Span, type Tracing } from "../../lib/trace/mod.ts";
-import type { Cache } from "../controller/cache.ts";
 import type { Reachable } from "./ready.ts";
+
+/** What a wake follows: the servers as cached, and a change signal (the operator's `Cache`). */
+export interface ServerWatch {
+  servers: { store: { get(key: string): MCPServer | undefined } };
+  /** Calls `fn` after every change; returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void;
+}
 
 /** Where a woken server stands: queued for a pool slot, starting its pod, or asked for. */
 export type WakeStage =
@@ -62,7 +68,7 @@ export class WakeTrace {
   #name = "";
   #unsubscribe: () => void;
 
-  constructor(tracing: Tracing, parent: Span, cache: Cache, key: string) {
+  constructor(tracing: Tracing, parent: Span, cache: ServerWatch, key: string) {
     this.#tracing = tracing;
     const [namespace, name] = key.split("/");
     this.#span = tracing.start("nmcp.wake", {
