@@ -19,7 +19,7 @@ export interface HubPoolOptions {
   requestTimeoutMs: number;
   now: () => number;
   /** Tracing of client requests (null: off) and how the upstream is reached. */
-  trace: Pick<HubOptions, "tracing" | "upstreamTransport">;
+  trace?: Pick<HubOptions, "tracing" | "upstreamTransport">;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
