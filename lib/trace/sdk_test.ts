@@ -4,7 +4,7 @@ import { loadTracing } from "./mod.ts";
 
 const TP = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-Deno.test("loadTracing() is null without an endpoint (the SDK is not imported)", async () => {
+Deno.test("loadTracing() is null (tracing off) without an endpoint", async () => {
   assert.equal(await loadTracing({}, "svc"), null);
 });
 
