@@ -12,8 +12,9 @@ COPY gateway/ gateway/
 COPY operator/ operator/
 COPY cli/ cli/
 RUN deno install --frozen
-RUN deno compile -A --output /out/nmcp-gateway gateway/main.ts \
- && deno compile -A --output /out/nmcp-operator operator/main.ts \
+# lib/trace/_sdk.ts is imported by a computed specifier (only when tracing is on): --include it.
+RUN deno compile -A --include lib/trace/_sdk.ts --output /out/nmcp-gateway gateway/main.ts \
+ && deno compile -A --include lib/trace/_sdk.ts --output /out/nmcp-operator operator/main.ts \
  && deno compile -A --output /out/kubectl-nmcp cli/main.ts
 
 # busybox built statically (musl): copied into MCP pods as the stdio launcher.

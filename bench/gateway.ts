@@ -23,6 +23,7 @@ import {
 import { type CellResult, runCell } from "./load.ts";
 import { samplePeak, statusKiB } from "./proc.ts";
 import { bundle } from "../scripts/bundle.ts";
+import { startOtlpReceiver } from "../tests/fixtures/otlp_receiver.ts";
 import { GATEWAY_V8_FLAGS } from "../operator/mod.ts";
 
 /** Options of {@linkcode benchGateway}. */
@@ -38,7 +39,7 @@ export interface GatewayBenchOptions {
 /** One measured cell. */
 export interface Row extends CellResult {
   /** `nmcp_h0`: our gateway with `--header-timeout 0` (no request-head front). */
-  target: "direct" | "ceiling" | "floor" | "nmcp" | "nmcp_h0" | "supergateway";
+  target: "direct" | "ceiling" | "floor" | "nmcp" | "nmcp_h0" | "nmcp_traced" | "supergateway";
   transport: "stdio" | "streamable" | "sse" | "stateless";
   concurrency: number;
 }
@@ -52,6 +53,8 @@ export interface GatewayBenchReport {
   rows: Row[];
   /** Our gateway's VmRSS (MiB) after start and after the load (idle both times). */
   rssMiB?: { idle: number; afterLoad: number; peak: number };
+  /** Our gateway with tracing on: idle VmRSS (MiB) and spans the local receiver got. */
+  traced?: { idleMiB: number; spans: number };
   /** Peak RSS (MiB) and process count of each server's process tree over its cells. */
   peaks: Record<string, { processes: number; rssMiB: number }>;
   ratios: Record<string, number>;
@@ -146,9 +149,11 @@ async function benchFloor(opts: GatewayBenchOptions, peaks: Peaks): Promise<Row[
 /** Bundles the gateway into `dir` the way it ships (`deno task bundle`); argv that runs it. */
 async function shippedGateway(dir: string): Promise<string[]> {
   const out = `${dir}/nmcp-gateway.js`;
-  const target = { entry: `${REPO_ROOT}/gateway/main.ts`, out, split: false };
-  if (!await bundle({ ...target, config: `${REPO_ROOT}/deno.json` })) {
-    throw new Error('Cannot run bench "gateway": bundling gateway/main.ts failed');
+  const config = `${REPO_ROOT}/deno.json`;
+  for (const [entry, file] of [["gateway/main.ts", out], ["lib/trace/_sdk.ts", `${dir}/_sdk.ts`]]) {
+    if (!await bundle({ entry: `${REPO_ROOT}/${entry}`, out: file, split: false, config })) {
+      throw new Error(`Cannot run bench "gateway": bundling ${entry} failed`);
+    }
   }
   return [Deno.execPath(), "run", "-A", "--quiet", "--no-config", out];
 }
@@ -173,6 +178,25 @@ async function benchOurs(
     return { rows, rss: { idle, afterLoad: await rssMiB(gw.pid), peak } };
   } finally {
     await gw.stop();
+  }
+}
+
+/** Our gateway with tracing on, every span exported to a local OTLP receiver (Streamable HTTP). */
+async function benchTraced(opts: GatewayBenchOptions, peaks: Peaks, program: string[]) {
+  const receiver = startOtlpReceiver();
+  const env = { DENO_V8_FLAGS: GATEWAY_V8_FLAGS, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+  const gw: Running = await startGateway(ECHO, { program, env });
+  try {
+    await sleep(1000);
+    const idleMiB = await rssMiB(gw.pid);
+    const sampler = samplePeak(gw.pid);
+    const rows = await cells("nmcp_traced", ["streamable"], gw.base, opts);
+    peaks.nmcp_traced = sampler.stop();
+    await gw.stop(); // SIGTERM flushes the last spans
+    return { rows, traced: { idleMiB, spans: receiver.spans.length } };
+  } finally {
+    await gw.stop();
+    await receiver.close();
   }
 }
 
@@ -220,6 +244,11 @@ export function ratios(rows: Row[], concurrencies: number[]): Record<string, num
     const ceiling = find("ceiling", "streamable", c), oursHttp = find("nmcp", "streamable", c);
     if (ceiling && oursHttp && ceiling.rps > 0) {
       out[`streamable_of_ceiling_c${c}`] = round(oursHttp.rps / ceiling.rps);
+    }
+    const traced = find("nmcp_traced", "streamable", c);
+    if (traced && oursHttp && oursHttp.rps > 0) {
+      out[`traced_of_untraced_c${c}`] = round(traced.rps / oursHttp.rps);
+      out[`traced_p50_overhead_ms_c${c}`] = round(traced.p50Ms - oursHttp.p50Ms);
     }
     const direct = find("direct", "stdio", c);
     for (const tr of ["streamable", "stateless", "sse"] as const) {
@@ -286,14 +315,18 @@ async function oneRound(opts: GatewayBenchOptions, peaks: Peaks, program: string
   rows.push(...await benchCeiling(opts, peaks));
   rows.push(...await benchFloor(opts, peaks));
   let rss: GatewayBenchReport["rssMiB"];
+  let traced: GatewayBenchReport["traced"];
   if (program) {
     const ours = await benchOurs(opts, peaks, program);
     rows.push(...ours.rows);
     rss = ours.rss;
     rows.push(...(await benchOurs(opts, peaks, program, "nmcp_h0")).rows);
+    const on = await benchTraced(opts, peaks, program);
+    rows.push(...on.rows);
+    traced = on.traced;
   }
   rows.push(...await benchSupergateway(opts, peaks));
-  return { rows, rss };
+  return { rows, rss, traced };
 }
 
 /** Runs every cell (`rounds` times, medians reported) and returns the report. */
@@ -301,6 +334,7 @@ export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBe
   const peaks: Peaks = {};
   const rounds: Row[][] = [];
   let rss: GatewayBenchReport["rssMiB"];
+  let traced: GatewayBenchReport["traced"];
   const dir = await Deno.makeTempDir({ prefix: "nmcp-bench-" });
   try {
     const program = gatewayPresent() ? await shippedGateway(dir) : null;
@@ -308,6 +342,7 @@ export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBe
       const round = await oneRound(opts, peaks, program);
       rounds.push(round.rows);
       rss ??= round.rss;
+      traced ??= round.traced;
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -320,6 +355,7 @@ export async function benchGateway(opts: GatewayBenchOptions): Promise<GatewayBe
     rounds: rounds.length,
     rows,
     rssMiB: rss,
+    traced,
     peaks,
     ratios: ratios(rows, opts.concurrencies),
   };
@@ -357,6 +393,12 @@ export function renderTable(report: GatewayBenchReport): string {
         `peak ${report.rssMiB.peak} MiB; the sidecar's limit is 128 MiB)`,
     );
   } else lines.push("nmcp gateway: not present (gateway/main.ts missing), skipped");
+  if (report.traced) {
+    lines.push(
+      `nmcp_traced: OTLP/HTTP to a local receiver, every request sampled; idle RSS ` +
+        `${report.traced.idleMiB} MiB, ${report.traced.spans} spans received`,
+    );
+  }
   return lines.join("\n");
 }
 

@@ -74,3 +74,11 @@ Deno.test("rssMiB() reads the current and the peak RSS of a process", async () =
   const peak = await rssMiB(Deno.pid, "VmHWM");
   assert.ok(now > 0 && peak >= now, `${now} ${peak}`);
 });
+
+Deno.test("ratios() compares the traced gateway with the untraced one", () => {
+  const rows = [row("nmcp", "streamable", 1000, 1), row("nmcp_traced", "streamable", 900, 1.25)];
+  assert.deepEqual(ratios(rows, [1]), {
+    traced_of_untraced_c1: 0.9,
+    traced_p50_overhead_ms_c1: 0.25,
+  });
+});

@@ -4,6 +4,7 @@ import { type Flags, parseFlags, USAGE } from "./flags.ts";
 import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 import { serveGuarded } from "../lib/http/mod.ts";
+import { loadTracing } from "../lib/trace/mod.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
   const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { flags, command } = parsed;
   const log = createLogger({ component: "gateway" }, { level: parseLogLevel(flags.logLevel) });
+  // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT turns tracing on; the SDK is loaded only then.
+  const tracing = await loadTracing(Deno.env.toObject(), "nmcp-gateway");
   const options: GatewayOptions = {
     upstream: upstreamOf(flags, command),
     perSession: flags.perSession,
@@ -72,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     sessionIdleTimeoutMs: flags.sessionIdleTimeout * 1000,
     requestTimeoutMs: flags.requestTimeout * 1000,
     log,
+    tracing,
   };
   const gateway = createGateway(options);
   const server = serveGuarded({
@@ -100,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
     // Whatever is still pending (a hung upstream close, a stream nobody ends), exit on time.
     setTimeout(() => Deno.exit(0), drainMs + 1000);
     await gateway.drain(drainMs);
+    if (tracing) await Promise.race([tracing.shutdown(), new Promise((r) => setTimeout(r, 500))]);
     await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
     Deno.exit(0);
   };

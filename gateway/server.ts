@@ -33,6 +33,7 @@ import { StdioUpstream } from "./upstream/stdio.ts";
 import type { Upstream } from "./upstream/types.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 import { CALLER_HEADER } from "../lib/caller.ts";
+import type { Tracing } from "../lib/trace/mod.ts";
 
 /** Which server the gateway fronts. */
 export type UpstreamSpec =
@@ -75,6 +76,8 @@ export interface GatewayOptions {
   upstreamFactory?: () => Upstream;
   /** Clock in ms, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Spans per JSON-RPC request (`loadTracing()`); default none (off). */
+  tracing?: Tracing | null;
 }
 
 /** A running gateway (not bound to a socket: serve `handler` with `Deno.serve`). */
@@ -143,6 +146,12 @@ class GatewayServer implements Gateway {
       onRestart: () => this.metrics.countRestart(),
       onBytes: (n) => this.metrics.addBytes("upstream_in", n),
       onToolCall: (tool, seconds, error) => this.metrics.observeTool(tool, seconds, error),
+      trace: {
+        tracing: options.tracing ?? null,
+        upstreamTransport: options.upstream.kind === "http" || options.upstream.kind === "sse"
+          ? "tcp"
+          : "pipe",
+      },
     });
     this.hub = this.#pool.shared;
     this.#security = {
@@ -181,6 +190,7 @@ class GatewayServer implements Gateway {
         perClient: options.maxSessionsPerClient ?? 100,
       },
       now: this.#now,
+      traced: (options.tracing ?? null) !== null,
       countMethod: (m) => this.metrics.countMethod(m),
       streamOpened: () => {
         this.#listening++;

@@ -36,6 +36,14 @@ function zeroOrSeconds(flag: string): (value: string) => number {
   };
 }
 
+function ratio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new TypeError(`Cannot use --otel-sampler-ratio "${value}": expected a ratio 0…1`);
+  }
+  return n;
+}
+
 const program = new Command("nmcp-operator")
   .description("Runs MCPServers on Kubernetes on demand")
   .version(VERSION)
@@ -130,6 +138,15 @@ const program = new Command("nmcp-operator")
     "--oauth-prefix <prefix>",
     "prefix of OAuth user and group names in RBAC",
     OAUTH_DEFAULTS.prefix,
+  )
+  .option(
+    "--otel-endpoint <url>",
+    "export traces (OTLP/HTTP) here, from the router and every gateway (default: OTEL_EXPORTER_OTLP_ENDPOINT; none: off)",
+  )
+  .option(
+    "--otel-sampler-ratio <ratio>",
+    "share of new traces kept, 0…1 (parent-based; default: OTEL_TRACES_SAMPLER, else all)",
+    ratio,
   );
 
 program.parse();
@@ -182,6 +199,7 @@ const op = await startOperator({
   tokenKeyFile: o.tokenKeyFile,
   authCacheTtl: o.authCacheTtl,
   oauth: oauthOptions(),
+  otel: { endpoint: o.otelEndpoint, samplerRatio: o.otelSamplerRatio },
   onLostLeadership: () => Deno.exit(1),
 });
 

@@ -30,6 +30,14 @@ import { parseAuthHosts } from "./registry/realm.ts";
 import { createResolver } from "./registry/resolver.ts";
 import { serveGuarded } from "../lib/http/mod.ts";
 import type { RuntimeImages } from "./build/package_runtime.ts";
+import {
+  type Env,
+  flagEnv,
+  loadTracing,
+  type OtelFlags,
+  sidecarEnv,
+  traceConfig,
+} from "../lib/trace/mod.ts";
 
 /** Options of {@linkcode startOperator} (the flags of main.ts). */
 export interface OperatorOptions {
@@ -85,6 +93,13 @@ export interface OperatorOptions {
   disableOperator?: boolean;
   /** No management API (`--disable-api`): the router, health and metrics only. */
   disableApi?: boolean;
+  /** Tracing (`--otel-endpoint`, `--otel-sampler-ratio`); over the process's `OTEL_*` variables. */
+  otel?: OtelFlags;
+}
+
+/** The OpenTelemetry environment: the process's `OTEL_*` variables, the flags over them. */
+function otelEnv(opts: OperatorOptions): Env {
+  return { ...Deno.env.toObject(), ...flagEnv(opts.otel ?? {}) };
 }
 
 /** A running operator. */
@@ -174,6 +189,7 @@ function createCore(
     oauth: opts.oauth,
     networkPolicy: opts.networkPolicy,
     operatorNamespace: operatorNamespace(opts),
+    gatewayEnv: sidecarEnv(traceConfig(otelEnv(opts), "nmcp-operator")),
   };
   const late: { controller?: Controller } = {};
   const poller = new ActivityPoller({
@@ -311,6 +327,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     onLostLeadership: () => stopping || opts.onLostLeadership?.(),
   }, { cache, log, controller, poller, metrics });
   const wakeTimeoutMs = ((opts.readyTimeout ?? 120) + 10) * 1000;
+  const tracing = await loadTracing(otelEnv(opts), "nmcp-operator");
   const oauth = opts.oauth &&
     oauthRouting(
       opts.oauth,
@@ -332,6 +349,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     wellKnown: opts.wellKnown ?? oauth?.wellKnown,
     unifiedNamespace: opts.namespace ?? "default",
     managementApi: opts.disableApi !== true,
+    tracing,
     ...auth,
   });
   const { hostname, port } = parseListen(opts.listen ?? ":8080");
@@ -353,6 +371,12 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       await http.shutdown();
       await cache.stop();
       client.close();
+      if (tracing) {
+        await Promise.race([
+          tracing.shutdown(),
+          new Promise((r) => setTimeout(r, 1000)),
+        ]);
+      }
     },
   };
 }

@@ -3,6 +3,8 @@
  * - cli/main.ts → dist/kubectl-nmcp/main.js (code-split: each verb is its own chunk, and the
  *   chunk imports are rewritten so Deno does not pre-load every chunk at start-up)
  * - operator/main.ts → dist/nmcp-operator.js, gateway/main.ts → dist/nmcp-gateway.js
+ * - lib/trace/_sdk.ts → dist/_sdk.ts (the OpenTelemetry SDK both load beside them, only when
+ *   tracing is on)
  * Entries that do not exist yet are skipped with a message.
  */
 
@@ -21,6 +23,7 @@ export const TARGETS: BundleTarget[] = [
   { entry: "cli/main.ts", out: "dist/kubectl-nmcp", split: true },
   { entry: "operator/main.ts", out: "dist/nmcp-operator.js", split: false },
   { entry: "gateway/main.ts", out: "dist/nmcp-gateway.js", split: false },
+  { entry: "lib/trace/_sdk.ts", out: "dist/_sdk.ts", split: false },
 ];
 
 /**

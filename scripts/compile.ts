@@ -4,23 +4,25 @@
  * the error says so and the task fails: nothing is faked.
  */
 
+/** `include`: modules imported by a computed specifier (the tracing SDK, loaded only when on). */
 const PROGRAMS = [
-  { entry: "cli/main.ts", name: "kubectl-nmcp" },
-  { entry: "operator/main.ts", name: "nmcp-operator" },
-  { entry: "gateway/main.ts", name: "nmcp-gateway" },
+  { entry: "cli/main.ts", name: "kubectl-nmcp", include: [] },
+  { entry: "operator/main.ts", name: "nmcp-operator", include: ["lib/trace/_sdk.ts"] },
+  { entry: "gateway/main.ts", name: "nmcp-gateway", include: ["lib/trace/_sdk.ts"] },
 ];
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-async function compile(entry: string, name: string): Promise<boolean> {
+async function compile(entry: string, name: string, include: string[]): Promise<boolean> {
   if (!await exists(entry)) {
     console.error(`skip ${entry}: not there yet`);
     return true;
   }
   const out = `dist/bin/${name}`;
-  const args = ["compile", "-A", "--quiet", "--output", out, entry];
+  const args = ["compile", "-A", "--quiet", ...include.flatMap((f) => ["--include", f])];
+  args.push("--output", out, entry);
   const res = await new Deno.Command(Deno.execPath(), {
     args,
     stderr: "piped",
@@ -44,6 +46,6 @@ async function compile(entry: string, name: string): Promise<boolean> {
 if (import.meta.main) {
   await Deno.mkdir("dist/bin", { recursive: true });
   let ok = true;
-  for (const p of PROGRAMS) ok = (await compile(p.entry, p.name)) && ok;
+  for (const p of PROGRAMS) ok = (await compile(p.entry, p.name, p.include)) && ok;
   Deno.exit(ok ? 0 : 1);
 }

@@ -8,7 +8,9 @@ import type { Logger } from "../../lib/log.ts";
 import type { ToolPolicy } from "../../lib/tool_policy/mod.ts";
 import { SESSION_VERSIONS } from "../protocol.ts";
 import type { Upstream, UpstreamState } from "../upstream/types.ts";
+import type { Carrier, Tracing } from "../../lib/trace/mod.ts";
 import { type Action, Router } from "./router.ts";
+import { MessageTraces } from "./traces.ts";
 
 /** How the hub knows where a delivered message belongs. */
 export interface DeliveryRoute {
@@ -22,6 +24,8 @@ export interface SessionSink {
   deliver(msg: Message, related?: Id, route?: DeliveryRoute): boolean;
   /** The session ended on the gateway side (upstream died, expiry, shutdown). */
   close(reason: string): void;
+  /** The session's protocol version, when it has one (for traces). */
+  readonly version?: string;
 }
 
 /** State of the upstream as the hub sees it. */
@@ -47,6 +51,10 @@ export interface HubOptions {
   now?: () => number;
   /** An answered or refused `tools/call`: the tool name sent, seconds to the answer, failed. */
   onToolCall?: (tool: unknown, seconds: number, error: boolean) => void;
+  /** Spans per client request (see `MessageTraces`); default none. */
+  tracing?: Tracing | null;
+  /** How the upstream is reached, for traces: `pipe` (stdio, FIFOs) or `tcp`. Default `pipe`. */
+  upstreamTransport?: "tcp" | "pipe";
 }
 
 const INIT_RETRY_MS = 5000;
@@ -84,10 +92,15 @@ export class Hub {
   #listing = new Map<string, Caller>();
   /** `tools/call` requests in flight (only with `onToolCall`), by session and id. */
   #calls = new Map<string, { tool: unknown; t0: number }>();
+  /** Open spans of client requests; null when tracing is off. */
+  #traces: MessageTraces | null;
 
   constructor(opts: HubOptions) {
     this.#opts = opts;
     this.#policy = opts.policy ?? null;
+    this.#traces = opts.tracing
+      ? new MessageTraces(opts.tracing, opts.upstreamTransport ?? "pipe")
+      : null;
     this.#router = new Router({ now: opts.now });
   }
 
@@ -185,6 +198,7 @@ export class Hub {
   /** Detaches a client session, cancelling what it left behind upstream. */
   detach(sid: string): void {
     if (!this.#sinks.delete(sid)) return;
+    this.#traces?.abandon(sid, undefined, "Session ended");
     for (const map of [this.#listing, this.#calls]) {
       for (const key of map.keys()) if (key.startsWith(`${sid}\n`)) map.delete(key);
     }
@@ -193,14 +207,22 @@ export class Hub {
 
   /** Cancels a client request upstream (its client went away) and forgets it. */
   cancel(sid: string, id: Id, reason: string): void {
+    this.#traces?.abandon(sid, id, reason);
     this.#dispatch(this.#router.cancel(sid, id, reason));
   }
 
-  /** Routes one message from a client session; `caller` is who sent it (for the tool policy). */
-  fromClient(sid: string, msg: Message, caller?: Caller): void {
+  /**
+   * Routes one message from a client session; `caller` is who sent it (for the tool policy),
+   * `parent` the trace context of the HTTP request that carried it (when tracing is on).
+   */
+  fromClient(sid: string, msg: Message, caller?: Caller, parent?: Carrier): void {
+    if (this.#traces !== null && msg.method !== undefined && msg.id != null) {
+      msg = this.#traces.begin(sid, msg, parent, this.#sinks.get(sid)?.version);
+    }
     if (this.state !== "ready") {
       if (msg.id !== undefined && msg.method !== undefined) {
         const err = errorResponse(msg.id, ErrorCode.ConnectionClosed, "Upstream not ready");
+        this.#traces?.end(sid, msg.id as Id, err);
         this.#sinks.get(sid)?.deliver(err, msg.id as Id);
       }
       return;
@@ -223,7 +245,9 @@ export class Hub {
     const why = this.#policy!.checkCall(caller, msg.params?.name, msg.params?.arguments);
     if (why === null) return true;
     this.#opts.onToolCall?.(msg.params?.name, 0, true);
-    this.#sinks.get(sid)?.deliver(errorResponse(msg.id, ErrorCode.InvalidParams, why), msg.id);
+    const err = errorResponse(msg.id, ErrorCode.InvalidParams, why);
+    this.#traces?.end(sid, msg.id, err);
+    this.#sinks.get(sid)?.deliver(err, msg.id);
     return false;
   }
 
@@ -283,6 +307,9 @@ export class Hub {
         const msg = this.#listing.size > 0 && a.related !== undefined && a.msg.method === undefined
           ? this.#filterList(a.sid, a.msg, a.related)
           : a.msg;
+        if (this.#traces !== null && a.related !== undefined && msg.method === undefined) {
+          this.#traces.end(a.sid, a.related, msg);
+        }
         const route = a.inferred ? { inferred: true } : undefined;
         if (!this.#sinks.get(a.sid)?.deliver(msg, a.related, route)) {
           this.#undeliverable(a.sid, msg);

@@ -2,7 +2,7 @@
 import type { Logger } from "../../lib/log.ts";
 import type { ToolPolicy } from "../../lib/tool_policy/mod.ts";
 import type { Upstream } from "../upstream/types.ts";
-import { Hub } from "./hub.ts";
+import { Hub, type HubOptions } from "./hub.ts";
 
 /** Options of {@linkcode HubPool}. */
 export interface HubPoolOptions {
@@ -20,6 +20,8 @@ export interface HubPoolOptions {
   now: () => number;
   /** Every hub reports its `tools/call` answers here. */
   onToolCall?: (tool: unknown, seconds: number, error: boolean) => void;
+  /** Tracing of client requests (null: off) and how the upstream is reached. */
+  trace?: Pick<HubOptions, "tracing" | "upstreamTransport">;
 }
 
 /** The shared hub or the per-session hubs of one gateway. */
@@ -36,8 +38,8 @@ export class HubPool {
   }
 
   #newHub(restart: boolean): Hub {
-    const { makeUpstream, perSession: _p, ...opts } = this.#opts;
-    return new Hub({ ...opts, upstream: makeUpstream(restart) });
+    const { makeUpstream, perSession: _p, trace, ...opts } = this.#opts;
+    return new Hub({ ...opts, ...trace, upstream: makeUpstream(restart) });
   }
 
   /** A ready hub for a new session, or null when none got ready in time. */

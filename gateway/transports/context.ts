@@ -57,6 +57,8 @@ export interface TransportContext {
   countMethod(method: string): void;
   /** Current time in ms. */
   now(): number;
+  /** Whether requests are traced (then transports pass on the HTTP trace context). Default false. */
+  traced?: boolean;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };

@@ -3,6 +3,7 @@ import { ErrorCode, type Message, parseBody, resultResponse } from "../jsonrpc/m
 import { negotiateVersion } from "../protocol.ts";
 import type { Hub } from "../session/hub.ts";
 import type { Caller } from "../../lib/caller.ts";
+import { type Carrier, headerCarrier } from "../../lib/trace/mod.ts";
 import {
   admitSession,
   type ClientInfo,
@@ -59,7 +60,7 @@ export class LegacySession implements ClientSession {
   }
 
   /** Handles client messages posted to `/message`. */
-  post(msgs: Message[], caller: Caller): void {
+  post(msgs: Message[], caller: Caller, parent?: Carrier): void {
     this.lastActive = this.#ctx.now();
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
@@ -70,7 +71,7 @@ export class LegacySession implements ClientSession {
         );
         this.stream.send(resultResponse(m.id, initializeResult(this.hub.initResult, version)));
       } else {
-        this.hub.fromClient(this.id, m, caller);
+        this.hub.fromClient(this.id, m, caller, parent);
       }
     }
   }
@@ -141,6 +142,6 @@ export async function handleSseMessage(
   if (text instanceof Response) return text;
   const parsed = parseBody(text);
   if (!parsed.ok) return jsonResponse(parsed.error, 400);
-  session.post(parsed.messages, client.caller);
+  session.post(parsed.messages, client.caller, ctx.traced ? headerCarrier(req.headers) : undefined);
   return new Response("Accepted", { status: 202 });
 }

@@ -25,6 +25,7 @@ import {
   STATELESS_VERSION,
 } from "../protocol.ts";
 import type { Caller } from "../../lib/caller.ts";
+import { headerCarrier } from "../../lib/trace/mod.ts";
 import type { DeliveryRoute, Hub, SessionSink } from "../session/hub.ts";
 import { jsonResponse, rpcError, type TransportContext, whenClientGone } from "./context.ts";
 import { Exchange, type ReplyMode } from "./exchange.ts";
@@ -402,7 +403,8 @@ export async function handleStateless(
   }
   const call = new StatelessCall(hub, msg, mode, ctx.stateless);
   hub.attach(call.sid, call);
-  hub.fromClient(call.sid, toUpstreamRequest(msg), caller);
+  const parent = ctx.traced ? headerCarrier(req.headers) : undefined;
+  hub.fromClient(call.sid, toUpstreamRequest(msg), caller, parent);
   const res = await answer(req, call, call.response);
   ctx.releaseHub(hub);
   return res;

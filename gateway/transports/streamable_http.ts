@@ -17,6 +17,7 @@ import {
 import { accepts, parseAccept } from "../media_type.ts";
 import type { Hub } from "../session/hub.ts";
 import type { Caller } from "../../lib/caller.ts";
+import { type Carrier, headerCarrier } from "../../lib/trace/mod.ts";
 import {
   admitSession,
   type ClientInfo,
@@ -48,6 +49,8 @@ export interface PostOptions {
   batch: boolean;
   caller: Caller;
   req: Request;
+  /** The request's trace context (only when tracing is on). */
+  parent?: Carrier;
 }
 
 /** The 400 answer to a request reusing the id of one in flight (the first keeps its slot). */
@@ -142,7 +145,7 @@ export class StreamableSession implements ClientSession {
     }
     for (const m of msgs) {
       this.#ctx.countMethod(m.method ?? "response");
-      this.hub.fromClient(this.id, m, opts.caller);
+      this.hub.fromClient(this.id, m, opts.caller, opts.parent);
     }
     if (!ex) return new Response(null, { status: 202 });
     if (ex.done) return ex.response;
@@ -283,7 +286,8 @@ async function handlePost(
   if (batch && !allowsBatch(session.version)) {
     return rpcError(400, ErrorCode.InvalidRequest, `Batches are not allowed in ${session.version}`);
   }
-  return session.post(messages, { mode, batch, caller: client.caller, req });
+  const parent = ctx.traced ? headerCarrier(req.headers) : undefined;
+  return session.post(messages, { mode, batch, caller: client.caller, req, parent });
 }
 
 async function initialize(

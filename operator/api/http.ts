@@ -16,6 +16,7 @@ import type { OperatorMetrics } from "../metrics.ts";
 import { gatewayMetrics } from "./gateway_metrics.ts";
 import { cacheResolver, createManagementApi } from "./management.ts";
 import { createRouter } from "./router.ts";
+import type { Tracing } from "../../lib/trace/mod.ts";
 
 /** What the HTTP handler needs. */
 export interface HttpDeps {
@@ -39,6 +40,8 @@ export interface HttpDeps {
   unifiedNamespace?: string;
   /** Serve the management API (`--disable-api` = false). Default true. */
   managementApi?: boolean;
+  /** Router spans (`--otel-endpoint`); default none. */
+  tracing?: Tracing | null;
 }
 
 type Handler = (req: Request, caller: Identity, access: Access) => Promise<Response>;

@@ -14,7 +14,9 @@ import type { Logger } from "../../lib/log.ts";
 import type { Cache } from "../controller/cache.ts";
 import { type KubeClient, resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 import type { OperatorMetrics } from "../metrics.ts";
+import type { Span, Tracing } from "../../lib/trace/mod.ts";
 import { reachable, waitReachable } from "./ready.ts";
+import { traceRoute, WakeTrace } from "./router_trace.ts";
 import { prefixEndpointEvent } from "./sse_prefix.ts";
 
 /** What the router needs. */
@@ -30,6 +32,8 @@ export interface RouterDeps {
   /** Longest wait for a server to become Ready. Default 130 000 ms. */
   wakeTimeoutMs?: number;
   now?: () => Date;
+  /** Spans per request, wake and queue wait (`loadTracing()`); default none (off). */
+  tracing?: Tracing | null;
 }
 
 const HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "host", "te", "trailer"];
@@ -71,7 +75,17 @@ export async function requestServer(
 export function createRouter(
   deps: RouterDeps,
 ): (req: Request, caller: Caller) => Promise<Response> {
-  return async (req, caller) => {
+  const tracing = deps.tracing ?? null;
+  const serve = routeRequest(deps);
+  if (tracing === null) return (req, caller) => serve(req, caller);
+  return (req, caller) => traceRoute(tracing, req, (span) => serve(req, caller, span));
+}
+
+/** Routes one request (`span`: its trace, when tracing is on). */
+function routeRequest(
+  deps: RouterDeps,
+): (req: Request, caller: Caller, span?: Span) => Promise<Response> {
+  return async (req, caller, span) => {
     const url = new URL(req.url);
     const route: RouterTarget | undefined = routerTarget(url.pathname, deps.scope);
     if (!route) return problem(404, `Cannot route "${url.pathname}": not a server path`);
@@ -92,7 +106,9 @@ export function createRouter(
         return problem(502, `Cannot request MCPServer "${key}": ${(err as Error).message}`);
       }
       const timeout = deps.wakeTimeoutMs ?? 130_000;
+      const wake = span && new WakeTrace(deps.tracing!, span, deps.cache, key);
       target = await waitReachable(deps.cache, key, timeout, req.signal, at.getTime());
+      wake?.end(target);
       if (target && "url" in target) {
         deps.metrics?.wakeLatency.observe((performance.now() - t0) / 1000);
       }
@@ -105,12 +121,21 @@ export function createRouter(
     const headers = forwardHeaders(req, prefix);
     headers.set("authorization", `Bearer ${await deps.serverToken(server)}`);
     headers.set(CALLER_HEADER, encodeCaller(caller));
+    if (span) setTraceHeaders(headers, span);
     const res = await proxy(req, `${target.url}${route.rest}${url.search}`, headers, deps.log);
     const sse = res.headers.get("content-type")?.startsWith("text/event-stream");
     if (route.rest !== "/sse" || !sse || !res.body) return res;
     const body = res.body.pipeThrough(prefixEndpointEvent(prefix));
     return new Response(body, { status: res.status, headers: res.headers });
   };
+}
+
+/** Replaces the caller's trace context with the router span's. */
+function setTraceHeaders(headers: Headers, span: Span): void {
+  const { traceparent, tracestate } = span.carrier();
+  headers.delete("tracestate");
+  if (traceparent) headers.set("traceparent", traceparent);
+  if (tracestate) headers.set("tracestate", tracestate);
 }
 
 /** The caller's headers minus hop-by-hop ones and credentials, plus X-Forwarded-*. */

@@ -69,6 +69,8 @@ export interface PodOptions {
   serviceAccountName?: string;
   /** Gateway log level. */
   gatewayLogLevel?: string;
+  /** Extra gateway environment (the OpenTelemetry variables when tracing is on). */
+  gatewayEnv?: { name: string; value: string }[];
 }
 
 /** The controller owner reference pointing at an MCPServer. */
@@ -118,6 +120,7 @@ export function specHash(server: MCPServer, opts: PodOptions): string {
     gatewayImage: opts.gatewayImage,
     launcherImage: launcherImage(opts),
     serviceAccountName: opts.serviceAccountName,
+    ...(opts.gatewayEnv?.length ? { gatewayEnv: opts.gatewayEnv } : {}),
   });
 }
 
@@ -172,6 +175,7 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
     env: [
       { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
       { name: "DENO_V8_FLAGS", value: GATEWAY_V8_FLAGS },
+      ...structuredClone(opts.gatewayEnv ?? []),
     ],
     ports: [{ name: "mcp", containerPort: GATEWAY_PORT, protocol: "TCP" }],
     readinessProbe: probe("/readyz", 1),

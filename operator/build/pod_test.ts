@@ -225,3 +225,16 @@ Deno.test("names stay within 63 characters and stay distinct", () => {
   assert.ok(podName(long, "0123456789").length <= 63);
   assert.notEqual(serviceName(long), serviceName(long + "b"));
 });
+
+Deno.test("buildPod() gives the gateway the tracing variables; the hash moves only when they are set", () => {
+  const gatewayEnv = [{ name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", value: "http://c/v1/traces" }];
+  const traced = buildPod(server(), { ...opts, gatewayEnv });
+  const gateway = traced.spec.initContainers!.find((c) => c.name === "nmcp-gateway")!;
+  assert.deepEqual(gateway.env?.at(-1), gatewayEnv[0]);
+  const plain = buildPod(server(), opts);
+  const names = (p: typeof plain) =>
+    (p.spec.initContainers![1].env as { name: string }[]).map((e) => e.name);
+  assert.deepEqual(names(plain), ["POD_IP", "DENO_V8_FLAGS"]);
+  assert.equal(specHash(server(), { ...opts, gatewayEnv: [] }), specHash(server(), opts));
+  assert.notEqual(specHash(server(), { ...opts, gatewayEnv }), specHash(server(), opts));
+});

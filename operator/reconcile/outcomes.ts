@@ -28,6 +28,7 @@ export function podOptions(ctx: Ctx, entrypoint?: Entrypoint): PodOptions {
     launcherImage: s.launcherImage,
     serviceAccountName: s.serviceAccountName,
     gatewayLogLevel: s.gatewayLogLevel,
+    gatewayEnv: s.gatewayEnv,
     pool: ctx.observed.pool,
     entrypoint,
   };

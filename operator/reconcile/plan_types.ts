@@ -34,6 +34,8 @@ export interface ServerSettings {
   launcherImage?: string;
   serviceAccountName?: string;
   gatewayLogLevel?: string;
+  /** Extra gateway environment (tracing variables). */
+  gatewayEnv?: { name: string; value: string }[];
   /** Seconds a pod may take to become Ready before the server is Degraded. Default 120. */
   readyTimeout?: number;
   /** Glob patterns of allowed images; empty or absent allows all. */
