@@ -5,6 +5,7 @@
  * Deployment in the cluster), applies examples/, connects a real MCP client through
  * `kubectl nmcp connect`, shows scale-to-zero and a pool limit queueing a request. Exits 0
  * only when every step did what it said. `--keep` leaves the cluster up for trying by hand.
+ * First the set-up (scripts/setup.ts) installs what the machine lacks and builds the bundle.
  */
 
 import { dirname } from "node:path";
@@ -12,6 +13,7 @@ import { startCluster } from "../tests/harness/mod.ts";
 import { check, DemoError, describeFailure, Narrator } from "./demo/narrator.ts";
 import { expectLine, type Ran, Shell } from "./demo/shell.ts";
 import { connectClient } from "./demo/support.ts";
+import { setUp } from "./setup.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const IMAGE = "ghcr.io/nwrx/nmcp:dev";
@@ -43,6 +45,9 @@ async function show(sh: Shell, args: string[], input?: string): Promise<string> 
 }
 
 async function main(): Promise<void> {
+  // What the machine lacks is installed (root) or named in one line before any step runs.
+  const missing = await setUp("demo");
+  if (missing) throw new DemoError(missing);
   say.step("Start a cluster: the harness API server and its process kubelet");
   const cluster = await startCluster();
   const denoDir = dirname(Deno.execPath());
