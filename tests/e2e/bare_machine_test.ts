@@ -26,6 +26,15 @@ const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const NPX_DENO = ["npx", "-y", "deno@2.9.6"];
 const HOME = Deno.env.get("HOME") ?? "/root";
 
+/**
+ * The machine's own environment (CA bundles, HOME and so the npm cache) as a user's shell has
+ * it: without what `npx` and the test runner put there (npm_*, INIT_CWD, NMCP_*).
+ */
+function shellEnv(): Record<string, string> {
+  const own = /^(npm_|INIT_CWD$|NMCP_|DENO_)/i;
+  return Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([k]) => !own.test(k)));
+}
+
 const said = (o: Output) =>
   `exit ${o.code}\nstdout:\n${o.stdout}\nstderr:\n${o.stderr.slice(-4000)}`;
 
@@ -42,7 +51,7 @@ Deno.test("the README's commands work on a machine with only npx, and kubectl nm
     ], 60_000);
     assert.equal(cloned.code, 0, said(cloned));
     const bare = await strippedPath(`${scratch}/path`, ["deno", "busybox"]);
-    const env = (path: string) => ({ PATH: path, HOME, NO_COLOR: "1" });
+    const env = (path: string) => ({ ...shellEnv(), PATH: path, NO_COLOR: "1" });
 
     await t.step("missing cc with no apt-get: the demo says so in one line", async () => {
       const noCc = await strippedPath(`${scratch}/path-no-cc`, [
