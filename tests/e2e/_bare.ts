@@ -1,4 +1,6 @@
-/** Helpers of the bare-machine test: a stripped PATH, a scratch clone, process trees, timings. */
+/** Helpers of the bare-machine test: a stripped PATH, commands, process trees, timings. */
+
+import { descendants } from "../../bench/proc.ts";
 
 /** Directories whose executables make up the stripped PATH. */
 const SYSTEM_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
@@ -54,27 +56,9 @@ export async function runIn(
   }
 }
 
-/** The parent of each live process, from /proc/PID/stat. */
-async function parents(): Promise<Map<number, number>> {
-  const map = new Map<number, number>();
-  for await (const e of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    const stat = await Deno.readTextFile(`/proc/${e.name}/stat`).catch(() => "");
-    // "PID (comm) STATE PPID …": comm may hold spaces and parentheses.
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid) map.set(Number(e.name), ppid);
-  }
-  return map;
-}
-
 /** `pid` and every process below it. */
-export async function processTree(pid: number): Promise<number[]> {
-  const ppid = await parents();
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [child, parent] of ppid) if (parent === tree[i]) tree.push(child);
-  }
-  return tree;
+export function processTree(pid: number): number[] {
+  return [pid, ...descendants(pid)];
 }
 
 /** Those of `pids` still alive (zombies count as gone). */
