@@ -169,6 +169,21 @@ export async function ensureBundle(
   return undefined;
 }
 
+/**
+ * A warning when a directory above `root` is closed to other users (e.g. a clone in /root, mode
+ * 700): Deno in the harness pods (uid 65532) then re-downloads every npm package at each start.
+ */
+export async function closedAncestor(root: string): Promise<string | undefined> {
+  for (let dir = root; dir.length > 1; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
+    const mode = (await Deno.stat(dir).catch(() => undefined))?.mode ?? 0o755;
+    if ((mode & 0o001) === 0) {
+      return `setup: "${dir}" is closed to other users (mode ${(mode & 0o777).toString(8)}): ` +
+        `harness pods start slowly from this clone (clone elsewhere, or chmod o+x "${dir}")`;
+    }
+  }
+  return undefined;
+}
+
 /** The whole set-up for `purpose`; undefined when ready, else the one-line message. */
 export async function setUp(
   purpose: Purpose,
@@ -177,7 +192,10 @@ export async function setUp(
   const log = opts.log ?? ((l: string) => console.error(l));
   const problem = await ensurePackages(purpose, { ...opts, log });
   if (problem || opts.bundle === false) return problem;
-  const bundled = await ensureBundle(opts.root ?? ROOT, log);
+  const root = opts.root ?? ROOT;
+  const closed = await closedAncestor(root);
+  if (closed) log(closed);
+  const bundled = await ensureBundle(root, log);
   if (bundled) log(`setup: ${bundled}`);
   return undefined;
 }

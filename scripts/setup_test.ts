@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { ensureBundle, ensurePackages, has, setUp, sourceFingerprint } from "./setup.ts";
+import {
+  closedAncestor,
+  ensureBundle,
+  ensurePackages,
+  has,
+  setUp,
+  sourceFingerprint,
+} from "./setup.ts";
 import type { Requirement } from "./setup/plan.ts";
 
 const tool = (name: string, probe: Requirement["probe"]): Requirement => ({
@@ -94,5 +101,18 @@ Deno.test("ensureBundle() builds dist/kubectl-nmcp when missing or stale, else d
     assert.equal(left, false, "a stale bundle is removed: the launcher runs the source");
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("closedAncestor() names a directory above the clone that others cannot enter", async () => {
+  const top = await Deno.makeTempDir({ prefix: "nmcp-setup-closed-" });
+  try {
+    await Deno.mkdir(`${top}/repo`);
+    await Deno.chmod(top, 0o755);
+    assert.equal(await closedAncestor(`${top}/repo`), undefined);
+    await Deno.chmod(top, 0o700);
+    assert.match((await closedAncestor(`${top}/repo`))!, new RegExp(`^setup: "${top}" is closed`));
+  } finally {
+    await Deno.remove(top, { recursive: true });
   }
 });

@@ -40,6 +40,9 @@ const said = (o: Output) =>
 
 Deno.test("the README's commands work on a machine with only npx, and kubectl nmcp is fast", async (t) => {
   const scratch = await Deno.makeTempDir({ prefix: "nmcp-bare-" });
+  // As a clone anywhere others may enter: Deno in harness pods (uid 65532) re-downloads every npm
+  // package for a repository below a directory they cannot search (the set-up warns of that).
+  await Deno.chmod(scratch, 0o755);
   const clone = `${scratch}/nmcp`;
   try {
     const cloned = await runIn(ROOT, { PATH: "/usr/bin:/bin", HOME }, [
