@@ -5,6 +5,7 @@
  * Deployment in the cluster), applies examples/, connects a real MCP client through
  * `kubectl nmcp connect`, shows scale-to-zero and a pool limit queueing a request. Exits 0
  * only when every step did what it said. `--keep` leaves the cluster up for trying by hand.
+ * First the set-up (scripts/setup.ts) installs what the machine lacks and builds the bundle.
  */
 
 import { dirname } from "node:path";
@@ -12,6 +13,7 @@ import { startCluster } from "../tests/harness/mod.ts";
 import { check, DemoError, describeFailure, Narrator } from "./demo/narrator.ts";
 import { expectLine, type Ran, Shell } from "./demo/shell.ts";
 import { connectClient } from "./demo/support.ts";
+import { setUp } from "./setup.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const IMAGE = "ghcr.io/nwrx/nmcp:dev";
@@ -43,6 +45,9 @@ async function show(sh: Shell, args: string[], input?: string): Promise<string> 
 }
 
 async function main(): Promise<void> {
+  // What the machine lacks is installed (root) or named in one line before any step runs.
+  const missing = await setUp("demo");
+  if (missing) throw new DemoError(missing);
   say.step("Start a cluster: the harness API server and its process kubelet");
   const cluster = await startCluster();
   const denoDir = dirname(Deno.execPath());
@@ -73,6 +78,10 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** `kubectl patch KIND NAME --type=merge` of `spec`, shown. */
+const patch = (sh: Shell, kind: string, name: string, spec: unknown) =>
+  show(sh, ["patch", kind, name, "--type=merge", "-p", JSON.stringify({ spec })]);
+
 async function scenario(sh: Shell): Promise<void> {
   say.step("Install nmcp the way users do: kubectl nmcp install");
   await show(sh, ["nmcp", "install", "--image", IMAGE]);
@@ -89,14 +98,6 @@ async function scenario(sh: Shell): Promise<void> {
 
   say.step("Apply the examples: a stdio MCP server, an HTTP one and a pool");
   await show(sh, ["nmcp", "apply", "-f", "examples/"]);
-  await show(sh, [
-    "patch",
-    "mcps",
-    "everything",
-    "--type=merge",
-    "-p",
-    '{"spec":{"idleTimeout":8}}',
-  ]);
   const ls = await show(sh, ["nmcp", "ls"]);
   check(/everything\s+default\s+Idle/.test(ls), "servers should start Idle, with no pod");
   say.done("servers exist but nothing runs yet (scale-to-zero by default)");
@@ -121,6 +122,8 @@ async function scenario(sh: Shell): Promise<void> {
   connect.child.kill("SIGTERM");
   await connect.child.status;
   await out.rest.cancel().catch(() => {});
+  // Shortened only now: set before, it could stop a slow start before the client got there.
+  await patch(sh, "mcps", "everything", { idleTimeout: 8 });
   await waitPhase(sh, "everything", "Idle", 90);
   await show(sh, ["nmcp", "ls"]);
   await show(sh, ["get", "pods", "-l", "nmcp.nwrx.io/server=everything"]);
@@ -129,10 +132,8 @@ async function scenario(sh: Shell): Promise<void> {
   say.step("A pool limit queues a request: pool default allows 2 running servers");
   // While the pool is full nobody may idle out: a longer idleTimeout (a Go-style duration), and
   // room for both running servers to idle warm (with maxIdle 1 one is evicted after 30 s).
-  const patch = (kind: string, name: string, spec: unknown) =>
-    show(sh, ["patch", kind, name, "--type=merge", "-p", JSON.stringify({ spec })]);
-  await patch("mcps", "everything", { idleTimeout: "10m" });
-  await patch("mcpp", "default", { maxIdle: 2 });
+  await patch(sh, "mcps", "everything", { idleTimeout: "10m" });
+  await patch(sh, "mcpp", "default", { maxIdle: 2 });
   await show(sh, ["nmcp", "apply", "-f", "-"], thirdServer());
   await show(sh, ["nmcp", "start", "everything", "everything-http"]);
   await waitPhase(sh, "everything", "Ready", 120);

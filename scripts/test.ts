@@ -2,8 +2,12 @@
  * Runs the whole test suite with `deno test` and ends by printing one line
  * `N passed, N failed` (counted from the JUnit report, not from Deno's summary).
  *
- * Extra arguments are passed to `deno test` (e.g. a path or `--filter`).
+ * Extra arguments are passed to `deno test` (e.g. a path or `--filter`). First the set-up
+ * (scripts/setup.ts) installs what the machine lacks and builds the plugin bundle; what it
+ * cannot install fails the whole suite in one line (a run given paths only warns).
  */
+
+import { setUp } from "./setup.ts";
 
 const REPORT_DIR = ".test-results";
 const REPORT = `${REPORT_DIR}/junit.xml`;
@@ -28,6 +32,12 @@ export function tallyJunit(xml: string): Tally {
 }
 
 async function main(): Promise<number> {
+  const missing = await setUp("test");
+  if (missing) console.error(missing);
+  if (missing && Deno.args.length === 0) {
+    console.log("0 passed, 1 failed");
+    return 1;
+  }
   await Deno.mkdir(REPORT_DIR, { recursive: true });
   await Deno.remove(REPORT).catch(() => {});
   const args = Deno.args.length > 0 ? Deno.args : [];

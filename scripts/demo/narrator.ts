@@ -77,7 +77,8 @@ export class Narrator {
     }
     const msg = error instanceof Error ? error.message : String(error);
     const [first, ...rest] = (msg || "(no message)").split("\n");
-    this.#log(`\n${red("Demo failed")} at step ${this.#step}: ${first}`);
+    const where = this.#step === 0 ? "in the set-up" : `at step ${this.#step}`;
+    this.#log(`\n${red("Demo failed")} ${where}: ${first}`);
     for (const l of rest) this.#log(`   ${l}`);
   }
 }
