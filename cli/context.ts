@@ -3,10 +3,13 @@
 import type { IO } from "./io.ts";
 import type { KubeFlags } from "./kube_flags.ts";
 import type { Kube } from "./kube/client.ts";
+import type { Transport } from "./kube/transport.ts";
 
 /** A connected client and the namespaces to use. */
 export interface Session {
   kube: Kube;
+  /** The raw transport, for requests the client does not wrap (dry runs, warnings, logs). */
+  transport?: Transport;
   /** The namespace to read from; undefined under `-A`. */
   namespace: string | undefined;
   /** The namespace for writes and single-object reads. */
@@ -39,6 +42,7 @@ export function createContext(flags: KubeFlags, io: IO): Context {
         const target = await loadTarget(flags);
         return {
           kube: createKube(target.transport),
+          transport: target.transport,
           namespace: target.namespace,
           defaultNamespace: target.defaultNamespace,
         };

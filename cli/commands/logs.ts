@@ -1,9 +1,8 @@
 /** `kubectl nmcp logs NAME`: the MCP container's log (or the gateway's with --gateway). */
 
-import { Writable } from "node:stream";
-import { Log } from "@kubernetes/client-node";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
+import { streamLog, transportOf } from "../raw.ts";
 import { SERVER } from "../resources.ts";
 import { containerNames, gatewayOf, type PodSpecLike } from "../connect/gateway.ts";
 
@@ -43,23 +42,12 @@ export async function run(
         `(it has ${containerNames(podObj).join(", ")})`,
     );
   }
-  const kc = await session.kube.kubeConfig();
-  const decoder = new TextDecoder();
-  const finished = new Promise<void>((resolve, reject) => {
-    const sink = new Writable({
-      write(chunk: Uint8Array, _enc, cb) {
-        ctx.io.out(decoder.decode(chunk, { stream: true }));
-        cb();
-      },
-    });
-    sink.on("finish", resolve);
-    sink.on("error", reject);
-    new Log(kc).log(ns, pod, container, sink, {
-      follow: opts.follow === true,
-      tailLines: opts.tail === undefined ? undefined : Number(opts.tail),
-      previous: opts.previous === true,
-    }).catch(reject);
-  });
-  await finished;
+  // Straight to the API (not client-node's Log) so an API error keeps its Status message.
+  await streamLog(transportOf(session), ns, pod, {
+    container,
+    follow: opts.follow ? "true" : undefined,
+    tailLines: opts.tail,
+    previous: opts.previous ? "true" : undefined,
+  }, (text) => ctx.io.out(text));
   return 0;
 }

@@ -43,9 +43,12 @@ Deno.test({
       const ls = await nmcp(env, "ls");
       assert.equal(ls.code, 0, ls.stderr);
       const [header, ...rows] = ls.stdout.trimEnd().split("\n");
-      assert.match(header, /^NAME\s+POOL\s+STATUS\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
-      assert.match(rows[0], /^mcpserver\/echo\s+default\s+Idle\s+stdio\s+0\s+<never>\s+\d+s$/);
-      assert.match(rows[1], /^mcppool\/small\s+-\s+0\/1 active\s+/);
+      assert.match(header, /^NAME\s+STATUS\s+POOL\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
+      assert.match(
+        rows[0],
+        /^mcpserver\/echo\s+<none>\s+default\s+stdio\s+<none>\s+<none>\s+\d+s$/,
+      );
+      assert.match(rows[1], /^mcppool\/small\s+0\/1 active\s+-\s+/);
 
       assert.equal((await nmcp(env, "get", "-o", "name")).stdout, "mcpserver.nmcp.nwrx.io/echo\n");
       const json = JSON.parse((await nmcp(env, "get", "mcpp", "small", "-o", "json")).stdout);
@@ -112,7 +115,7 @@ Deno.test({
       assert.equal(gone.code, 1);
       assert.equal(
         gone.stderr,
-        'error: Error from server (NotFound): mcpservers.nmcp.nwrx.io "echo" not found\n',
+        'Error from server (NotFound): mcpservers.nmcp.nwrx.io "echo" not found\n',
       );
     } finally {
       await t.close();
