@@ -202,9 +202,18 @@ function evaluate(data: unknown, steps: Step[]): unknown[] {
   return steps.reduce<unknown[]>((vals, step) => applyStep(vals, step), [data]);
 }
 
-/** A value as kubectl's JSONPath printer writes it: strings raw, the rest as compact JSON. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== "object") return v;
+  const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0
+  );
+  return Object.fromEntries(entries.map(([k, x]) => [k, sortedKeys(x)]));
+}
+
+/** A value as kubectl's JSONPath printer writes it: strings raw, the rest as JSON (sorted keys, as Go's). */
 export function printValue(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
+  return typeof v === "string" ? v : JSON.stringify(sortedKeys(v));
 }
 
 function render(nodes: Node[], data: unknown): string {
