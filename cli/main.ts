@@ -111,26 +111,20 @@ function addInstallCommands(program: Command, on: On): void {
 }
 
 function addResourceCommands(program: Command, on: On): void {
-  const apply = program.command("apply")
-    .description("create or update MCPServers and MCPPools (server-side)")
+  program.command("apply").description("create or update MCPServers and MCPPools (server-side)")
     .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
     .option("--force-conflicts", "take ownership of fields other managers set")
     .option(...VALIDATE)
-    .option(...DRY_RUN);
-  apply.action(on("apply"));
-  program.command("diff").description("show what apply would change (exit 0 same, 1 differs)")
-    .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
-    .option("--force-conflicts", "diff as if apply took fields other managers set")
-    .option(...VALIDATE)
-    .action(on("diff"));
-  const del = program.command("delete").description("delete MCPServers or MCPPools")
+    .option(...DRY_RUN)
+    .action(on("apply"));
+  program.command("delete").description("delete MCPServers or MCPPools")
     .argument("[args...]", "[TYPE] NAME... or TYPE/NAME...")
     .option("-f, --filename <path...>", "delete the objects in these files")
     .option("--all", "every object of TYPE in the namespace (-A: everywhere)")
     .option("-l, --selector <selector>", "the objects of TYPE with these labels")
     .option("--ignore-not-found", "treat absent objects as deleted")
-    .option(...DRY_RUN);
-  del.action(on("delete"));
+    .option(...DRY_RUN)
+    .action(on("delete"));
   program.command("get").description("show MCPServers or MCPPools")
     .argument("[args...]", "[TYPE] [NAME...] (TYPE defaults to mcpserver)")
     .addOption(outputOption())
@@ -147,6 +141,14 @@ function addResourceCommands(program: Command, on: On): void {
     .option("-w, --watch", "watch for changes")
     .option("--show-labels", "add a LABELS column")
     .action(on("ls"));
+}
+
+function addInspectCommands(program: Command, on: On): void {
+  program.command("diff").description("show what apply would change (exit 0 same, 1 differs)")
+    .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
+    .option("--force-conflicts", "diff as if apply took fields other managers set")
+    .option(...VALIDATE)
+    .action(on("diff"));
   program.command("version").description("print the plugin's, API server's and operator's versions")
     .option("--client", "only the plugin's version (no cluster)")
     .option("-o, --output <format>", "json or yaml")
@@ -217,6 +219,7 @@ export function buildProgram(dispatch: Dispatch, io: IO) {
   addResourceCommands(base, on);
   addServerCommands(base, on);
   addRunCommands(base, on);
+  addInspectCommands(base, on);
   for (const cmd of base.commands) {
     const text = examplesText(cmd.name());
     if (text) cmd.addHelpText("after", text);

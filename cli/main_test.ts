@@ -107,3 +107,32 @@ Deno.test("main() lists the operator and gateway verbs with unmcp's options", as
   assert.equal(await main(["gateway", "--port", "99999"], bad), 1);
   assert.match(bad.stderr.join(""), /Cannot listen on port "99999": expected 0-65535/);
 });
+
+Deno.test("main() version prints the client line, then kubectl-style error, when the cluster is unreachable", async () => {
+  const dir = await Deno.makeTempDir();
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  try {
+    const kubeconfig = `${dir}/config`;
+    await Deno.writeTextFile(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    const io = captureIO();
+    assert.equal(await main(["version", "--kubeconfig", kubeconfig], io), 1);
+    assert.match(io.stdout.join(""), /^Client Version: v\d+\.\d+\.\d+\n$/);
+    assert.match(
+      io.stderr.join(""),
+      new RegExp(`^error: Cannot reach the Kubernetes API.*127.0.0.1:${port}.*check --context`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

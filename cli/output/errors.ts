@@ -51,6 +51,16 @@ export function errorText(err: unknown): string {
   return `error: ${text}\n`;
 }
 
+/**
+ * The line for a failed action on one object: API errors as kubectl prints them (their
+ * message names the object), others as `error: Cannot <action> <ref>: <reason>`.
+ */
+export function objectErrorText(action: string, ref: string, err: unknown): string {
+  const text = describeError(err);
+  if (applyConflict(err) || text.startsWith(FROM_SERVER)) return errorText(err);
+  return `error: Cannot ${action} ${ref}: ${text}\n`;
+}
+
 /** kubectl's `Warning: …` lines for server warnings. */
 export function warningText(warnings: string[]): string {
   return warnings.map((w) => `Warning: ${w}\n`).join("");
