@@ -10,7 +10,7 @@ import { nmcp, pluginEnv, sh } from "./_cli_env.ts";
 
 const home = await Deno.makeTempDir({ prefix: "nmcp-completion-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(home, { recursive: true }));
-const env = await pluginEnv({ HOME: home }, { source: true });
+const env = await pluginEnv({ HOME: home });
 
 async function script(shell: string): Promise<string> {
   const r = await nmcp(env, "completion", shell);

@@ -32,7 +32,7 @@ spec:
   containers:
   - name: mcp
     image: busybox
-    command: ["sh", "-c", "echo hello; sleep 300"]
+    command: ["sh", "-c", "echo one; echo hello; sleep 300"]
 `,
 };
 
@@ -320,15 +320,51 @@ async function previousLogs(): Promise<void> {
   let current: RunResult | undefined;
   for (let i = 0; i < 40; i++) {
     current = await nmcp("logs", "alpha");
-    if (current.stdout === "hello\n") break;
+    if (current.stdout === "one\nhello\n") break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  assert.equal(current?.stdout, "hello\n", current?.stderr ?? "no run");
+  assert.equal(current?.stdout, "one\nhello\n", current?.stderr ?? "no run");
+  const tail = await nmcp("logs", "alpha", "--tail", "1");
+  assert.equal(tail.stdout, (await kubectl("logs", "alpha-pod", "-c", "mcp", "--tail=1")).stdout);
+  assert.equal(tail.stdout, "hello\n");
+  await followsLogs();
   check(
     { name: "logs --previous", kubectl: [], nmcp: [], code: 1, compare: "same" },
     await kubectl("logs", "alpha-pod", "-c", "mcp", "--previous"),
     await nmcp("logs", "alpha", "--previous"),
   );
+}
+
+/** `logs -f` streams: the lines so far arrive while the container still runs. */
+async function followsLogs(): Promise<void> {
+  const child = new Deno.Command("kubectl", {
+    args: ["nmcp", "logs", "alpha", "-f"],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 20_000;
+  let pending = reader.read();
+  try {
+    while (!seen.includes("hello\n") && Date.now() < deadline) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
+      const chunk = await Promise.race([pending, tick]);
+      clearTimeout(timer);
+      if (chunk === "tick") continue;
+      if (chunk.done) break;
+      seen += chunk.value;
+      pending = reader.read();
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await reader.cancel();
+    await child.status;
+  }
+  assert.equal(seen, "one\nhello\n");
 }
 
 /** version prints the plugin's and the API server's versions, and the CRDs'. */
@@ -353,7 +389,7 @@ Deno.test("kubectl and kubectl nmcp, side by side on one cluster", async (t) => 
   const cluster = await startCluster();
   home = await Deno.makeTempDir({ prefix: "nmcp-parity-" });
   try {
-    env = await pluginEnv({ ...cluster.env(), HOME: home }, { source: true });
+    env = await pluginEnv({ ...cluster.env(), HOME: home });
     await installCrds(env);
     for (const [f, text] of Object.entries(FILES)) await Deno.writeTextFile(path(f), text);
     await t.step("kubectl and kubectl nmcp agree on mistakes: exit codes and words", mistakes);
