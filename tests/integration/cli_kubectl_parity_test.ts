@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { installCrds, pluginEnv, sh } from "./_cli_env.ts";
+import { installCrds, pluginEnv, sh, streamKubectl } from "./_cli_env.ts";
 import type { RunResult } from "./_cli_env.ts";
 
 import { startCluster } from "../harness/mod.ts";
@@ -337,34 +337,12 @@ async function previousLogs(): Promise<void> {
 
 /** `logs -f` streams: the lines so far arrive while the container still runs. */
 async function followsLogs(): Promise<void> {
-  const child = new Deno.Command("kubectl", {
-    args: ["nmcp", "logs", "alpha", "-f"],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const deadline = Date.now() + 20_000;
-  let pending = reader.read();
+  const follow = streamKubectl(env, ["nmcp", "logs", "alpha", "-f"]);
   try {
-    while (!seen.includes("hello\n") && Date.now() < deadline) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
-      const chunk = await Promise.race([pending, tick]);
-      clearTimeout(timer);
-      if (chunk === "tick") continue;
-      if (chunk.done) break;
-      seen += chunk.value;
-      pending = reader.read();
-    }
+    assert.equal(await follow.until((seen) => seen.includes("hello\n")), "one\nhello\n");
   } finally {
-    child.kill("SIGTERM");
-    await reader.cancel();
-    await child.status;
+    await follow.stop();
   }
-  assert.equal(seen, "one\nhello\n");
 }
 
 /** version prints the plugin's and the API server's versions, and the CRDs'. */

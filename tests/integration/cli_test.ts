@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { HARNESS_READY, installCrds, nmcp, sh, startCliEnv } from "./_cli_env.ts";
+import { HARNESS_READY, installCrds, nmcp, sh, startCliEnv, streamKubectl } from "./_cli_env.ts";
 
 const SERVER_YAML = `apiVersion: nmcp.nwrx.io/v1
 kind: MCPServer
@@ -54,37 +54,15 @@ Deno.test({
       const json = JSON.parse((await nmcp(env, "get", "mcpp", "small", "-o", "json")).stdout);
       assert.equal(json.spec.maxActive, 1);
 
-      const watch = new Deno.Command("kubectl", {
-        args: ["nmcp", "ls", "-w"],
-        env,
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "null",
-      }).spawn();
-      const watched = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      const echoRows = () => seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
-      let pending = watched.read();
-      const readRows = async (n: number) => {
-        const deadline = Date.now() + 20_000;
-        while (echoRows() < n && Date.now() < deadline) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
-          const chunk = await Promise.race([pending, tick]);
-          clearTimeout(timer);
-          if (chunk === "tick") continue;
-          if (chunk.done) break;
-          seen += chunk.value;
-          pending = watched.read();
-        }
-      };
-      await readRows(1); // the initial table is out: the list is done, the watch follows
+      const watch = streamKubectl(env, ["nmcp", "ls", "-w"]);
+      const echoRows = (seen: string) =>
+        seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
+      // The initial table is out: the list is done, the watch follows.
+      await watch.until((seen) => echoRows(seen) >= 1);
       const started = await nmcp(env, "start", "echo");
-      await readRows(2);
-      watch.kill("SIGTERM");
-      await watched.cancel();
-      await watch.status;
-      assert.equal(echoRows(), 2, `ls -w printed the change of echo: ${seen}`);
+      await watch.until((seen) => echoRows(seen) >= 2);
+      await watch.stop();
+      assert.equal(echoRows(watch.seen), 2, `ls -w printed the change of echo: ${watch.seen}`);
 
       assert.equal(started.stdout, "mcpserver.nmcp.nwrx.io/echo start requested\n");
       const annotation = await sh(env, "kubectl", [
