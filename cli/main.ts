@@ -74,7 +74,13 @@ function rootCommand(io: IO) {
     .option("-v, --verbose", "progress and stack traces on stderr")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // kubectl's (cobra's) words for a flag it does not know.
+      outputError: (s, write) =>
+        write(s.replace(/^error: unknown option '([^']*)'/, "error: unknown flag: $1")),
+    })
     .addHelpText("after", EXAMPLES);
 }
 

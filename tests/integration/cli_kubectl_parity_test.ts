@@ -140,6 +140,13 @@ async function mistakes(): Promise<void> {
         /^error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,(go-template,go-template-file,)?json,jsonpath,/,
     },
     {
+      name: "a flag neither knows",
+      kubectl: ["get", "mcps", "--bogus"],
+      nmcp: ["get", "--bogus"],
+      code: 1,
+      compare: /^[Ee]rror: unknown flag: --bogus\n/,
+    },
+    {
       name: "a broken JSONPath",
       kubectl: ["get", "mcps", "-o", "jsonpath={.items[}"],
       nmcp: ["get", "-o", "jsonpath={.items[}"],
