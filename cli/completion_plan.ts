@@ -12,6 +12,7 @@ export const VERBS: Record<string, string> = {
   connect: "wake a server and tunnel it to 127.0.0.1",
   delete: "delete MCPServers or MCPPools",
   describe: "show details of a server or pool",
+  diff: "show what apply would change",
   export: "print the install objects as YAML",
   get: "show MCPServers or MCPPools",
   install: "install the CRDs and the operator",
@@ -25,20 +26,23 @@ export const VERBS: Record<string, string> = {
   secret: "set a key of a server's Secret",
   tools: "list a server's tools",
   call: "call one tool of a server",
+  version: "print the plugin's, API server's and operator's versions",
 };
 
 const GLOBAL_FLAGS = ["--namespace", "--all-namespaces", "--context", "--kubeconfig", "--verbose"];
 const VERB_FLAGS: Record<string, string[]> = {
-  apply: ["--filename", "--force-conflicts"],
+  apply: ["--filename", "--force-conflicts", "--validate", "--dry-run"],
+  diff: ["--filename", "--force-conflicts", "--validate"],
   connect: ["--port", "--timeout", "--stdio", "--refresh"],
-  delete: ["--filename", "--ignore-not-found"],
+  delete: ["--filename", "--ignore-not-found", "--all", "--selector", "--dry-run"],
   export: ["--type", "--image", "--version", "--operator-namespace"],
-  get: ["--output", "--selector", "--watch"],
+  get: ["--output", "--selector", "--watch", "--show-labels"],
   install: ["--image", "--version", "--operator-namespace"],
   logs: ["--follow", "--gateway", "--tail", "--previous"],
-  ls: ["--output", "--selector", "--watch"],
+  ls: ["--output", "--selector", "--watch", "--show-labels"],
   start: ["--wait", "--timeout"],
   uninstall: ["--keep-crds", "--operator-namespace"],
+  version: ["--client", "--output", "--operator-namespace"],
 };
 const VALUE_FLAGS = new Set([
   "-n",
@@ -104,7 +108,8 @@ export function planCompletion(words: string[], toComplete: string): CompletionP
     }
     if (prev === "--context") return { source: "contexts", extra: [], directive: nf };
     if (prev === "-o" || prev === "--output") {
-      return { source: "static", values: ["wide", "json", "yaml", "name"], directive: nf };
+      const values = ["wide", "json", "yaml", "name", "jsonpath=", "custom-columns="];
+      return { source: "static", values, directive: nf };
     }
     if (prev === "--type") return { source: "static", values: ["crd", "manifests"], directive: nf };
     if (prev === "-f" || prev === "--filename" || prev === "--kubeconfig") {

@@ -3,10 +3,13 @@
 import type { IO } from "./io.ts";
 import type { KubeFlags } from "./kube_flags.ts";
 import type { Kube } from "./kube/client.ts";
+import type { KubeClient } from "../lib/kube/mod.ts";
 
 /** A connected client and the namespaces to use. */
 export interface Session {
   kube: Kube;
+  /** The REST client, for requests `kube` does not wrap (dry runs, warnings, logs). */
+  client?: KubeClient;
   /** The namespace to read from; undefined under `-A`. */
   namespace: string | undefined;
   /** The namespace for writes and single-object reads. */
@@ -39,6 +42,7 @@ export function createContext(flags: KubeFlags, io: IO): Context {
         const target = await loadTarget(flags);
         return {
           kube: createKube(target.client, target.access),
+          client: target.client,
           namespace: target.namespace,
           defaultNamespace: target.defaultNamespace,
         };

@@ -7,6 +7,7 @@
 
 import { Argument, Command, Option } from "@commander-js/extra-typings";
 import { type Context, createContext } from "./context.ts";
+import { examplesText } from "./examples.ts";
 import { type IO, processIO } from "./io.ts";
 import type { KubeFlags } from "./kube_flags.ts";
 
@@ -28,15 +29,30 @@ const COMMANDS = {
   add: () => import("./commands/add.ts"),
   secret: () => import("./commands/secret.ts"),
   tools: () => import("./commands/tools.ts"),
+  diff: () => import("./commands/diff.ts"),
+  version: () => import("./commands/version.ts"),
 } as const;
 
 /** A command module: `run(args, opts, ctx)` returns the exit code. */
 type Verb = keyof typeof COMMANDS;
 
-const OUTPUTS = ["wide", "json", "yaml", "name"] as const;
-
 const outputOption = () =>
-  new Option("-o, --output <format>", "output format: wide, json, yaml or name").choices(OUTPUTS);
+  new Option(
+    "-o, --output <format>",
+    "wide, json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC, " +
+      "custom-columns-file=FILE",
+  );
+
+/** kubectl's `--validate` (strict by default) and `--dry-run` flags. */
+const VALIDATE = [
+  "--validate [mode]",
+  "unknown fields: strict (or true) refuses, warn drops with a warning, ignore (or false) drops",
+  "strict",
+] as const;
+const DRY_RUN = [
+  "--dry-run [strategy]",
+  "none, client (print only) or server (the API server checks, stores nothing)",
+] as const;
 
 type Dispatch = (verb: Verb, name: string, args: string[], opts: Record<string, unknown>) => void;
 type On = (verb: Verb, name?: string) => (...params: unknown[]) => void;
@@ -62,7 +78,13 @@ function rootCommand(io: IO) {
     .option("-v, --verbose", "progress and stack traces on stderr")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // kubectl's (cobra's) words for a flag it does not know.
+      outputError: (s, write) =>
+        write(s.replace(/^error: unknown option '([^']*)'/, "error: unknown flag: $1")),
+    })
     .addHelpText("after", EXAMPLES);
 }
 
@@ -102,17 +124,23 @@ function addResourceCommands(program: Command, on: On): void {
   program.command("apply").description("create or update MCPServers and MCPPools (server-side)")
     .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
     .option("--force-conflicts", "take ownership of fields other managers set")
+    .option(...VALIDATE)
+    .option(...DRY_RUN)
     .action(on("apply"));
   program.command("delete").description("delete MCPServers or MCPPools")
     .argument("[args...]", "[TYPE] NAME... or TYPE/NAME...")
     .option("-f, --filename <path...>", "delete the objects in these files")
+    .option("--all", "every object of TYPE in the namespace (-A: everywhere)")
+    .option("-l, --selector <selector>", "the objects of TYPE with these labels")
     .option("--ignore-not-found", "treat absent objects as deleted")
+    .option(...DRY_RUN)
     .action(on("delete"));
   program.command("get").description("show MCPServers or MCPPools")
     .argument("[args...]", "[TYPE] [NAME...] (TYPE defaults to mcpserver)")
     .addOption(outputOption())
     .option("-l, --selector <selector>", "label selector")
     .option("-w, --watch", "watch for changes")
+    .option("--show-labels", "add a LABELS column")
     .action(on("get"));
   program.command("describe").description("show conditions, pod, endpoint, activity, events")
     .argument("<args...>", "[TYPE] NAME...")
@@ -121,7 +149,21 @@ function addResourceCommands(program: Command, on: On): void {
     .addOption(outputOption())
     .option("-l, --selector <selector>", "label selector")
     .option("-w, --watch", "watch for changes")
+    .option("--show-labels", "add a LABELS column")
     .action(on("ls"));
+}
+
+function addInspectCommands(program: Command, on: On): void {
+  program.command("diff").description("show what apply would change (exit 0 same, 1 differs)")
+    .requiredOption("-f, --filename <path...>", "file, directory or - for stdin")
+    .option("--force-conflicts", "diff as if apply took fields other managers set")
+    .option(...VALIDATE)
+    .action(on("diff"));
+  program.command("version").description("print the plugin's, API server's and operator's versions")
+    .option("--client", "only the plugin's version (no cluster)")
+    .option("-o, --output <format>", "json or yaml")
+    .option("--operator-namespace <ns>", "namespace of the operator", "nmcp-system")
+    .action(on("version"));
 }
 
 function addServerCommands(program: Command, on: On): void {
@@ -292,6 +334,11 @@ export function buildProgram(dispatch: Dispatch, io: IO) {
   addRunCommands(base, on);
   addPackageCommands(base, on);
   addCheckCommands(base, on);
+  addInspectCommands(base, on);
+  for (const cmd of base.commands) {
+    const text = examplesText(cmd.name());
+    if (text) cmd.addHelpText("after", text);
+  }
   return program;
 }
 
@@ -342,8 +389,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     const mod = await COMMANDS[picked.verb]() as VerbModule;
     return await mod.run(picked.name, picked.args, picked.opts, ctx);
   } catch (err) {
-    const { describeError } = await import("../lib/kube/errors.ts");
-    io.err(`error: ${describeError(err)}\n`);
+    const { errorText } = await import("./output/errors.ts");
+    io.err(errorText(err));
     if (flags.verbose && err instanceof Error && err.stack) io.err(err.stack + "\n");
     return 1;
   }

@@ -99,7 +99,7 @@ async function scenario(sh: Shell): Promise<void> {
   say.step("Apply the examples: a stdio MCP server, an HTTP one and a pool");
   await show(sh, ["nmcp", "apply", "-f", "examples/"]);
   const ls = await show(sh, ["nmcp", "ls"]);
-  check(/everything\s+default\s+Idle/.test(ls), "servers should start Idle, with no pod");
+  check(/everything\s+Idle\s+default/.test(ls), "servers should start Idle, with no pod");
   say.done("servers exist but nothing runs yet (scale-to-zero by default)");
 
   say.step("Connect: kubectl nmcp connect wakes the server and tunnels it to 127.0.0.1");
@@ -141,7 +141,7 @@ async function scenario(sh: Shell): Promise<void> {
   await show(sh, ["nmcp", "start", "everything-extra"]);
   await waitPhase(sh, "everything-extra", "Requested", 30);
   const queued = await show(sh, ["nmcp", "ls"]);
-  check(/everything-extra\s+default\s+Requested/.test(queued), "the third server should wait");
+  check(/everything-extra\s+Requested\s+default/.test(queued), "the third server should wait");
   const why = await sh.kubectl([
     "get",
     "mcps",

@@ -3,16 +3,17 @@
 import type { Context, Session } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
 import { objectTable } from "../output/columns.ts";
-import { formatObjects } from "../output/print.ts";
+import { parseOutput, printObjects } from "../output/format.ts";
 import { noResourcesLine, renderTable } from "../output/table.ts";
 import { parseTargets, type ResourceKind, SERVER } from "../resources.ts";
 import { alignRow, watchKinds, widthsOf } from "./_watch.ts";
 
 /** Options of `get`. */
 export interface GetOptions {
-  output?: "wide" | "json" | "yaml" | "name";
+  output?: string;
   selector?: string;
   watch?: boolean;
+  showLabels?: boolean;
 }
 
 async function fetchItems(
@@ -36,18 +37,19 @@ export async function run(
   opts: GetOptions,
   ctx: Context,
 ): Promise<number> {
+  const spec = parseOutput(opts.output);
   const session = await ctx.connect();
   const targets = parseTargets(args);
   const { kind, names } = targets[0] ?? { kind: SERVER, names: [] };
   const { items, resourceVersion } = await fetchItems(session, kind, names, opts.selector);
-  const fmt = opts.output;
-  if (fmt === "json" || fmt === "yaml" || fmt === "name") {
-    ctx.io.out(await formatObjects(items, fmt, names.length === 1));
+  if (spec.kind !== "table") {
+    ctx.io.out(await printObjects(spec, items, names.length === 1));
     return 0;
   }
   const view = {
-    wide: fmt === "wide",
+    wide: spec.wide,
     namespaces: session.namespace === undefined && names.length === 0,
+    labels: opts.showLabels === true,
   };
   const table = objectTable(kind, items, { ...view, now: ctx.now() });
   if (items.length === 0 && !opts.watch) {

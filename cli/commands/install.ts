@@ -2,7 +2,7 @@
 
 import type { Context } from "../context.ts";
 import type { KubeObject } from "../kube/client.ts";
-import { describeError } from "../../lib/kube/errors.ts";
+import { objectErrorText } from "../output/errors.ts";
 import { installObjects } from "../manifests.ts";
 
 /** Options of `install`/`uninstall`. */
@@ -46,7 +46,7 @@ export async function run(
         ctx.io.out(`${refOf(o)} ${gone ? "deleted" : "already absent"}\n`);
       } catch (err) {
         failed++;
-        ctx.io.err(`error: Cannot delete ${refOf(o)}: ${describeError(err)}\n`);
+        ctx.io.err(objectErrorText("delete", refOf(o), err));
       }
     }
     return failed > 0 ? 1 : 0;
@@ -58,7 +58,7 @@ export async function run(
       ctx.io.out(`${refOf(o)} serverside-applied\n`);
     } catch (err) {
       failed++;
-      ctx.io.err(`error: Cannot apply ${refOf(o)}: ${describeError(err)}\n`);
+      ctx.io.err(objectErrorText("apply", refOf(o), err));
     }
   }
   return failed > 0 ? 1 : 0;

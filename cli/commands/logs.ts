@@ -1,8 +1,8 @@
 /** `kubectl nmcp logs NAME`: the MCP container's log (or the gateway's with --gateway). */
 
-import { resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
 import type { MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
+import { clientOf, streamLog } from "../raw.ts";
 import { SERVER } from "../resources.ts";
 import { containerNames, gatewayOf, type PodSpecLike } from "../connect/gateway.ts";
 
@@ -42,13 +42,12 @@ export async function run(
         `(it has ${containerNames(podObj).join(", ")})`,
     );
   }
-  const res = await session.kube.stream(resourcePath(RESOURCES.pods, ns, pod, "log"), {
+  // Straight to the API (not client-node's Log) so an API error keeps its Status message.
+  await streamLog(clientOf(session), ns, pod, {
     container,
-    follow: opts.follow === true ? "true" : undefined,
+    follow: opts.follow ? "true" : undefined,
     tailLines: opts.tail,
-    previous: opts.previous === true ? "true" : undefined,
-  });
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body!) ctx.io.out(decoder.decode(chunk, { stream: true }));
+    previous: opts.previous ? "true" : undefined,
+  }, (text) => ctx.io.out(text));
   return 0;
 }

@@ -3,16 +3,17 @@
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
 import type { Context } from "../context.ts";
 import { lsTable, poolRow, serverRow } from "../output/ls_view.ts";
-import { formatObjects } from "../output/print.ts";
+import { parseOutput, printObjects } from "../output/format.ts";
 import { noResourcesLine, renderTable } from "../output/table.ts";
 import { POOL, SERVER } from "../resources.ts";
 import { alignRow, watchKinds, widthsOf } from "./_watch.ts";
 
 /** Options of `ls`. */
 export interface LsCommandOptions {
-  output?: "wide" | "json" | "yaml" | "name";
+  output?: string;
   selector?: string;
   watch?: boolean;
+  showLabels?: boolean;
 }
 
 /** Runs `ls`. */
@@ -22,19 +23,23 @@ export async function run(
   opts: LsCommandOptions,
   ctx: Context,
 ): Promise<number> {
+  const spec = parseOutput(opts.output);
   const session = await ctx.connect();
   const [servers, pools] = await Promise.all([
     session.kube.list<MCPServer>(SERVER, session.namespace, opts.selector),
     session.kube.list<MCPPool>(POOL, session.namespace, opts.selector),
   ]);
-  const fmt = opts.output;
-  if (fmt === "json" || fmt === "yaml" || fmt === "name") {
-    ctx.io.out(await formatObjects([...servers.items, ...pools.items], fmt));
+  if (spec.kind !== "table") {
+    ctx.io.out(await printObjects(spec, [...servers.items, ...pools.items]));
     if (!opts.watch) return 0;
   }
-  const view = { wide: fmt === "wide", namespaces: session.namespace === undefined };
+  const view = {
+    wide: spec.kind === "table" && spec.wide,
+    namespaces: session.namespace === undefined,
+    labels: opts.showLabels === true,
+  };
   const table = lsTable(servers.items, pools.items, { ...view, now: ctx.now() });
-  if (fmt === undefined || fmt === "wide") {
+  if (spec.kind === "table") {
     if (table.rows.length === 0 && !opts.watch) {
       ctx.io.err(noResourcesLine(session.namespace));
       return 0;
@@ -53,8 +58,8 @@ export async function run(
       if (ev.type === "DELETED") allServers.delete(s.metadata.uid);
       else allServers.set(s.metadata.uid, s);
     }
-    if (fmt === "json" || fmt === "yaml" || fmt === "name") {
-      ctx.io.out(await formatObjects([ev.object], fmt, true));
+    if (spec.kind !== "table") {
+      ctx.io.out(await printObjects(spec, [ev.object], true));
       return;
     }
     const now = ctx.now();

@@ -2,6 +2,7 @@
 
 import { mcpPoolCrd, mcpServerCrd, type PrinterColumn } from "../../lib/api/mod.ts";
 import type { ResourceKind } from "../resources.ts";
+import { labelsText } from "./labels.ts";
 import { ageOf, type Table } from "./table.ts";
 
 /** The printer columns of a kind, as its CRD declares them (Name first, implied). */
@@ -34,20 +35,24 @@ export interface TableOptions {
   wide?: boolean;
   /** Prefix a NAMESPACE column (`-A`). */
   namespaces?: boolean;
+  /** Append a LABELS column (`--show-labels`). */
+  labels?: boolean;
   now: Date;
 }
 
 interface Named {
-  metadata: { name?: string; namespace?: string };
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
 }
 
 /** Builds the `get` table of objects of one kind. */
 export function objectTable(kind: ResourceKind, items: Named[], opts: TableOptions): Table {
   const cols = printerColumns(kind).filter((c) => opts.wide || !c.priority);
-  const headers = ["NAME", ...cols.map((c) => c.name.toUpperCase())];
+  const labels = opts.labels ? ["LABELS"] : [];
+  const headers = ["NAME", ...cols.map((c) => c.name.toUpperCase()), ...labels];
   const rows = items.map((item) => [
     item.metadata.name ?? "",
     ...cols.map((c) => formatCell(readPath(item, c.jsonPath), c.type, opts.now)),
+    ...(opts.labels ? [labelsText(item)] : []),
   ]);
   if (!opts.namespaces) return { headers, rows };
   return {

@@ -36,3 +36,13 @@ Deno.test("readPath() walks dotted paths and stops at missing keys", () => {
   assert.equal(readPath({ a: { b: 1 } }, ".a.b"), 1);
   assert.equal(readPath({ a: 1 }, ".a.b.c"), undefined);
 });
+
+Deno.test("objectTable() appends LABELS (sorted k=v, empty when none) with labels: true", () => {
+  const items = [
+    { metadata: { name: "a", labels: { team: "x", app: "y" } } },
+    { metadata: { name: "b" } },
+  ];
+  const t = objectTable(SERVER, items, { now, labels: true });
+  assert.equal(t.headers.at(-1), "LABELS");
+  assert.deepEqual(t.rows.map((r) => r.at(-1)), ["app=y,team=x", ""]);
+});

@@ -1,16 +1,22 @@
-/** The `ls` view: servers and pools in one table, computed from plain objects. */
+/**
+ * The `ls` view: servers and pools in one table, computed from plain objects. The columns
+ * follow `get`'s (the CRD printer columns) and absent values are empty (shown `<none>`).
+ */
 
 import type { MCPPool, MCPServer } from "../../lib/api/mod.ts";
+import { labelsText } from "./labels.ts";
 import { ageOf, type Table } from "./table.ts";
 
 /** Options of {@linkcode lsTable}. */
 export interface LsOptions {
   wide?: boolean;
   namespaces?: boolean;
+  /** Append a LABELS column (`--show-labels`). */
+  labels?: boolean;
   now: Date;
 }
 
-const HEADERS = ["NAME", "POOL", "STATUS", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
+const HEADERS = ["NAME", "STATUS", "POOL", "TRANSPORT", "CONNECTIONS", "LAST REQUEST", "AGE"];
 const WIDE = ["SESSIONS", "REQUESTS", "POD", "ENDPOINT"];
 
 /** The row of one server. */
@@ -18,11 +24,11 @@ export function serverRow(s: MCPServer, opts: LsOptions): string[] {
   const st = s.status ?? {};
   const row = [
     `mcpserver/${s.metadata.name}`,
+    st.phase ?? "",
     s.spec.pool ?? "default",
-    st.phase ?? "Idle",
     s.spec.transport?.type ?? "stdio",
-    String(st.currentConnections ?? 0),
-    st.lastRequestAt ? ageOf(st.lastRequestAt, opts.now) : "<never>",
+    st.currentConnections === undefined ? "" : String(st.currentConnections),
+    st.lastRequestAt ? ageOf(st.lastRequestAt, opts.now) : "",
     ageOf(s.metadata.creationTimestamp, opts.now),
   ];
   if (opts.wide) {
@@ -33,6 +39,7 @@ export function serverRow(s: MCPServer, opts: LsOptions): string[] {
       st.endpoint ?? "",
     );
   }
+  if (opts.labels) row.push(labelsText(s));
   return opts.namespaces ? [s.metadata.namespace ?? "", ...row] : row;
 }
 
@@ -48,11 +55,11 @@ export function poolRow(p: MCPPool, servers: MCPServer[], opts: LsOptions): stri
   const last = mine.map((s) => s.status?.lastRequestAt ?? "").sort().at(-1);
   const row = [
     `mcppool/${p.metadata.name}`,
-    "-",
     `${st.active ?? 0}${max} active${pending}`,
     "-",
+    "-",
     String(conns),
-    last ? ageOf(last, opts.now) : "<never>",
+    last ? ageOf(last, opts.now) : "",
     ageOf(p.metadata.creationTimestamp, opts.now),
   ];
   if (opts.wide) {
@@ -60,6 +67,7 @@ export function poolRow(p: MCPPool, servers: MCPServer[], opts: LsOptions): stri
       String(mine.reduce((n, s) => n + (f(s.status ?? {}) ?? 0), 0));
     row.push(sum((st) => st.openSessions), sum((st) => st.totalRequests), "-", "-");
   }
+  if (opts.labels) row.push(labelsText(p));
   return opts.namespaces ? [p.metadata.namespace ?? "", ...row] : row;
 }
 
@@ -71,7 +79,7 @@ function byKey(a: { metadata: { namespace?: string; name?: string } }, b: typeof
 
 /** The headers of the `ls` table. */
 export function lsHeaders(opts: Omit<LsOptions, "now">): string[] {
-  const h = opts.wide ? [...HEADERS, ...WIDE] : HEADERS;
+  const h = [...HEADERS, ...(opts.wide ? WIDE : []), ...(opts.labels ? ["LABELS"] : [])];
   return opts.namespaces ? ["NAMESPACE", ...h] : h;
 }
 

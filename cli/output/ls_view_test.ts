@@ -23,7 +23,7 @@ const pool: MCPPool = {
   status: { active: 1, pending: 1 },
 };
 
-Deno.test("lsTable() lists servers sorted, then pools with their servers' totals", () => {
+Deno.test("lsTable() lists servers sorted in get's column order, then pools with their servers' totals", () => {
   const servers = [
     server("zeta", undefined),
     server("alpha", {
@@ -38,10 +38,10 @@ Deno.test("lsTable() lists servers sorted, then pools with their servers' totals
   assert.equal(
     text,
     [
-      "NAME              POOL      STATUS                  TRANSPORT   CONNECTIONS   LAST REQUEST   AGE",
-      "mcpserver/alpha   default   Ready                   stdio       2             5s             60m",
-      "mcpserver/zeta    default   Idle                    stdio       0             <never>        60m",
-      "mcppool/default   -         1/2 active, 1 pending   -           2             5s             30m",
+      "NAME              STATUS                  POOL      TRANSPORT   CONNECTIONS   LAST REQUEST   AGE",
+      "mcpserver/alpha   Ready                   default   stdio       2             5s             60m",
+      "mcpserver/zeta    <none>                  default   stdio       <none>        <none>         60m",
+      "mcppool/default   1/2 active, 1 pending   -         -           2             5s             30m",
       "",
     ].join("\n"),
   );
@@ -62,8 +62,8 @@ Deno.test("lsTable() adds NAMESPACE with -A and SESSIONS/REQUESTS/POD/ENDPOINT w
   assert.deepEqual(t.headers, [
     "NAMESPACE",
     "NAME",
-    "POOL",
     "STATUS",
+    "POOL",
     "TRANSPORT",
     "CONNECTIONS",
     "LAST REQUEST",
@@ -76,11 +76,11 @@ Deno.test("lsTable() adds NAMESPACE with -A and SESSIONS/REQUESTS/POD/ENDPOINT w
   assert.deepEqual(t.rows[0], [
     "team",
     "mcpserver/a",
-    "default",
     "Ready",
+    "default",
     "stdio",
     "0",
-    "<never>",
+    "",
     "60m",
     "1",
     "3",

@@ -2,7 +2,7 @@
 
 import { stringify } from "yaml";
 
-/** Serializes a document as YAML. */
-export function toYaml(doc: unknown): string {
-  return stringify(doc);
+/** Serializes a document as YAML; `sorted` orders map keys as Go's encoder does (for diffs). */
+export function toYaml(doc: unknown, opts: { sorted?: boolean } = {}): string {
+  return stringify(doc, { sortMapEntries: opts.sorted === true });
 }

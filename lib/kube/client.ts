@@ -28,6 +28,8 @@ export interface KubeClient {
   request<T = unknown>(method: string, path: string, opts?: RequestOptions): Promise<T>;
   /** Sends a GET and returns the open response (logs, watches; throws KubeError on non-2xx). */
   stream(path: string, opts?: RequestOptions): Promise<Response>;
+  /** Sends any request and returns the open response, headers included (throws on non-2xx). */
+  send(method: string, path: string, opts?: RequestOptions): Promise<Response>;
   /** Frees the HTTP client. */
   close(): void;
 }
@@ -105,6 +107,7 @@ export function createKubeClient(access: ClusterAccess): KubeClient {
       return (text ? JSON.parse(text) : {}) as T;
     },
     stream: (path, opts) => send("GET", path, opts),
+    send,
     close: () => {
       deno?.close();
       undici?.then((t) => t.close());

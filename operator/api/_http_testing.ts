@@ -56,6 +56,7 @@ function recordingClient(writes: string[]): KubeClient {
       return Promise.resolve(method === "POST" ? opts?.body : {});
     },
     stream: () => Promise.reject(new Error("no watch in handler tests")),
+    send: () => Promise.reject(new Error("no raw requests in handler tests")),
     close() {},
   } as KubeClient;
 }

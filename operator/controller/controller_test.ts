@@ -34,6 +34,10 @@ function recording(inner: KubeClient) {
       calls.push(attributesOf("GET", path, opts?.query));
       return inner.stream(path, opts);
     },
+    send: (method, path, opts) => {
+      calls.push(attributesOf(method, path, opts?.query));
+      return inner.send(method, path, opts);
+    },
     close: () => inner.close(),
   };
   return { client, writes, calls };

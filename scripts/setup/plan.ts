@@ -57,6 +57,9 @@ export const REQUIREMENTS: Requirement[] = [
   // The harness netshim is compiled on first use.
   { name: "cc", probe: { command: "cc" }, packages: ["gcc", "libc6-dev"], for: BOTH },
   { name: "git", probe: { command: "git" }, packages: ["git"], for: ["test"] },
+  // The plugin's completion tests run the real shells.
+  { name: "zsh", probe: { command: "zsh" }, packages: ["zsh"], for: ["test"] },
+  { name: "fish", probe: { command: "fish" }, packages: ["fish"], for: ["test"] },
   {
     name: "/usr/bin/docker-registry",
     probe: { files: ["/usr/bin/docker-registry"] },

@@ -63,6 +63,8 @@ Deno.test("REQUIREMENTS: the demo needs the harness's tools, the suite more", ()
   assert.deepEqual(packagesFor(test), [
     ...packagesFor(demo),
     "git",
+    "zsh",
+    "fish",
     "docker-registry",
     "python3-kubernetes",
   ]);

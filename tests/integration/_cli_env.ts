@@ -120,3 +120,51 @@ export async function installCrds(env: Record<string, string>): Promise<void> {
   const applied = await sh(env, "kubectl", ["apply", "--server-side", "-f", "-"], crds.stdout);
   if (applied.code !== 0) throw new Error(`kubectl apply of the CRDs failed: ${applied.stderr}`);
 }
+
+/** A running `kubectl ARGS…` whose stdout is read as it comes (for `-w` and `-f`). */
+export interface Streaming {
+  /** Everything read so far. */
+  readonly seen: string;
+  /** Reads until `done(seen)` holds, the stream ends or `timeoutMs` passes; returns `seen`. */
+  until(done: (seen: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** SIGTERMs the process and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `kubectl args…` with `env`, stdout piped for {@linkcode Streaming.until}. */
+export function streamKubectl(env: Record<string, string>, args: string[]): Streaming {
+  const child = new Deno.Command("kubectl", {
+    args,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let pending = reader.read();
+  return {
+    get seen() {
+      return seen;
+    },
+    async until(done, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(seen) && Date.now() < deadline) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
+        const chunk = await Promise.race([pending, tick]);
+        clearTimeout(timer);
+        if (chunk === "tick") continue;
+        if (chunk.done) break;
+        seen += chunk.value;
+        pending = reader.read();
+      }
+      return seen;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await reader.cancel();
+      await child.status;
+    },
+  };
+}

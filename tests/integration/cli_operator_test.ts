@@ -27,7 +27,7 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
       everything("everything"),
     );
     assert.equal(applied.stdout, "mcpserver.nmcp.nwrx.io/everything serverside-applied\n");
-    assert.match((await nmcp(env, "ls")).stdout, /^mcpserver\/everything\s+default\s+Idle\s/m);
+    assert.match((await nmcp(env, "ls")).stdout, /^mcpserver\/everything\s+Idle\s+default\s/m);
 
     const transport = new StdioClientTransport({
       command: "kubectl",
@@ -44,7 +44,7 @@ Deno.test("kubectl nmcp connect --stdio wakes an operator-managed server and cal
       });
       assert.deepEqual(result.content, [{ type: "text", text: "Echo: via operator" }]);
       const ls = await nmcp(env, "ls", "-o", "wide");
-      assert.match(ls.stdout, /^mcpserver\/everything\s+default\s+Ready\s+stdio\s/m);
+      assert.match(ls.stdout, /^mcpserver\/everything\s+Ready\s+default\s+stdio\s/m);
       const described = (await nmcp(env, "describe", "everything")).stdout;
       assert.match(described, /^ {2}Pod:\s+everything-\S+ \(Running, \d+\/\d+ ready/m);
       assert.match(described, /^ {2}Endpoint:\s+http:\/\//m);

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { HARNESS_READY, installCrds, nmcp, sh, startCliEnv } from "./_cli_env.ts";
+import { HARNESS_READY, installCrds, nmcp, sh, startCliEnv, streamKubectl } from "./_cli_env.ts";
 
 const SERVER_YAML = `apiVersion: nmcp.nwrx.io/v1
 kind: MCPServer
@@ -43,45 +43,26 @@ Deno.test({
       const ls = await nmcp(env, "ls");
       assert.equal(ls.code, 0, ls.stderr);
       const [header, ...rows] = ls.stdout.trimEnd().split("\n");
-      assert.match(header, /^NAME\s+POOL\s+STATUS\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
-      assert.match(rows[0], /^mcpserver\/echo\s+default\s+Idle\s+stdio\s+0\s+<never>\s+\d+s$/);
-      assert.match(rows[1], /^mcppool\/small\s+-\s+0\/1 active\s+/);
+      assert.match(header, /^NAME\s+STATUS\s+POOL\s+TRANSPORT\s+CONNECTIONS\s+LAST REQUEST\s+AGE$/);
+      assert.match(
+        rows[0],
+        /^mcpserver\/echo\s+<none>\s+default\s+stdio\s+<none>\s+<none>\s+\d+s$/,
+      );
+      assert.match(rows[1], /^mcppool\/small\s+0\/1 active\s+-\s+/);
 
       assert.equal((await nmcp(env, "get", "-o", "name")).stdout, "mcpserver.nmcp.nwrx.io/echo\n");
       const json = JSON.parse((await nmcp(env, "get", "mcpp", "small", "-o", "json")).stdout);
       assert.equal(json.spec.maxActive, 1);
 
-      const watch = new Deno.Command("kubectl", {
-        args: ["nmcp", "ls", "-w"],
-        env,
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "null",
-      }).spawn();
-      const watched = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      const echoRows = () => seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
-      let pending = watched.read();
-      const readRows = async (n: number) => {
-        const deadline = Date.now() + 20_000;
-        while (echoRows() < n && Date.now() < deadline) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const tick = new Promise<"tick">((r) => timer = setTimeout(() => r("tick"), 1000));
-          const chunk = await Promise.race([pending, tick]);
-          clearTimeout(timer);
-          if (chunk === "tick") continue;
-          if (chunk.done) break;
-          seen += chunk.value;
-          pending = watched.read();
-        }
-      };
-      await readRows(1); // the initial table is out: the list is done, the watch follows
+      const watch = streamKubectl(env, ["nmcp", "ls", "-w"]);
+      const echoRows = (seen: string) =>
+        seen.split("\n").filter((l) => l.startsWith("mcpserver/echo")).length;
+      // The initial table is out: the list is done, the watch follows.
+      await watch.until((seen) => echoRows(seen) >= 1);
       const started = await nmcp(env, "start", "echo");
-      await readRows(2);
-      watch.kill("SIGTERM");
-      await watched.cancel();
-      await watch.status;
-      assert.equal(echoRows(), 2, `ls -w printed the change of echo: ${seen}`);
+      await watch.until((seen) => echoRows(seen) >= 2);
+      await watch.stop();
+      assert.equal(echoRows(watch.seen), 2, `ls -w printed the change of echo: ${watch.seen}`);
 
       assert.equal(started.stdout, "mcpserver.nmcp.nwrx.io/echo start requested\n");
       const annotation = await sh(env, "kubectl", [
@@ -112,7 +93,7 @@ Deno.test({
       assert.equal(gone.code, 1);
       assert.equal(
         gone.stderr,
-        'error: Error from server (NotFound): mcpservers.nmcp.nwrx.io "echo" not found\n',
+        'Error from server (NotFound): mcpservers.nmcp.nwrx.io "echo" not found\n',
       );
     } finally {
       await t.close();

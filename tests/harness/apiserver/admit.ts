@@ -37,6 +37,18 @@ function unknownFieldsError(rt: ResourceType, unknown: string[]): ApiError {
   );
 }
 
+/**
+ * Prunes the fields `rt`'s structural schema does not declare from `obj` (mutated), as the
+ * API server does: Strict refuses them (400), Warn returns one warning each, Ignore is silent.
+ */
+export function pruneUnknown(rt: ResourceType, obj: Obj, validation: FieldValidation): string[] {
+  const schema = rt.crd?.schema;
+  if (!schema) return [];
+  const unknown = prune(schema, obj);
+  if (unknown.length && validation === "Strict") throw unknownFieldsError(rt, unknown);
+  return validation === "Warn" ? unknown.map((u) => `unknown field "${u}"`) : [];
+}
+
 function finalizerCauses(obj: Obj, old: Obj | undefined): StatusCause[] {
   const om = old ? meta(old) : undefined;
   if (!om?.deletionTimestamp) return [];
@@ -87,9 +99,7 @@ export function admit(
   const schema = rt.crd?.schema;
   if (schema) {
     applyDefaults(schema, obj);
-    const unknown = prune(schema, obj);
-    if (unknown.length && validation === "Strict") throw unknownFieldsError(rt, unknown);
-    if (validation === "Warn") warnings.push(...unknown.map((u) => `unknown field "${u}"`));
+    warnings.push(...pruneUnknown(rt, obj, validation));
     causes.push(...rootCauses(schema, obj, old));
   } else if (!rt.crd) {
     causes.push(...validateBuiltin(rt, obj));

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { admit, type FieldValidation } from "./admit.ts";
+import { admit, type FieldValidation, pruneUnknown } from "./admit.ts";
 import { serverSideApply } from "./apply.ts";
 import { type ManagedFieldsEntry, recordUpdate } from "./managed_fields.ts";
 import { deepEqual, meta, randomSuffix, rfc3339 } from "./objects.ts";
@@ -358,6 +358,10 @@ export class Api {
       );
     }
     am.name = name;
+    // Unknown fields leave the applied configuration before it is merged, so no manager owns
+    // them (the merged object's own admission then finds none).
+    const pruned = pruneUnknown(rt, applied, o.fieldValidation ?? "Warn");
+    const withPruned = (r: WriteResult) => ({ ...r, warnings: [...pruned, ...r.warnings] });
     const key = storageKey(rt);
     const live = this.store.get(key, rt.namespaced ? ns : undefined, name);
     const opts = {
@@ -368,14 +372,14 @@ export class Api {
     };
     if (!live) {
       const merged = serverSideApply(undefined, applied, opts);
-      return this.create(rt, ns, merged, { ...o, subresource: undefined }, true);
+      return withPruned(this.create(rt, ns, merged, { ...o, subresource: undefined }, true));
     }
     if (am.resourceVersion !== undefined && am.resourceVersion !== metaOf(live).resourceVersion) {
       throw conflict(rt, name);
     }
     const merged = serverSideApply(this.present(rt, live), applied, opts);
     meta(merged).resourceVersion = metaOf(live).resourceVersion;
-    return this.update(rt, ns, name, merged, o, true);
+    return withPruned(this.update(rt, ns, name, merged, o, true));
   }
 
   /** Deletes an object: graceful for bound pods, deferred by finalizers, else at once. */

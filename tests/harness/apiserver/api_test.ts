@@ -295,7 +295,7 @@ Deno.test("HTTP: pods/binding schedules a pod once; nodes are served", async () 
   }
 });
 
-Deno.test("HTTP: limit/continue pages a list; Warn reports pruned unknown fields in a Warning header", async () => {
+Deno.test("HTTP: limit/continue pages a list; Warn reports pruned unknown fields in a Warning header, on create and on apply", async () => {
   const s = await startApiServer({ http: true });
   try {
     const h = { authorization: `Bearer ${s.token}`, "content-type": "application/json" };
@@ -342,6 +342,33 @@ Deno.test("HTTP: limit/continue pages a list; Warn reports pruned unknown fields
     assert.equal(res.status, 201);
     assert.equal(res.headers.get("warning"), '299 - "unknown field \\"spec.extra\\""');
     assert.equal((await res.json()).spec.extra, undefined);
+
+    // Server-side apply prunes the applied configuration too: Warn warns and nobody owns the
+    // dropped field; Strict refuses it with a 400.
+    const applyUrl = `${s.url}/apis/nmcp.nwrx.io/v1/namespaces/default/mcpservers/w`;
+    const applied = (validation: string) =>
+      fetch(`${applyUrl}?fieldManager=m&fieldValidation=${validation}`, {
+        method: "PATCH",
+        headers: { ...h, "content-type": "application/apply-patch+yaml" },
+        body: JSON.stringify({
+          apiVersion: "nmcp.nwrx.io/v1",
+          kind: "MCPServer",
+          metadata: { name: "w" },
+          spec: { image: "i", imagee: "j" },
+        }),
+      });
+    const warned = await applied("Warn");
+    assert.equal(warned.status, 200);
+    assert.equal(warned.headers.get("warning"), '299 - "unknown field \\"spec.imagee\\""');
+    const owned = (await warned.json()).metadata.managedFields
+      .find((e: Obj) => e.manager === "m").fieldsV1["f:spec"];
+    assert.deepEqual(Object.keys(owned).filter((k) => k.startsWith("f:")), ["f:image"]);
+    const strict = await applied("Strict");
+    assert.equal(strict.status, 400);
+    assert.match(
+      (await strict.json()).message,
+      /strict decoding error: unknown field "spec.imagee"/,
+    );
   } finally {
     await s.stop();
   }
