@@ -1,5 +1,9 @@
 /** An MCP SDK client over Streamable HTTP, loaded only by the verbs that speak MCP. */
 
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import type * as SdkClient from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import type * as SdkStreamableHttp from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallResult, ToolInfo } from "./tools_view.ts";
 
 /** What `tools` and `call` ask of a server. */
@@ -10,12 +14,11 @@ export interface McpSession {
 
 /** Connects to `url`, runs `fn` and closes the session whatever happens. */
 export async function withMcpClient<T>(url: string, fn: (s: McpSession) => Promise<T>): Promise<T> {
-  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
-    // @ts-types="@modelcontextprotocol/sdk/client/index"
-    import("@modelcontextprotocol/sdk/client/index.js"),
-    // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
-  ]);
+  // Loaded lazily; import() ignores @ts-types, so the type-only namespaces above type it.
+  const { Client }: typeof SdkClient = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { StreamableHTTPClientTransport }: typeof SdkStreamableHttp = await import(
+    "@modelcontextprotocol/sdk/client/streamableHttp.js"
+  );
   const client = new Client({ name: "kubectl-nmcp", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   try {
