@@ -16,6 +16,8 @@ export interface BundleTarget {
   split: boolean;
   /** deno.json to use (default: discovered from the working directory). */
   config?: string;
+  /** A module the programs import at run time (no `--help` of its own). */
+  library?: boolean;
 }
 
 /** The programs and where their bundles go. */
@@ -23,7 +25,7 @@ export const TARGETS: BundleTarget[] = [
   { entry: "cli/main.ts", out: "dist/kubectl-nmcp", split: true },
   { entry: "operator/main.ts", out: "dist/nmcp-operator.js", split: false },
   { entry: "gateway/main.ts", out: "dist/nmcp-gateway.js", split: false },
-  { entry: "lib/trace/_sdk.ts", out: "dist/_sdk.ts", split: false },
+  { entry: "lib/trace/_sdk.ts", out: "dist/_sdk.ts", split: false, library: true },
 ];
 
 /**

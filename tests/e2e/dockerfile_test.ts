@@ -4,6 +4,7 @@
  * the harness images call, and each entrypoint runs from its `deno bundle` output.
  */
 import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
 import { operatorManifests } from "../../operator/mod.ts";
 import { startListening, waitHealthy } from "../../bench/mod.ts";
 import { bundle, TARGETS } from "../../scripts/bundle.ts";
@@ -50,6 +51,11 @@ Deno.test("each entrypoint runs from its deno bundle; the gateway bundle serves 
       assert.ok(await bundle({ ...t, out }), `bundle ${t.entry}`);
       const main = t.split ? `${out}/main.js` : out;
       mains.set(t.entry, main);
+      if (t.library) {
+        const mod = await import(pathToFileURL(main).href);
+        assert.equal(typeof mod.createTracing, "function", `${t.entry} exports from the bundle`);
+        continue;
+      }
       const run = await new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", "--quiet", "--no-config", main, "--help"],
         cwd: outDir,
