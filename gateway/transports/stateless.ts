@@ -161,7 +161,7 @@ export function toStatelessResponse(msg: Message, method: string, serverInfo: un
 const HOLD_MS = 60_000;
 /**
  * How long an inferred server request (no related id: the call was merely the only one in flight)
- * waits before it is taken as the call's: a call answered meanwhile did not need it (the server
+ * that the call's client lacks the capability for waits before it is taken as the call's: a call answered meanwhile did not need it (the server
  * sent it unprompted, e.g. server-everything's `roots/list` after initialize), so it is refused
  * upstream and the call's answer stands.
  */
@@ -244,7 +244,11 @@ class StatelessCall implements SessionSink {
 
   deliver(msg: Message, related?: Id, route?: DeliveryRoute): boolean {
     if (msg.method !== undefined && msg.id !== undefined) {
-      return route?.inferred ? this.#doubtful(msg) : this.#askClient(msg);
+      // A client that can answer is asked at once; only a request it would fail the call with
+      // (a capability it did not declare) waits to see whether the call needed it.
+      const unanswerable = route?.inferred &&
+        missingClientCapabilities(msg.method, msg.params, this.#caps) !== null;
+      return unanswerable ? this.#doubtful(msg) : this.#askClient(msg);
     }
     if (msg.method === undefined) {
       this.#settleDoubt();

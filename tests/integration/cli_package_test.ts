@@ -107,7 +107,7 @@ Deno.test("run --package, tools, call, add --from and secret set drive real npm 
         assert.equal(again.code, 1);
         assert.match(
           again.stderr,
-          /^error: Error from server \(AlreadyExists\): .*"ev" already exists/,
+          /^Error from server \(AlreadyExists\): .*"ev" already exists/,
         );
       },
     );
