@@ -111,6 +111,15 @@ export async function run(args: string[]): Promise<number> {
       ["apply", "--validate=false", "-f", "-"],
       JSON.stringify({ apiVersion: "v1", kind: "List", items }),
     );
+    // kubectl's own plugin dispatch, the floor under any `kubectl nmcp`: a plugin that exits 0.
+    const floorDir = await Deno.makeTempDir({ prefix: "nmcp-floor-" });
+    await Deno.writeTextFile(`${floorDir}/kubectl-nmcpfloor`, "#!/bin/sh\nexit 0\n", {
+      mode: 0o755,
+    });
+    const floorEnv = { ...env, PATH: `${floorDir}:${env.PATH}` };
+    const floor = await timeRuns(["kubectl", "nmcpfloor"], floorEnv, runs);
+    await Deno.remove(floorDir, { recursive: true });
+    const direct = await timeRuns(["kubectl-nmcp", "--help"], env, runs);
     const get = await timeRuns(["kubectl", "get", "mcpservers"], env, runs);
     const pods = await timeRuns(["kubectl", "get", "pods"], env, runs);
     const help = await timeRuns(["kubectl", "nmcp", "--help"], env, runs);
@@ -121,6 +130,9 @@ export async function run(args: string[]): Promise<number> {
     console.log(row(`kubectl get mcpservers (${SERVERS}) [baseline]`, get, get));
     console.log(row("kubectl get pods", pods, get));
     console.log(row("kubectl nmcp --help", help, get, 150));
+    console.log(row("  kubectl dispatch floor (plugin: exit 0)", floor, get));
+    console.log(row("  kubectl-nmcp --help (launcher, no kubectl)", direct, get));
+    console.log(`${"  --help above the floor".padEnd(44)} ${(help.p50 - floor.p50).toFixed(0)} ms`);
     console.log(row(`kubectl nmcp ls (${SERVERS} servers)`, ls, get, 400));
     console.log(row("kubectl nmcp connect → first tool result", summarize(warm), get));
     console.log(`${"  (cold: wake the server first)".padEnd(44)} ${cold.toFixed(0)} ms`);
