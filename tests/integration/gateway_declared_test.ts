@@ -266,10 +266,38 @@ Deno.test("gateway with an upstream: declared objects merged into server-everyth
     });
     const templates = (await c.listResourceTemplates()).resourceTemplates;
     assert.ok(templates.some((t: { uriTemplate: string }) => t.uriTemplate === "items://{id}"));
+    // A reload reaches merged sessions too.
+    let changed = 0;
+    c.setNotificationHandler(ToolListChangedNotificationSchema, () => void changed++);
+    await dir.write({ ...file, tools: file.tools.filter((t) => t.name !== "github-search") });
+    assert.ok(await waitFor(() => changed === 1, 10_000), "tools/list_changed arrives");
+    const after = (await c.listTools()).tools.map((t: { name: string }) => t.name);
+    assert.ok(!after.includes("github-search") && after.includes("plain"), after.join());
+    assert.equal(after.length, tools.length - 1);
     await c.close();
   } finally {
     await gw.stop();
     await backend.close();
     await dir.remove();
+  }
+});
+
+Deno.test("gateway --virtual without --declared-file, or beside an upstream, exits 2 with one line", async () => {
+  const ROOT = new URL("../../", import.meta.url).pathname;
+  for (
+    const [args, why] of [
+      [["--virtual"], "Cannot start gateway: --virtual needs --declared-file"],
+      [["--virtual", "--declared-file", "f", "--http", "http://x"], "give exactly one of"],
+    ] as const
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}gateway/main.ts`, "--port", "0", ...args],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 2);
+    const err = new TextDecoder().decode(out.stderr).trim();
+    assert.ok(err.includes(why), err);
+    assert.equal(err.split("\n").length, 1);
   }
 });
