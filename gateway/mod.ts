@@ -8,3 +8,5 @@ export type { Gateway, GatewayOptions, UpstreamSpec } from "./server.ts";
 export type { Activity } from "./activity.ts";
 export { GatewayMetrics } from "./metrics.ts";
 export { ANONYMOUS_CALLER, LOCAL_CALLER, TOKEN_CALLER } from "./security/mod.ts";
+export { parseDeclared } from "./declared/mod.ts";
+export type { Declared, ParseResult } from "./declared/mod.ts";

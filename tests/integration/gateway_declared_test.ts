@@ -194,6 +194,11 @@ Deno.test("gateway --virtual: declared tools, prompts and resources over every t
     assert.deepEqual(http.getServerVersion(), { name: "team-a", version: "declared" });
     await checkTools(http, backend);
     await checkPromptsAndResources(http);
+    // Declared calls count in the per-tool metrics like any upstream's (invalid ones as errors).
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    assert.match(metrics, /^nmcp_gateway_tool_calls_total\{tool="github-search"\} 2$/m);
+    assert.match(metrics, /^nmcp_gateway_tool_errors_total\{tool="github-search"\} 1$/m);
+    assert.match(metrics, /^nmcp_gateway_tool_errors_total\{tool="slow"\} 1$/m);
     const sse = await connectV1(gw.url, true);
     clients.push(sse);
     assert.equal(
