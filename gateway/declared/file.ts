@@ -163,7 +163,7 @@ function prompt(o: Json, where: string): DeclaredPrompt {
   return {
     name: str(o, "name", where, true)!,
     ...display(o, where),
-    template: str(o, "template", where, true)!,
+    template: str(o, "template", where) ?? "",
     arguments: items(o.arguments, `${where}.arguments`, promptArgument, (a) => a.name),
   };
 }
@@ -182,8 +182,9 @@ function resource(o: Json, where: string): DeclaredResource {
   }
   if (text !== undefined) r.text = text;
   if (blob !== undefined) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob)) throw new Invalid(`${where}.blob must be base64`);
-    r.blob = blob;
+    const bare = blob.replace(/\s+/g, ""); // wrapped base64 is served unwrapped
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(bare)) throw new Invalid(`${where}.blob must be base64`);
+    r.blob = bare;
   }
   return r;
 }

@@ -55,7 +55,7 @@ Deno.test("parseDeclared() names the first bad field", () => {
     [{ version: 1, tools: [{ ...TOOL, http: { url: "http://x", method: "HEAD" } }] }, "method"],
     [{ version: 1, tools: [{ ...TOOL, http: { url: "http://x", timeoutMs: 0 } }] }, "timeoutMs"],
     [{ version: 1, tools: [{ ...TOOL, inputSchema: [] }] }, "tools[0].inputSchema must be"],
-    [{ version: 1, prompts: [{ name: "p" }] }, "prompts[0].template must be"],
+    [{ version: 1, prompts: [{ name: "p", template: 1 }] }, "prompts[0].template must be"],
     [
       {
         version: 1,
@@ -73,6 +73,17 @@ Deno.test("parseDeclared() names the first bad field", () => {
     assert.ok(!out.ok, JSON.stringify(value));
     assert.ok(out.error.includes(why), `${out.error} does not say ${why}`);
   }
+});
+
+Deno.test("parseDeclared() unwraps a wrapped base64 blob and allows an empty template", () => {
+  const out = parseDeclared(JSON.stringify({
+    version: 1,
+    prompts: [{ name: "p" }],
+    resources: [{ uri: "a://b", name: "n", blob: "iVBO\nRw==\n" }],
+  }));
+  assert.ok(out.ok, out.ok ? "" : out.error);
+  assert.equal(out.value.resources[0].blob, "iVBORw==");
+  assert.equal(out.value.prompts[0].template, "");
 });
 
 Deno.test("changedKinds() names the lists that differ; templates count as resources", () => {

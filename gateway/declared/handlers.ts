@@ -80,7 +80,7 @@ function toolError(text: string): Answer {
 /** The tool result of a backend answer: JSON becomes structuredContent plus its text. */
 export function toolResultOf(name: string, a: HttpAnswer): Answer {
   const text = textOf(a);
-  if (a.status >= 400) {
+  if (a.status >= 300) {
     const detail = text.length > 2048 ? `${text.slice(0, 2048)}…` : text;
     return toolError(
       `Cannot call tool "${name}": the backend answered HTTP ${a.status} ${a.statusText}` +
@@ -154,7 +154,7 @@ async function readResource(d: Declared, uri: string, signal: AbortSignal): Prom
   if (!out.ok) return fail(ErrorCode.InternalError, describeFailure(what, out.failure));
   const a = out.answer;
   if (a.status === 404) return fail(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
-  if (a.status >= 400) {
+  if (a.status >= 300) {
     return fail(ErrorCode.InternalError, `Cannot ${what}: the backend answered HTTP ${a.status}`);
   }
   const mimeType = a.contentType || found.template.mimeType || "application/octet-stream";
