@@ -96,7 +96,7 @@ async function checkTools(c: Client, backend: Backend): Promise<void> {
     arguments: { limit: 3 },
   }) as ToolResult;
   assert.equal(invalid.isError, true);
-  assert.match(invalid.content[0].text, /Invalid arguments .*must have required property 'query'/);
+  assert.match(invalid.content[0].text, /Invalid arguments .*required property "query"/);
   const get = await c.callTool({
     name: "get-item",
     arguments: { id: "7", verbose: true },
