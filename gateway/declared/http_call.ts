@@ -17,7 +17,7 @@ export interface HttpAnswer {
 
 /** Why a backend call failed before an answer. */
 export type CallFailure =
-  | { kind: "missing"; name: string }
+  | { kind: "missing" | "dot-segment"; name: string }
   | { kind: "timeout"; ms: number }
   | { kind: "cancelled" }
   | { kind: "network"; message: string }
@@ -54,7 +54,7 @@ export async function callHttp(
   signal: AbortSignal,
 ): Promise<CallOutcome> {
   const filled = fillUrl(target.url, args);
-  if (!filled.ok) return { ok: false, failure: { kind: "missing", name: filled.missing } };
+  if (!filled.ok) return { ok: false, failure: { kind: filled.why, name: filled.bad } };
   const body = hasBody(target.method);
   const headers: Record<string, string> = { accept: "application/json, text/*;q=0.9, */*;q=0.8" };
   if (body) headers["content-type"] = "application/json";
@@ -110,6 +110,8 @@ export function describeFailure(what: string, f: CallFailure): string {
   switch (f.kind) {
     case "missing":
       return `Cannot ${what}: argument "${f.name}" is required by the URL`;
+    case "dot-segment":
+      return `Cannot ${what}: argument "${f.name}" may not be "." or ".." (it is part of the URL)`;
     case "timeout":
       return `Cannot ${what}: no answer from the backend in ${f.ms / 1000} s`;
     case "cancelled":

@@ -10,26 +10,31 @@ function asText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-/** Result of {@linkcode fillUrl}. */
-export type Filled = { ok: true; url: string; rest: Json } | { ok: false; missing: string };
+/** Result of {@linkcode fillUrl}: `bad` names an argument and says what is wrong with it. */
+export type Filled =
+  | { ok: true; url: string; rest: Json }
+  | { ok: false; bad: string; why: "missing" | "dot-segment" };
 
 /**
  * Fills `{name}` placeholders of `url` from `args` (URL-encoded); the arguments no placeholder
- * used come back as `rest`. A placeholder without an argument is reported as `missing`.
+ * used come back as `rest`. A placeholder without an argument is refused, and so is `.` or `..`
+ * (a URL parser would climb the path with it, even %-encoded).
  */
 export function fillUrl(url: string, args: Json): Filled {
   const used = new Set<string>();
-  let missing: string | null = null;
+  let bad: Filled | null = null;
   const out = url.replace(URL_PLACEHOLDER, (_, name: string) => {
     const v = args[name];
     if (v === undefined || v === null) {
-      missing ??= name;
+      bad ??= { ok: false, bad: name, why: "missing" };
       return "";
     }
+    const text = encodeURIComponent(asText(v));
+    if (text === "." || text === "..") bad ??= { ok: false, bad: name, why: "dot-segment" };
     used.add(name);
-    return encodeURIComponent(asText(v));
+    return text;
   });
-  if (missing !== null) return { ok: false, missing };
+  if (bad !== null) return bad;
   const rest: Json = {};
   for (const [k, v] of Object.entries(args)) if (!used.has(k)) rest[k] = v;
   return { ok: true, url: out, rest };

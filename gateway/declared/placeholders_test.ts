@@ -11,8 +11,25 @@ Deno.test("fillUrl() encodes placeholders and returns the unused arguments", () 
 });
 
 Deno.test("fillUrl() reports the first placeholder without an argument", () => {
-  assert.deepEqual(fillUrl("http://s/{a}/{b}", { b: "x" }), { ok: false, missing: "a" });
-  assert.deepEqual(fillUrl("http://s/{a}", { a: null }), { ok: false, missing: "a" });
+  assert.deepEqual(fillUrl("http://s/{a}/{b}", { b: "x" }), {
+    ok: false,
+    bad: "a",
+    why: "missing",
+  });
+  assert.deepEqual(fillUrl("http://s/{a}", { a: null }), { ok: false, bad: "a", why: "missing" });
+});
+
+Deno.test("fillUrl() refuses . and .. (a URL parser would climb the path)", () => {
+  for (const v of [".", ".."]) {
+    assert.deepEqual(fillUrl("http://s/items/{id}", { id: v }), {
+      ok: false,
+      bad: "id",
+      why: "dot-segment",
+    });
+  }
+  const ok = fillUrl("http://s/items/{id}", { id: "../admin" });
+  assert.ok(ok.ok);
+  assert.equal(new URL(ok.url).pathname, "/items/..%2Fadmin");
 });
 
 Deno.test("fillUrl() leaves a URL without placeholders alone", () => {
