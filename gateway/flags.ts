@@ -11,6 +11,9 @@ export interface Flags {
   fifo?: string;
   http?: string;
   sse?: string;
+  virtual?: boolean;
+  declaredFile?: string;
+  serverName?: string;
   perSession?: boolean;
   allowedOrigins?: string[];
   allowedHosts?: string[];
@@ -37,7 +40,7 @@ export type Parsed = { help: true } | { help: false; flags: Flags; command: stri
 
 /** The `--help` text. */
 export const USAGE =
-  `Usage: nmcp-gateway [options] (--stdio -- CMD ARGS… | --fifo DIR | --http URL | --sse URL)
+  `Usage: nmcp-gateway [options] (--stdio -- CMD ARGS… | --fifo DIR | --http URL | --sse URL | --virtual)
 
 MCP gateway: many isolated client sessions over one MCP server
 
@@ -48,6 +51,9 @@ Options:
   --fifo <dir>                      stdio server in another container via DIR/in and DIR/out
   --http <url>                      proxy an upstream Streamable HTTP server
   --sse <url>                       proxy an upstream legacy SSE server
+  --virtual                         no upstream: serve only the --declared-file objects
+  --declared-file <file>            declared tools/prompts/resources (JSON), reloaded on change
+  --server-name <name>              serverInfo.name of a --virtual server (default: "declared")
   --per-session                     one upstream process per client session (stdio)
   --allowed-origins <list>          Origin allowlist, comma separated
   --allowed-hosts <list>            Host allowlist, comma separated (* = any)
@@ -78,6 +84,8 @@ const STRINGS = [
   "fifo",
   "http",
   "sse",
+  "declared-file",
+  "server-name",
   "allowed-origins",
   "allowed-hosts",
   "token-file",
@@ -97,7 +105,7 @@ const STRINGS = [
   "ready-file",
 ] as const;
 
-const BOOLEANS = new Set(["stdio", "per-session", "loopback-requires-token", "help"]);
+const BOOLEANS = new Set(["stdio", "virtual", "per-session", "loopback-requires-token", "help"]);
 const SHORT: Record<string, string> = { h: "help" };
 
 const bad = (why: string) => new TypeError(`Cannot parse gateway flags: ${why}`);
@@ -156,6 +164,9 @@ export function parseFlags(argv: string[]): Parsed {
     fifo: s("fifo"),
     http: s("http"),
     sse: s("sse"),
+    virtual: b("virtual"),
+    declaredFile: s("declared-file"),
+    serverName: s("server-name"),
     perSession: b("per-session"),
     allowedOrigins: list(s("allowed-origins")),
     allowedHosts: list(s("allowed-hosts")),

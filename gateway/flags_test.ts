@@ -103,3 +103,19 @@ Deno.test("parseFlags keeps bare words as the command and refuses values on swit
   assert.throws(() => parseFlags(["--stdio=yes"]), /takes no value/);
   assert.throws(() => parseFlags(["-x"]), /unknown option "-x"/);
 });
+
+Deno.test("parseFlags reads --virtual, --declared-file and --server-name", () => {
+  const p = parseFlags(["--virtual", "--declared-file", "/etc/nmcp/declared/declared.json"]);
+  assert.ok(!p.help);
+  assert.equal(p.flags.virtual, true);
+  assert.equal(p.flags.declaredFile, "/etc/nmcp/declared/declared.json");
+  assert.equal(p.flags.serverName, undefined);
+  const q = parseFlags(["--http", "http://x", "--declared-file=f", "--server-name=team"]);
+  assert.ok(!q.help);
+  assert.deepEqual([q.flags.virtual, q.flags.declaredFile, q.flags.serverName], [
+    undefined,
+    "f",
+    "team",
+  ]);
+  assert.throws(() => parseFlags(["--virtual=yes"]), /takes no value/);
+});

@@ -1,5 +1,6 @@
-/** `deno run -A gateway/main.ts [options] (--stdio -- CMD ARGS… | --fifo DIR | --http URL | --sse URL)` */
-import { createLogger, parseLogLevel } from "../lib/log.ts";
+/** `deno run -A gateway/main.ts [options] (--stdio -- CMD ARGS… | --fifo DIR | --http URL | --sse URL | --virtual)` */
+import { createLogger, type Logger, parseLogLevel } from "../lib/log.ts";
+import { emptyCatalog } from "./declared/mod.ts";
 import { type Flags, parseFlags, USAGE } from "./flags.ts";
 import { createGateway, type GatewayOptions, type UpstreamSpec } from "./server.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
@@ -7,9 +8,18 @@ import { serveGuarded } from "../lib/http/mod.ts";
 import { loadTracing } from "../lib/trace/mod.ts";
 
 function upstreamOf(flags: Flags, command: string[]): UpstreamSpec {
-  const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse].filter((v) => v !== undefined);
+  const chosen = [flags.stdio, flags.fifo, flags.http, flags.sse, flags.virtual]
+    .filter((v) => v !== undefined);
   if (chosen.length !== 1) {
-    throw new TypeError("Cannot start gateway: give exactly one of --stdio, --fifo, --http, --sse");
+    throw new TypeError(
+      "Cannot start gateway: give exactly one of --stdio, --fifo, --http, --sse, --virtual",
+    );
+  }
+  if (flags.virtual) {
+    if (!flags.declaredFile) {
+      throw new TypeError("Cannot start gateway: --virtual needs --declared-file");
+    }
+    return { kind: "virtual" };
   }
   if (flags.stdio) {
     if (command.length === 0) {
@@ -49,6 +59,14 @@ async function readToolPolicy(flags: Flags): Promise<ToolPolicy | null> {
   return compiled.policy;
 }
 
+/** Loads `--declared-file` and keeps watching it; null without the flag. */
+async function readDeclared(flags: Flags, log: Logger): Promise<GatewayOptions["declared"]> {
+  if (flags.declaredFile === undefined) return null;
+  const catalog = emptyCatalog(log);
+  await catalog.watch(flags.declaredFile);
+  return { catalog, serverName: flags.serverName ?? "declared" };
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseFlags(argv);
   if (parsed.help) {
@@ -76,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     requestTimeoutMs: flags.requestTimeout * 1000,
     log,
     tracing,
+    declared: await readDeclared(flags, log),
   };
   const gateway = createGateway(options);
   const server = serveGuarded({

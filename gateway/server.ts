@@ -34,13 +34,16 @@ import type { Upstream } from "./upstream/types.ts";
 import type { ToolPolicy } from "../lib/tool_policy/mod.ts";
 import { CALLER_HEADER } from "../lib/caller.ts";
 import type { Tracing } from "../lib/trace/mod.ts";
+import { type DeclaredCatalog, DeclaredUpstream } from "./declared/mod.ts";
 
 /** Which server the gateway fronts. */
 export type UpstreamSpec =
   | { kind: "stdio"; command: string[] }
   | { kind: "fifo"; dir: string }
   | { kind: "http"; url: string }
-  | { kind: "sse"; url: string };
+  | { kind: "sse"; url: string }
+  /** No upstream: the declared objects are the whole server (needs `declared`). */
+  | { kind: "virtual" };
 
 /** Options of {@linkcode createGateway}. */
 export interface GatewayOptions {
@@ -78,6 +81,8 @@ export interface GatewayOptions {
   now?: () => number;
   /** Spans per JSON-RPC request (`loadTracing()`); default none (off). */
   tracing?: Tracing | null;
+  /** Declared tools, prompts and resources served beside (or, virtual, instead of) the upstream. */
+  declared?: { catalog: DeclaredCatalog; serverName: string } | null;
 }
 
 /** A running gateway (not bound to a socket: serve `handler` with `Deno.serve`). */
@@ -99,8 +104,10 @@ export interface Gateway {
 
 const MCP_PATHS = new Set(["/mcp", "/sse", "/message"]);
 
-function makeUpstream(spec: UpstreamSpec, log: Logger, restart: boolean): Upstream {
+function makeUpstream(spec: UpstreamSpec, log: Logger, restart: boolean): Upstream | null {
   switch (spec.kind) {
+    case "virtual":
+      return null;
     case "stdio":
       return new StdioUpstream({ command: spec.command, restart, log });
     case "fifo":
@@ -110,6 +117,14 @@ function makeUpstream(spec: UpstreamSpec, log: Logger, restart: boolean): Upstre
     case "sse":
       return new SseUpstream({ url: spec.url, log });
   }
+}
+
+/** The upstream wrapped by the declared objects when there are any (virtual needs them). */
+function withDeclared(options: GatewayOptions, inner: Upstream | null, log: Logger): Upstream {
+  const declared = options.declared;
+  if (declared) return new DeclaredUpstream({ ...declared, inner, log });
+  if (!inner) throw new TypeError("Cannot start gateway: --virtual needs --declared-file");
+  return inner;
 }
 
 class GatewayServer implements Gateway {
@@ -141,7 +156,11 @@ class GatewayServer implements Gateway {
       requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
       now: this.#now,
       makeUpstream: (restart) =>
-        options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
+        withDeclared(
+          options,
+          options.upstreamFactory?.() ?? makeUpstream(options.upstream, log, restart),
+          log,
+        ),
       log,
       onRestart: () => this.metrics.countRestart(),
       onBytes: (n) => this.metrics.addBytes("upstream_in", n),
