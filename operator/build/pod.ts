@@ -175,7 +175,7 @@ export function allowedHosts(server: MCPServer): string[] {
 function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
   const t = server.spec.transport ?? { type: "stdio" };
   const args = ["nmcp-gateway"];
-  if (isVirtual(server)) args.push("--virtual");
+  if (isVirtual(server)) args.push("--virtual", "--server-name", server.metadata.name!);
   else if (t.type === "stdio") args.push("--fifo", NMCP_DIR);
   else {
     const path = t.path ?? (t.type === "sse" ? "/sse" : "/mcp");

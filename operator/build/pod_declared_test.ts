@@ -23,7 +23,7 @@ Deno.test("buildPod() of a virtual server runs only the gateway, with the declar
   assert.equal(gw.name, "nmcp-gateway");
   assert.equal(gw.restartPolicy, undefined, "a regular container, not a sidecar");
   const args = gw.command!;
-  assert.ok(args.includes("--virtual"));
+  assert.deepEqual(args.slice(1, 4), ["--virtual", "--server-name", "main"]);
   assert.ok(!args.includes("--fifo") && !args.includes("--http"));
   const at = args.indexOf("--declared-file");
   assert.equal(args[at + 1], "/etc/nmcp/declared/declared.json");
