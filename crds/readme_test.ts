@@ -2,6 +2,10 @@
 import assert from "node:assert/strict";
 import { mcpPoolSpecSchema, mcpPoolStatusSchema } from "../lib/api/mcp_pool.ts";
 import { mcpServerSpecSchema, mcpServerStatusSchema } from "../lib/api/mcp_server.ts";
+import { declaredStatusSchema } from "../lib/api/declared_fields.ts";
+import { mcpPromptSpecSchema } from "../lib/api/mcp_prompt.ts";
+import { mcpResourceSpecSchema } from "../lib/api/mcp_resource.ts";
+import { mcpToolSpecSchema } from "../lib/api/mcp_tool.ts";
 import type { Schema } from "../lib/api/schema.ts";
 
 const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
@@ -16,8 +20,10 @@ function section(kind: string): string {
 }
 
 /** Field rows mention `prefix.field` (alone, or grouped as `prefix.a/b/c` or `prefix.a`, `b`). */
-function missing(text: string, prefix: string, schema: Schema<unknown>): string[] {
-  const rows = text.split("\n").filter((l) => l.startsWith("|") && l.includes(`${prefix}.`));
+function missing(text: string, prefix: string, schema: Schema<unknown>, tag = ""): string[] {
+  const rows = text.split("\n").filter((l) =>
+    l.startsWith("|") && l.includes(`${prefix}.`) && l.includes(tag)
+  );
   return Object.keys(schema.openapi.properties ?? {}).filter((field) =>
     !rows.some((row) => new RegExp(`[./\`, ]${field}\\b`).test(row.split("|")[1] ?? ""))
   );
@@ -30,4 +36,12 @@ Deno.test("README's MCPServer and MCPPool reference lists every spec and status 
   assert.deepEqual(missing(server, "status", mcpServerStatusSchema), [], "MCPServer status fields");
   assert.deepEqual(missing(pool, "spec", mcpPoolSpecSchema), [], "MCPPool spec fields");
   assert.deepEqual(missing(pool, "status", mcpPoolStatusSchema), [], "MCPPool status fields");
+});
+
+Deno.test("README's declared kinds reference lists every spec and status field", () => {
+  const text = section("MCPTool");
+  assert.deepEqual(missing(text, "spec", mcpToolSpecSchema, "tool "), [], "MCPTool spec");
+  assert.deepEqual(missing(text, "spec", mcpPromptSpecSchema, "prompt "), [], "MCPPrompt spec");
+  assert.deepEqual(missing(text, "spec", mcpResourceSpecSchema, "resource "), [], "resource spec");
+  assert.deepEqual(missing(text, "status", declaredStatusSchema), [], "status fields");
 });

@@ -14,9 +14,65 @@ const server = (name: string, spec: Record<string, unknown>) => ({
   spec,
 });
 
+const declared = (kind: string, name: string, spec: Record<string, unknown>) => ({
+  apiVersion: "nmcp.nwrx.io/v1",
+  kind,
+  metadata: { name },
+  spec,
+});
+const SVC = { name: "search", port: 8080 };
+const INPUT = { type: "object" };
+
 const BAD: { obj: unknown; message: RegExp }[] = [
   {
-    obj: server("no-image", { command: ["x"] }),
+    obj: server("virtual-command", { toolSelector: { matchLabels: { a: "b" } }, command: ["x"] }),
+    message:
+      /"virtual-command" is invalid: spec: Forbidden: command, args and an HTTP transport need an image or a package/,
+  },
+  {
+    obj: server("bad-selector", {
+      toolSelector: { matchExpressions: [{ key: "a", operator: "In" }] },
+    }),
+    message:
+      /spec.toolSelector.matchExpressions\[0\].values: Invalid value: "object": values must be non-empty for In and NotIn/,
+  },
+  {
+    obj: declared("MCPTool", "bad-method", { inputSchema: INPUT, service: SVC, method: "HEAD" }),
+    message: /MCPTool.nmcp.nwrx.io "bad-method" is invalid: spec.method: Unsupported value: "HEAD"/,
+  },
+  {
+    obj: declared("MCPTool", "not-object", { inputSchema: { type: "string" }, service: SVC }),
+    message: /"not-object" is invalid: spec.inputSchema.type: Unsupported value: "string"/,
+  },
+  {
+    obj: declared("MCPTool", "bad-timeout", { inputSchema: INPUT, service: SVC, timeout: "soon" }),
+    message: /"bad-timeout" is invalid: spec.timeout: Invalid value: .*: must be a whole number/,
+  },
+  {
+    obj: declared("MCPTool", "no-service", { inputSchema: INPUT }),
+    message: /MCPTool.nmcp.nwrx.io "no-service" is invalid: spec.service: Required value/,
+  },
+  {
+    obj: declared("MCPPrompt", "dup-vars", {
+      template: "{{a}}",
+      variables: [{ name: "a" }, { name: "a" }],
+    }),
+    message: /"dup-vars" is invalid: spec.variables\[1\]: Duplicate value/,
+  },
+  {
+    obj: declared("MCPResource", "text-and-blob", {
+      content: { uri: "x://y", text: "t", blob: "YQ==" },
+    }),
+    message:
+      /"text-and-blob" is invalid: spec.content: Invalid value: "object": exactly one of text and blob must be set/,
+  },
+  {
+    obj: declared("MCPResource", "neither", { description: "d" }),
+    message:
+      /"neither" is invalid: spec: Invalid value: "object": exactly one of content and operations must be set/,
+  },
+  {
+    obj: server("no-image", { pool: "p" }),
     message:
       /MCPServer.nmcp.nwrx.io "no-image" is invalid: spec: Invalid value: "object": exactly one of image and package must be set/,
   },
@@ -140,6 +196,24 @@ Deno.test("CRDs install with kubectl, reject bad objects readably and accept eve
     assert.equal(examples.code, 0, examples.stderr);
     assert.match(examples.stdout, /mcpserver.nmcp.nwrx.io\/everything created/);
     assert.match(examples.stdout, /mcppool.nmcp.nwrx.io\/default created/);
+
+    const decl = await c.kubectl(["apply", "-f", "examples/declarative/"]);
+    assert.equal(decl.code, 0, decl.stderr);
+    for (const o of ["mcpserver.nmcp.nwrx.io/main", "mcptool.nmcp.nwrx.io/github-search"]) {
+      assert.match(decl.stdout, new RegExp(`${o} created`));
+    }
+    assert.match(decl.stdout, /mcpprompt.nmcp.nwrx.io\/greet created/);
+    assert.match(decl.stdout, /mcpresource.nmcp.nwrx.io\/template created/);
+    const tool = JSON.parse(
+      (await c.kubectl(["get", "mcpt", "github-search", "-o", "json"])).stdout,
+    );
+    assert.equal(tool.spec.inputSchema.properties.query.type, "string", "schema kept as written");
+    const tools = await c.kubectl(["get", "mcptools"]);
+    assert.match(
+      tools.stdout,
+      /^NAME\s+TOOL\s+SERVICE\s+METHOD\s+SERVICE FOUND\s+SELECTED BY\s+AGE/,
+    );
+    assert.match(tools.stdout, /github-search\s+github-search\s+POST/);
 
     const got = await c.kubectl(["get", "mcps", "everything", "-o", "json"]);
     const obj = JSON.parse(got.stdout);

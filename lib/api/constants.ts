@@ -25,6 +25,39 @@ export const MCP_POOL = {
   listKind: "MCPPoolList",
 } as const;
 
+/** Kind and resource names of MCPTool. */
+export const MCP_TOOL = {
+  kind: "MCPTool",
+  plural: "mcptools",
+  singular: "mcptool",
+  shortNames: ["mcpt"],
+  listKind: "MCPToolList",
+} as const;
+
+/** Kind and resource names of MCPPrompt. */
+export const MCP_PROMPT = {
+  kind: "MCPPrompt",
+  plural: "mcpprompts",
+  singular: "mcpprompt",
+  shortNames: ["mcppr"],
+  listKind: "MCPPromptList",
+} as const;
+
+/** Kind and resource names of MCPResource. */
+export const MCP_RESOURCE = {
+  kind: "MCPResource",
+  plural: "mcpresources",
+  singular: "mcpresource",
+  shortNames: ["mcpr"],
+  listKind: "MCPResourceList",
+} as const;
+
+/** HTTP methods a declared tool may call its Service with. */
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** An HTTP method of a declared tool. */
+export type HttpMethod = typeof HTTP_METHODS[number];
+
 /** The category grouping nmcp's resources (`kubectl get nmcp`). */
 export const CATEGORY = "nmcp";
 
@@ -85,4 +118,8 @@ export const CONDITIONS = {
   configured: "Configured",
   /** Something keeps the server from working (crash loop, image error, readiness timeout). */
   degraded: "Degraded",
+  /** Declared tools, prompts or resources of a server clash by name (MCPServer). */
+  declaredConflict: "DeclaredConflict",
+  /** The Service a declared tool or resource calls exists (MCPTool, MCPResource). */
+  serviceFound: "ServiceFound",
 } as const;

@@ -1,7 +1,20 @@
 /** Builds the CustomResourceDefinitions of nmcp from the schemas in this folder. */
 
-import { CATEGORY, GROUP, MCP_POOL, MCP_SERVER, VERSION } from "./constants.ts";
+import {
+  CATEGORY,
+  GROUP,
+  MCP_POOL,
+  MCP_PROMPT,
+  MCP_RESOURCE,
+  MCP_SERVER,
+  MCP_TOOL,
+  VERSION,
+} from "./constants.ts";
+import { declaredStatusSchema } from "./declared_fields.ts";
 import { mcpPoolSpecSchema, mcpPoolStatusSchema } from "./mcp_pool.ts";
+import { mcpPromptSpecSchema } from "./mcp_prompt.ts";
+import { mcpResourceSpecSchema } from "./mcp_resource.ts";
+import { mcpToolSpecSchema } from "./mcp_tool.ts";
 import { mcpServerSpecSchema, mcpServerStatusSchema } from "./mcp_server.ts";
 import { object, type OpenApiSchema, type Schema } from "./schema.ts";
 
@@ -136,7 +149,60 @@ export function mcpPoolCrd(): CustomResourceDefinition {
   );
 }
 
+const SELECTED_BY: PrinterColumn = {
+  name: "Selected By",
+  type: "string",
+  jsonPath: ".status.selectedBy",
+  description: "The MCPServers serving it.",
+};
+
+/** The MCPTool CRD. */
+export function mcpToolCrd(): CustomResourceDefinition {
+  return crdFor(
+    MCP_TOOL,
+    "MCPTool declares one MCP tool answered by an HTTP call to a Service; MCPServers select it.",
+    mcpToolSpecSchema,
+    declaredStatusSchema,
+    [
+      { name: "Tool", type: "string", jsonPath: ".spec.name" },
+      { name: "Service", type: "string", jsonPath: ".spec.service.name" },
+      { name: "Method", type: "string", jsonPath: ".spec.method" },
+      { name: "Service Found", type: "boolean", jsonPath: ".status.serviceExists" },
+      SELECTED_BY,
+    ],
+    true,
+  );
+}
+
+/** The MCPPrompt CRD. */
+export function mcpPromptCrd(): CustomResourceDefinition {
+  return crdFor(
+    MCP_PROMPT,
+    "MCPPrompt declares one MCP prompt rendered from a template; MCPServers select it.",
+    mcpPromptSpecSchema,
+    declaredStatusSchema,
+    [{ name: "Prompt", type: "string", jsonPath: ".spec.name" }, SELECTED_BY],
+    true,
+  );
+}
+
+/** The MCPResource CRD. */
+export function mcpResourceCrd(): CustomResourceDefinition {
+  return crdFor(
+    MCP_RESOURCE,
+    "MCPResource declares inline MCP resources or resource templates read from a Service.",
+    mcpResourceSpecSchema,
+    declaredStatusSchema,
+    [
+      { name: "URI", type: "string", jsonPath: ".spec.content.uri" },
+      { name: "Service Found", type: "boolean", jsonPath: ".status.serviceExists" },
+      SELECTED_BY,
+    ],
+    true,
+  );
+}
+
 /** Every CRD of nmcp, in install order. */
 export function allCrds(): CustomResourceDefinition[] {
-  return [mcpServerCrd(), mcpPoolCrd()];
+  return [mcpServerCrd(), mcpPoolCrd(), mcpToolCrd(), mcpPromptCrd(), mcpResourceCrd()];
 }

@@ -1,5 +1,6 @@
 /** The MCPServer resource: one MCP server that nmcp runs on demand. */
 
+import { labelSelector } from "./declared_fields.ts";
 import { duration } from "./duration.ts";
 import { conditionSchema, type ObjectMeta } from "./meta.ts";
 import { PHASES, TRANSPORTS } from "./constants.ts";
@@ -71,7 +72,7 @@ export const mcpServerSpecSchema = object({
     maxLength: 253,
   }),
   image: string({
-    description: "Container image of the MCP server (or set `package`).",
+    description: "Container image of the MCP server (or set `package`; neither: virtual).",
     minLength: 1,
   }),
   package: packageSchema,
@@ -104,12 +105,23 @@ export const mcpServerSpecSchema = object({
   network: networkSchema,
   securityContext: podSecurityContextSchema,
   auth: authSchema,
+  toolSelector: labelSelector(
+    "Selects the MCPTools, MCPPrompts and MCPResources (same namespace) the gateway serves; " +
+      "with no image and no package the server is virtual (gateway only).",
+  ),
 }, {
   validations: [
     {
       // `package` is a CEL reserved word: Kubernetes exposes the property as `__package__`.
-      rule: "has(self.image) != has(self.__package__)",
-      message: "exactly one of image and package must be set",
+      rule: "has(self.image) != has(self.__package__) || " +
+        "(!has(self.image) && has(self.toolSelector))",
+      message: "exactly one of image and package must be set (or neither, with toolSelector)",
+    },
+    {
+      rule: "has(self.image) || has(self.__package__) || " +
+        "(!has(self.command) && !has(self.args) && self.transport.type == 'stdio')",
+      message: "command, args and an HTTP transport need an image or a package",
+      reason: "FieldValueForbidden",
     },
     {
       rule: "!has(self.__package__) || (!has(self.command) && !has(self.args))",

@@ -1,5 +1,5 @@
 /**
- * nmcp's API: the MCPServer and MCPPool types (the single source of truth), their CRDs,
+ * nmcp's API: the MCPServer, MCPPool, MCPTool, MCPPrompt and MCPResource types (the single source of truth), their CRDs,
  * and the names (group, labels, annotations, conditions) every part shares.
  *
  * @module
@@ -11,10 +11,15 @@ export {
   CATEGORY,
   CONDITIONS,
   GROUP,
+  HTTP_METHODS,
+  type HttpMethod,
   LABELS,
   MANAGED_BY,
   MCP_POOL,
+  MCP_PROMPT,
+  MCP_RESOURCE,
   MCP_SERVER,
+  MCP_TOOL,
   type Phase,
   PHASES,
   TRANSPORTS,
@@ -51,11 +56,23 @@ export type {
   ToolsPolicy,
 } from "./security_fields.ts";
 export type { MCPPool, MCPPoolSpec, MCPPoolStatus } from "./mcp_pool.ts";
+export type { MCPTool, MCPToolSpec } from "./mcp_tool.ts";
+export type { MCPPrompt, MCPPromptSpec } from "./mcp_prompt.ts";
+export type { MCPResource, MCPResourceSpec } from "./mcp_resource.ts";
+export {
+  type DeclaredStatus,
+  type LabelSelector,
+  SELECTOR_OPERATORS,
+  type ServiceRef,
+} from "./declared_fields.ts";
 export {
   allCrds,
   type CustomResourceDefinition,
   mcpPoolCrd,
+  mcpPromptCrd,
+  mcpResourceCrd,
   mcpServerCrd,
+  mcpToolCrd,
   type PrinterColumn,
 } from "./crd.ts";
 export {

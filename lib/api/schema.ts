@@ -139,14 +139,18 @@ type ObjectType<P extends Fields, R extends keyof P> = Simplify<
   & { [K in Exclude<keyof P, R>]?: Infer<P[K]> }
 >;
 
-/** An object with known properties; `required` lists the ones that must be present. */
+/**
+ * An object with known properties; `required` lists the ones that must be present, and
+ * `preserveUnknown` keeps other properties as they are (a JSON Schema document, say).
+ */
 export function object<P extends Fields, const R extends keyof P & string = never>(
   properties: P,
-  opts: Common<ObjectType<P, R>> & { required?: readonly R[] } = {},
+  opts: Common<ObjectType<P, R>> & { required?: readonly R[]; preserveUnknown?: boolean } = {},
 ): Schema<ObjectType<P, R>> {
   const props: Record<string, OpenApiSchema> = {};
   for (const [k, v] of Object.entries(properties)) props[k] = v.openapi;
   const openapi: OpenApiSchema = { type: "object", properties: props };
   if (opts.required?.length) openapi.required = [...opts.required];
+  if (opts.preserveUnknown) openapi["x-kubernetes-preserve-unknown-fields"] = true;
   return make(openapi, opts);
 }

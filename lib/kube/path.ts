@@ -46,11 +46,15 @@ export const RESOURCES = {
   pods: { version: "v1", plural: "pods" },
   services: { version: "v1", plural: "services" },
   secrets: { version: "v1", plural: "secrets" },
+  configMaps: { version: "v1", plural: "configmaps" },
   events: { version: "v1", plural: "events" },
   namespaces: { version: "v1", plural: "namespaces" },
   leases: { group: "coordination.k8s.io", version: "v1", plural: "leases" },
   servers: { group: "nmcp.nwrx.io", version: "v1", plural: "mcpservers" },
   pools: { group: "nmcp.nwrx.io", version: "v1", plural: "mcppools" },
+  tools: { group: "nmcp.nwrx.io", version: "v1", plural: "mcptools" },
+  prompts: { group: "nmcp.nwrx.io", version: "v1", plural: "mcpprompts" },
+  resources: { group: "nmcp.nwrx.io", version: "v1", plural: "mcpresources" },
 } as const satisfies Record<string, ResourceRef>;
 
 /** Query parameters: undefined and "" values are left out. */

@@ -70,7 +70,7 @@ export function summarizeServer(s: MCPServer, pool?: MCPPool): ServerSummary {
     namespace: s.metadata.namespace!,
     name: s.metadata.name!,
     pool: s.spec.pool ?? "default",
-    image: s.spec.image ?? packageLabel(s.spec.package!),
+    image: s.spec.image ?? (s.spec.package ? packageLabel(s.spec.package) : ""),
     idleTimeout: idleTimeoutOf(s, pool),
     endpoint: st.endpoint ?? null,
     resourceVersion: s.metadata.resourceVersion ?? null,

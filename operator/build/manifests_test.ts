@@ -4,7 +4,7 @@ import { operatorManifests } from "./manifests.ts";
 Deno.test("operatorManifests() returns least-privilege install objects", () => {
   const objs = operatorManifests({ image: "img:1" });
   const kinds = objs.map((o) => o.kind);
-  assert.deepEqual(kinds.slice(0, 2), ["CustomResourceDefinition", "CustomResourceDefinition"]);
+  assert.deepEqual(kinds.slice(0, 5), Array(5).fill("CustomResourceDefinition"));
   assert.ok(kinds.includes("Namespace") && kinds.includes("ClusterRole"));
   const dep = objs.find((o) => o.kind === "Deployment")!;
   const c = (dep.spec as { template: { spec: { containers: Record<string, unknown>[] } } })
@@ -25,6 +25,21 @@ Deno.test("operatorManifests() returns least-privilege install objects", () => {
       apiGroups: ["nmcp.nwrx.io"],
       resources: ["mcpservers/status", "mcppools/status"],
       verbs: ["patch"],
+    },
+    {
+      apiGroups: ["nmcp.nwrx.io"],
+      resources: ["mcptools", "mcpprompts", "mcpresources"],
+      verbs: ["get", "list", "watch"],
+    },
+    {
+      apiGroups: ["nmcp.nwrx.io"],
+      resources: ["mcptools/status", "mcpprompts/status", "mcpresources/status"],
+      verbs: ["patch"],
+    },
+    {
+      apiGroups: [""],
+      resources: ["configmaps"],
+      verbs: ["get", "list", "watch", "create", "patch", "delete"],
     },
     {
       apiGroups: [""],
@@ -83,4 +98,12 @@ Deno.test("operatorManifests() ships user ClusterRoles aggregated into view, edi
   ]);
   assert.deepEqual((roles[0].rules as { verbs: string[] }[])[0].verbs, ["get", "list", "watch"]);
   assert.ok(JSON.stringify(roles[1].rules).includes("mcpservers/connect"));
+  for (const role of roles.slice(0, 2)) {
+    const resources = (role.rules as { resources: string[] }[])[0].resources;
+    assert.deepEqual(
+      resources.slice(2),
+      ["mcptools", "mcpprompts", "mcpresources"],
+      role.metadata.name,
+    );
+  }
 });

@@ -30,6 +30,14 @@ export function serviceName(server: string): string {
   return fit(`mcp-${server}`, "", MAX_LABEL);
 }
 
+/** The key of the declared file in its ConfigMap (its file name in the mount). */
+export const DECLARED_KEY = "declared.json";
+
+/** Name of the ConfigMap holding a server's declared tools, prompts and resources. */
+export function declaredConfigMapName(server: string): string {
+  return `mcp-${server}-declared`;
+}
+
 /** Name of the pod of an MCPServer for one spec hash: a new spec gives a new pod. */
 export function podName(server: string, specHash: string): string {
   return fit(server, `-${specHash.slice(0, 8)}`, MAX_LABEL);

@@ -38,6 +38,8 @@ export function buildNetworkPolicy(server: MCPServer, opts: NetworkPolicyOptions
       : {}),
   }));
   if (net.dns !== false) egress.push(structuredClone(DNS));
+  // Declared tools and resources call Services of the server's namespace (their pods' ports).
+  if (server.spec.toolSelector) egress.push({ to: [{ podSelector: {} }] });
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",

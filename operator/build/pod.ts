@@ -13,6 +13,8 @@ import {
 } from "../../lib/api/mod.ts";
 import {
   canonicalJson,
+  DECLARED_KEY,
+  declaredConfigMapName,
   hashOf,
   podName,
   serviceName,
@@ -43,6 +45,10 @@ export const LAUNCHER = `${NMCP_DIR}/bin/busybox`;
 export const TOKEN_DIR = "/var/run/nmcp/token";
 /** The gateway's `--token-file`. */
 export const TOKEN_FILE = `${TOKEN_DIR}/${TOKEN_KEY}`;
+/** Where a server's declared ConfigMap is mounted in the gateway container. */
+export const DECLARED_DIR = "/etc/nmcp/declared";
+/** The gateway's `--declared-file`. */
+export const DECLARED_FILE = `${DECLARED_DIR}/${DECLARED_KEY}`;
 /** The MCP container's writable HOME (an emptyDir; runtimes such as npx need one). */
 export const HOME_DIR = "/home/nmcp";
 /** Bumped when the pod's shape changes, so running pods roll onto the new shape. */
@@ -110,12 +116,34 @@ export function podSelectorOf(server: MCPServer): Record<string, string> {
   return { [LABELS.server]: server.metadata.name!, [LABELS.component]: "mcp-server" };
 }
 
-/** The hash of the spec that shapes the pod (not the resolved entrypoint): a new hash rolls it. */
+/** Whether a server serves declared objects (has a toolSelector). */
+export function isDeclared(server: MCPServer): boolean {
+  return server.spec.toolSelector !== undefined;
+}
+
+/** Whether a server is virtual: declared objects only, no image or package (gateway only). */
+export function isVirtual(server: MCPServer): boolean {
+  return isDeclared(server) && !server.spec.image && !server.spec.package;
+}
+
+/**
+ * The hash of the spec that shapes the pod (not the resolved entrypoint): a new hash rolls it.
+ * The toolSelector and what it selects are not in it (the gateway reloads its ConfigMap);
+ * only whether there is one.
+ */
 export function specHash(server: MCPServer, opts: PodOptions): string {
   const { spec } = server;
   return hashOf({
     shape: POD_SHAPE,
-    spec: { ...spec, idleTimeout: undefined, pool: undefined, network: undefined, auth: undefined },
+    spec: {
+      ...spec,
+      idleTimeout: undefined,
+      pool: undefined,
+      network: undefined,
+      auth: undefined,
+      toolSelector: undefined,
+    },
+    ...(isDeclared(server) ? { declared: true } : {}),
     resources: spec.resources ?? opts.pool?.spec.defaultResources,
     gatewayImage: opts.gatewayImage,
     launcherImage: launcherImage(opts),
@@ -147,7 +175,8 @@ export function allowedHosts(server: MCPServer): string[] {
 function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
   const t = server.spec.transport ?? { type: "stdio" };
   const args = ["nmcp-gateway"];
-  if (t.type === "stdio") args.push("--fifo", NMCP_DIR);
+  if (isVirtual(server)) args.push("--virtual", "--server-name", server.metadata.name!);
+  else if (t.type === "stdio") args.push("--fifo", NMCP_DIR);
   else {
     const path = t.path ?? (t.type === "sse" ? "/sse" : "/mcp");
     const flag = t.type === "sse" ? "--sse" : "--http";
@@ -155,6 +184,7 @@ function gatewayArgs(server: MCPServer, opts: PodOptions): string[] {
   }
   args.push("--port", String(GATEWAY_PORT), `--allowed-hosts=${allowedHosts(server).join(",")}`);
   args.push("--token-file", TOKEN_FILE);
+  if (isDeclared(server)) args.push("--declared-file", DECLARED_FILE);
   // Keys sorted: the same policy always gives the same argument.
   if (server.spec.tools) args.push("--tools-policy", canonicalJson(server.spec.tools));
   if (opts.gatewayLogLevel) args.push("--log-level", opts.gatewayLogLevel);
@@ -170,7 +200,8 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
   return {
     name: "nmcp-gateway",
     image: opts.gatewayImage,
-    restartPolicy: "Always",
+    // A native sidecar next to the MCP container; a virtual server's only container.
+    ...(isVirtual(server) ? {} : { restartPolicy: "Always" as const }),
     command: gatewayArgs(server, opts),
     env: [
       { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
@@ -185,6 +216,9 @@ function gatewayContainer(server: MCPServer, opts: PodOptions, stdio: boolean): 
     volumeMounts: [
       ...(stdio ? [{ name: "nmcp", mountPath: NMCP_DIR }] : []),
       { name: "gateway-token", mountPath: TOKEN_DIR, readOnly: true },
+      ...(isDeclared(server)
+        ? [{ name: "declared", mountPath: DECLARED_DIR, readOnly: true }]
+        : []),
     ],
   };
 }
@@ -238,24 +272,30 @@ function mcpContainer(server: MCPServer, opts: PodOptions, stdio: boolean): Cont
 }
 
 function volumes(server: MCPServer, stdio: boolean): Record<string, unknown>[] {
+  const name = server.metadata.name!;
   return [
     ...(stdio ? [{ name: "nmcp", emptyDir: {} }] : []),
-    { name: "home", emptyDir: { sizeLimit: "1Gi" } },
-    {
-      name: "gateway-token",
-      secret: { secretName: tokenSecretName(server.metadata.name!), defaultMode: 0o444 },
-    },
+    ...(isVirtual(server) ? [] : [{ name: "home", emptyDir: { sizeLimit: "1Gi" } }]),
+    { name: "gateway-token", secret: { secretName: tokenSecretName(name), defaultMode: 0o444 } },
+    ...(isDeclared(server)
+      ? [{ name: "declared", configMap: { name: declaredConfigMapName(name), defaultMode: 0o444 } }]
+      : []),
   ];
 }
 
-/** Builds the pod running an MCPServer: launcher init step, gateway sidecar, MCP container. */
+/**
+ * Builds the pod running an MCPServer: launcher init step, gateway sidecar, MCP container; a
+ * virtual server's pod runs the gateway alone.
+ */
 export function buildPod(server: MCPServer, opts: PodOptions): Pod {
-  const stdio = (server.spec.transport?.type ?? "stdio") === "stdio";
+  const virtual = isVirtual(server);
+  const stdio = !virtual && (server.spec.transport?.type ?? "stdio") === "stdio";
   const hash = specHash(server, opts);
   // No name: the namespace's default ServiceAccount (token not mounted).
   const sa = server.spec.serviceAccountName ?? opts.serviceAccountName;
+  const gateway = gatewayContainer(server, opts, stdio);
   const init: Container[] = stdio ? [launcherContainer(server, opts)] : [];
-  init.push(gatewayContainer(server, opts, stdio));
+  if (!virtual) init.push(gateway);
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -276,8 +316,8 @@ export function buildPod(server: MCPServer, opts: PodOptions): Pod {
       ...(server.spec.imagePullSecrets?.length
         ? { imagePullSecrets: server.spec.imagePullSecrets.map((s) => ({ name: s.name })) }
         : {}),
-      initContainers: init,
-      containers: [mcpContainer(server, opts, stdio)],
+      ...(init.length ? { initContainers: init } : {}),
+      containers: [virtual ? gateway : mcpContainer(server, opts, stdio)],
       volumes: volumes(server, stdio),
     },
   };

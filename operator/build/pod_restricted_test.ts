@@ -41,6 +41,8 @@ const PODS: [string, Partial<MCPServer["spec"]>, Partial<PodOptions>][] = [
     network: { egress: [{ cidr: "10.0.0.0/8" }] },
     resources: { requests: { cpu: "1" }, limits: { memory: "1Gi" } },
   }, { launcherImage: "busybox:1.36", gatewayLogLevel: "debug" }],
+  ["virtual (gateway only)", { image: undefined, toolSelector: { matchLabels: { a: "b" } } }, {}],
+  ["stdio with declared tools", { toolSelector: { matchLabels: { a: "b" } } }, {}],
   ["stdio with tracing on", {}, {
     gatewayEnv: [{ name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", value: "http://c:4318/v1/traces" }],
   }],

@@ -22,6 +22,8 @@ export interface PolicyRule {
 const RBAC = "rbac.authorization.k8s.io";
 const CRUD = ["get", "list", "watch", "create", "update", "patch", "delete"];
 const NMCP = ["mcpservers", "mcppools"];
+/** The declared kinds: users write them, the operator reads them and writes their status. */
+const DECLARED = ["mcptools", "mcpprompts", "mcpresources"];
 
 /** What the operator does cluster-wide (TokenReview/SubjectAccessReview via auth-delegator). */
 export function operatorRules(): PolicyRule[] {
@@ -29,6 +31,14 @@ export function operatorRules(): PolicyRule[] {
     // The management API creates and deletes on callers' behalf, after its own SAR.
     { apiGroups: [GROUP], resources: [...NMCP], verbs: [...CRUD] },
     { apiGroups: [GROUP], resources: ["mcpservers/status", "mcppools/status"], verbs: ["patch"] },
+    { apiGroups: [GROUP], resources: [...DECLARED], verbs: ["get", "list", "watch"] },
+    { apiGroups: [GROUP], resources: DECLARED.map((r) => `${r}/status`), verbs: ["patch"] },
+    // Declared ConfigMaps, written server-side; every Service is watched (declared backends).
+    {
+      apiGroups: [""],
+      resources: ["configmaps"],
+      verbs: ["get", "list", "watch", "create", "patch", "delete"],
+    },
     {
       apiGroups: [""],
       resources: ["pods", "services"],
@@ -68,12 +78,16 @@ export function userClusterRoles(): KubeObject[] {
   const connect = () => ({ apiGroups: [GROUP], resources: ["mcpservers/connect"], verbs: ["get"] });
   return [
     role("nmcp-viewer", aggregate("view", "edit", "admin"), [
-      { apiGroups: [GROUP], resources: [...NMCP], verbs: ["get", "list", "watch"] },
+      { apiGroups: [GROUP], resources: [...NMCP, ...DECLARED], verbs: ["get", "list", "watch"] },
       // A server's gateway metrics through the operator (…/servers/{name}/metrics).
       { apiGroups: [GROUP], resources: ["mcpservers/metrics"], verbs: ["get"] },
     ]),
     role("nmcp-editor", aggregate("edit", "admin"), [
-      { apiGroups: [GROUP], resources: [...NMCP], verbs: [...CRUD, "deletecollection"] },
+      {
+        apiGroups: [GROUP],
+        resources: [...NMCP, ...DECLARED],
+        verbs: [...CRUD, "deletecollection"],
+      },
       connect(),
     ]),
     role("nmcp-user", aggregate("edit", "admin"), [connect()]),

@@ -84,6 +84,14 @@ export interface Entrypoint {
   args: string[];
 }
 
+/** A ConfigMap. */
+export interface ConfigMap {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: ObjectMeta;
+  data?: Record<string, string>;
+}
+
 /** A Secret. */
 export interface Secret {
   apiVersion: "v1";

@@ -1,8 +1,16 @@
 /** The operator's informer caches and the indexes reconciles need (pods by server, pools). */
 
-import { LABELS, MANAGED_BY, type MCPPool, type MCPServer } from "../../lib/api/mod.ts";
+import {
+  LABELS,
+  MANAGED_BY,
+  type MCPPool,
+  type MCPPrompt,
+  type MCPResource,
+  type MCPServer,
+  type MCPTool,
+} from "../../lib/api/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { NetworkPolicy, Pod, Service } from "../build/types.ts";
+import type { ConfigMap, NetworkPolicy, Pod, Service } from "../build/types.ts";
 import {
   Informer,
   type KubeClient,
@@ -37,6 +45,14 @@ export class Cache {
   readonly services: Informer<Service>;
   /** Absent when NetworkPolicies are turned off. */
   readonly networkPolicies?: Informer<NetworkPolicy>;
+  /** Declared objects (every one: selection is the servers' business). */
+  readonly tools: Informer<MCPTool>;
+  readonly prompts: Informer<MCPPrompt>;
+  readonly resources: Informer<MCPResource>;
+  /** The declared ConfigMaps nmcp manages. */
+  readonly configMaps: Informer<ConfigMap>;
+  /** Every Service (declared tools and resources call any Service of their namespace). */
+  readonly allServices: Informer<Service>;
   #listeners = new Set<() => void>();
   /** server key → pod keys. */
   #podsByServer = new Map<string, Set<string>>();
@@ -62,6 +78,11 @@ export class Cache {
     if (opts.networkPolicies !== false) {
       this.networkPolicies = mk(resourcePath(NETWORK_POLICIES, ns), managed);
     }
+    this.tools = mk(resourcePath(RESOURCES.tools, ns));
+    this.prompts = mk(resourcePath(RESOURCES.prompts, ns));
+    this.resources = mk(resourcePath(RESOURCES.resources, ns));
+    this.configMaps = mk(resourcePath(RESOURCES.configMaps, ns), managed);
+    this.allServices = mk(resourcePath(RESOURCES.services, ns));
     this.pods.on((e) => {
       const key = serverKeyOfPod(e.object);
       if (!key) return;
@@ -89,7 +110,17 @@ export class Cache {
   }
 
   #all(): Pick<Informer<KubeObj>, "start" | "stop" | "synced">[] {
-    const all = [this.servers, this.pools, this.pods, this.services];
+    const all = [
+      this.servers,
+      this.pools,
+      this.pods,
+      this.services,
+      this.tools,
+      this.prompts,
+      this.resources,
+      this.configMaps,
+      this.allServices,
+    ];
     return this.networkPolicies ? [...all, this.networkPolicies] : all;
   }
 
@@ -118,6 +149,26 @@ export class Cache {
       if (p && owner?.uid === server.metadata.uid) out.push(p);
     }
     return out;
+  }
+
+  /** The declared objects of a namespace. */
+  declaredIn(
+    namespace: string,
+  ): { tools: MCPTool[]; prompts: MCPPrompt[]; resources: MCPResource[] } {
+    const inNs = <T extends KubeObj>(i: Informer<T>) =>
+      [...i.store.values()].filter((o) => o.metadata.namespace === namespace);
+    return {
+      tools: inNs(this.tools),
+      prompts: inNs(this.prompts),
+      resources: inNs(this.resources),
+    };
+  }
+
+  /** The servers of a namespace that have a toolSelector. */
+  declaringServersIn(namespace: string): MCPServer[] {
+    return [...this.servers.store.values()].filter((s) =>
+      s.metadata.namespace === namespace && s.spec?.toolSelector !== undefined
+    );
   }
 
   /** Servers of a pool (namespace/pool key). */

@@ -32,6 +32,7 @@ import {
 } from "./apply.ts";
 import { type Cache, NETWORK_POLICIES, poolKeyOf, serverKeyOfPod } from "./cache.ts";
 import { WorkQueue } from "./queue.ts";
+import { applyDeclared, reconcileDeclared } from "./declared.ts";
 import { withPackageRuntime } from "../build/package_runtime.ts";
 
 /** Resolves a stdio server's entrypoint from its image (registry lookup). */
@@ -70,6 +71,8 @@ async function refusable<T>(what: string, write: () => Promise<T>): Promise<T> {
   }
 }
 const POOL = "pool/";
+/** Keys of namespaces whose declared objects' status is due (`declared/<ns>`). */
+const DECLARED = "declared/";
 
 /** Runs reconciles for every MCPServer and MCPPool in the cache. */
 export class Controller {
@@ -115,6 +118,30 @@ export class Controller {
       const key = serverKeyOfPod(e.object as never);
       if (key) this.enqueueServer(key);
     });
+    this.#watchDeclared();
+  }
+
+  /** Declared objects re-render their namespace's declaring servers and their own status. */
+  #watchDeclared(): void {
+    const c = this.deps.cache;
+    const changed = (ns: string | undefined) => {
+      if (!ns) return;
+      for (const s of c.declaringServersIn(ns)) this.enqueueServer(`${ns}/${s.metadata.name}`);
+      this.queue.add(DECLARED + ns);
+    };
+    for (const i of [c.tools, c.prompts, c.resources]) {
+      i.on((e: { object: { metadata: { namespace?: string } } }) =>
+        changed(e.object.metadata.namespace)
+      );
+    }
+    const statusDue = (e: { object: { metadata: { namespace?: string } } }) =>
+      this.queue.add(DECLARED + e.object.metadata.namespace);
+    c.servers.on(statusDue);
+    c.allServices.on(statusDue);
+    c.configMaps.on((e) => {
+      const key = serverKeyOfPod(e.object as never);
+      if (key) this.enqueueServer(key);
+    });
   }
 
   /** Queues a server key (namespace/name). */
@@ -134,6 +161,9 @@ export class Controller {
     for (let i = 0; i < (this.deps.workers ?? 4); i++) this.#running.push(this.#worker());
     for (const key of this.deps.cache.servers.store.keys()) this.enqueueServer(key);
     for (const key of this.deps.cache.pools.store.keys()) this.queue.add(POOL + key);
+    for (const s of this.deps.cache.servers.store.values()) {
+      this.queue.add(DECLARED + s.metadata.namespace);
+    }
   }
 
   /** Stops the workers after their current reconcile. */
@@ -152,7 +182,7 @@ export class Controller {
   }
 
   async #process(key: string): Promise<void> {
-    const kind = key.startsWith(POOL) ? "pool" : "server";
+    const kind = key.startsWith(POOL) ? "pool" : key.startsWith(DECLARED) ? "declared" : "server";
     const id = (++this.#seq).toString(36);
     const log = this.deps.log.with({ reconcile: id, kind, key: key.slice(kind.length + 1) });
     const t0 = performance.now();
@@ -160,6 +190,8 @@ export class Controller {
     try {
       const after = kind === "pool"
         ? await this.reconcilePool(key.slice(POOL.length))
+        : kind === "declared"
+        ? await reconcileDeclared(this.deps, key.slice(DECLARED.length), this.#now().toISOString())
         : await this.reconcileServer(key.slice(SERVER.length), log);
       this.queue.forget(key);
       if (after !== undefined) this.queue.addAfter(key, after);
@@ -231,6 +263,8 @@ export class Controller {
       );
       plan = planServer(server, observed, now, d.settings);
     }
+    // The declared ConfigMap first: a new pod mounts it.
+    await applyDeclared(d, server, plan.status, now.toISOString());
     const patch = statusPatch(server.status, plan.status);
     if (patch) {
       const updated = await patchStatus<MCPServer>(d.client, RESOURCES.servers, server, patch);

@@ -2,7 +2,7 @@
 
 import { CONDITIONS, type MCPServer, type MCPServerStatus } from "../../lib/api/mod.ts";
 import { buildNetworkPolicy } from "../build/network_policy.ts";
-import { buildPod, buildService, specHash } from "../build/pod.ts";
+import { buildPod, buildService, isVirtual, specHash } from "../build/pod.ts";
 import { serviceEndpoint } from "../build/names.ts";
 import { withPackageRuntime } from "../build/package_runtime.ts";
 import type { Entrypoint, Pod } from "../build/types.ts";
@@ -23,7 +23,10 @@ export type { ObservedServer, ServerPlan, ServerSettings } from "./plan_types.ts
 
 function entrypointFor(ctx: Ctx): Entrypoint | { error: string } | undefined {
   const { spec } = ctx.server;
-  if ((spec.transport?.type ?? "stdio") !== "stdio") return { command: [], args: [] };
+  // A virtual server runs no MCP container; an HTTP one needs no entrypoint either.
+  if (isVirtual(ctx.server) || (spec.transport?.type ?? "stdio") !== "stdio") {
+    return { command: [], args: [] };
+  }
   if (spec.command) return { command: [...spec.command], args: [...spec.args ?? []] };
   const ep = ctx.observed.entrypoint;
   if (!ep || "error" in ep) return ep;
@@ -34,7 +37,7 @@ function start(ctx: Ctx, outdated: Pod[]): Outcome {
   const ep = entrypointFor(ctx);
   if (ep === undefined) return { phase: "Starting", conditions: [], needsEntrypoint: true };
   if ("error" in ep) return failed(ctx, REASONS.entrypointUnknown, ep.error, true);
-  const stdio = (ctx.server.spec.transport?.type ?? "stdio") === "stdio";
+  const stdio = !isVirtual(ctx.server) && (ctx.server.spec.transport?.type ?? "stdio") === "stdio";
   if (stdio && ep.command.length + ep.args.length === 0) {
     return failed(ctx, REASONS.entrypointUnknown, "The image declares no Entrypoint or Cmd", true);
   }

@@ -5,6 +5,7 @@ import { globToRegExp } from "../../lib/glob.ts";
 import { compileToolPolicy } from "../../lib/tool_policy/mod.ts";
 import { type OAuthClusterConfig, resolveServerOAuth } from "../auth/oauth/mod.ts";
 import { normalizedImageNames, normalizeImagePattern } from "../registry/reference.ts";
+import { isVirtual } from "../build/pod.ts";
 import { REASONS } from "./reasons.ts";
 import {
   missingPackageEnv,
@@ -44,13 +45,14 @@ export function validateServer(server: MCPServer, ctx: ValidationContext): Inval
   const spec = server.spec && withPackageRuntime(server, ctx.runtimeImages).spec;
   const allowlist = ctx.allowlist;
   const name = server.metadata.name;
-  if (!spec?.image) {
+  const virtual = !!spec && isVirtual(server);
+  if (!spec?.image && !virtual) {
     return {
       reason: REASONS.invalidSpec,
       message: `Cannot run MCPServer "${name}": spec.image is empty`,
     };
   }
-  if (!imageAllowed(spec.image, allowlist)) {
+  if (spec.image && !imageAllowed(spec.image, allowlist)) {
     return {
       reason: REASONS.imageNotAllowed,
       message: `Cannot run MCPServer "${name}": image "${spec.image}" is not in the allowlist`,

@@ -93,3 +93,33 @@ Deno.test("pod network: same-pod clients and port-forward arrive on the pod's lo
     );
   });
 });
+
+Deno.test("pod network: Service names resolve and ClusterIP ports reach a ready endpoint", async () => {
+  await withCluster(async (_cluster, k, env) => {
+    const web = { ...pod("web"), metadata: { name: "web", labels: { app: "web" } } };
+    const svc = (name: string, app: string) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name },
+      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const docs = [web, pod("client"), svc("web", "web"), svc("empty", "none")];
+    await k(["apply", "-f", "-"], docs.map((d) => stringify(d)).join("---\n"));
+    await k(["wait", "--for=condition=Ready", "pod/web", "pod/client", "--timeout=30s"]);
+    const clientIP = await k(["get", "pod", "client", "-o", "jsonpath={.status.podIP}"]);
+    // The kubelet's table follows the Endpoints within a poll period.
+    const get = (url: string) => runKubectl(["exec", "client", "--", "peer-get", url], { env });
+    const viaService = await until("web via its Service", async () => {
+      const r = await get("http://web.default.svc.cluster.local/");
+      return r.code === 0 ? r.stdout.trim() : undefined;
+    }, 10_000);
+    assert.equal(viaService, clientIP, "port 80 reached web's 8080, from the client's pod IP");
+    assert.equal((await get("http://web.default.svc:80/")).stdout.trim(), clientIP);
+    const unknown = await get("http://nope.default.svc.cluster.local/");
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /dns error|failed to lookup|Name or service not known/i);
+    const empty = await get("http://empty.default.svc.cluster.local/");
+    assert.notEqual(empty.code, 0);
+    assert.match(empty.stderr, /Connection refused/i);
+  });
+});

@@ -104,8 +104,8 @@ export async function startOperatorEnv(opts: ClusterOptions = {}): Promise<Opera
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
-  await k(["apply", "--validate=false", "-f", `${ROOT}/crds/nmcp.nwrx.io_mcpservers.yaml`]);
-  await k(["apply", "--validate=false", "-f", `${ROOT}/crds/nmcp.nwrx.io_mcppools.yaml`]);
+  // Every CRD of crds/ (the operator watches all of nmcp's kinds).
+  await k(["apply", "--validate=false", "-f", `${ROOT}/crds/`]);
   await k(
     ["apply", "--validate=false", "-f", "-"],
     JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "nmcp-system" } }),

@@ -10,6 +10,10 @@ import { createLogger, type Logger } from "../../../lib/log.ts";
 import type { PodStreamHandler } from "../contract.ts";
 import { defaultImages, type ImageMap } from "../images.ts";
 import { buildNetshim, netshimEnv } from "../netshim/mod.ts";
+import { maintainServiceTable } from "./service_table.ts";
+
+/** Where a kubelet keeps its Service table (read by the netshim of its pods). */
+const serviceTablePath = (dataDir: string) => `${dataDir}/services`;
 import { type ApiConfig, ApiError, KubeApi, type WatchEvent } from "./api.ts";
 import { ImageStore } from "./image_store.ts";
 import { claimIpRange, type IpRangeClaim } from "./ip_claim.ts";
@@ -115,7 +119,12 @@ class ProcessKubelet implements Kubelet {
   }
 
   start(): void {
-    this.#running = this.#loop();
+    const table = maintainServiceTable(
+      this.#api,
+      serviceTablePath(this.#deps.dataDir),
+      this.#ac.signal,
+    );
+    this.#running = Promise.all([this.#loop(), table]).then(() => {});
   }
 
   #bind(pod: Pod) {
@@ -235,7 +244,7 @@ async function runKubelet(
     backoffBaseMs: opts.backoffBaseMs ?? 1000,
     backoffMaxMs: opts.backoffMaxMs ?? 300_000,
     podEnv: (ip: string): Record<string, string> =>
-      shim ? netshimEnv(shim, ip, nodeIP(claim.prefix)) : {},
+      shim ? netshimEnv(shim, ip, nodeIP(claim.prefix), serviceTablePath(opts.dataDir)) : {},
     baseEnv: opts.baseEnv ?? hostEnv(),
     cluster: opts.api,
     log,

@@ -25,7 +25,17 @@ import { ProjectedToken } from "./sa_token.ts";
 import { containerIdentity } from "./security.ts";
 import { computePodStatus, statusChanged } from "./status.ts";
 import type { Container, Pod, PodStatus } from "./types.ts";
-import { containerMounts, type Mount, prepareVolumes, REPO_ROOT } from "./volumes.ts";
+import {
+  configMapDigests,
+  containerMounts,
+  type Mount,
+  prepareVolumes,
+  refreshConfigMaps,
+  REPO_ROOT,
+} from "./volumes.ts";
+
+/** How often configMap volumes are brought up to date (the kubelet's sync, much shortened). */
+const CONFIGMAP_SYNC_MS = 1000;
 
 /** What a pod worker needs from its kubelet. */
 export interface PodWorkerDeps {
@@ -222,11 +232,13 @@ export class PodWorker {
 
   async #sandbox(): Promise<boolean> {
     for (let attempt = 0; !this.#terminating; attempt++) {
-      const { paths, error } = await prepareVolumes(this.pod, this.#dir, await this.#objects())
+      const objs = await this.#objects();
+      const { paths, error } = await prepareVolumes(this.pod, this.#dir, objs)
         .catch((e) => ({ paths: new Map<string, string>(), error: String(e) }));
       const failure = error ?? await this.#serviceAccount();
       if (!failure) {
         this.#volumes = paths;
+        this.#syncConfigMaps(configMapDigests(this.pod, objs));
         return true;
       }
       this.#deps.log.warn("Cannot mount volumes", { pod: this.#key, error: failure });
@@ -234,6 +246,29 @@ export class PodWorker {
       await sleep(Math.min(this.#deps.backoffMaxMs, this.#deps.backoffBaseMs * 2 ** attempt));
     }
     return false;
+  }
+
+  /** Keeps configMap volumes up to date until the pod terminates (ConfigMaps are re-read). */
+  async #syncConfigMaps(seen: Map<string, string>): Promise<void> {
+    if (seen.size === 0) return;
+    while (!this.#terminating) {
+      // A period, cut short by termination (waiters are woken then) so no timer outlives it.
+      await new Promise<void>((resolve) => {
+        const done = () => (clearTimeout(timer), this.#waiters.delete(done), resolve());
+        const timer = setTimeout(done, CONFIGMAP_SYNC_MS);
+        this.#waiters.add(done);
+      });
+      if (this.#terminating) return;
+      try {
+        const objs = await this.#objects();
+        await refreshConfigMaps(this.pod, this.#volumes, objs, seen);
+      } catch (e) {
+        this.#deps.log.warn("Cannot refresh configMap volumes", {
+          pod: this.#key,
+          error: String(e),
+        });
+      }
+    }
   }
 
   /**

@@ -85,6 +85,12 @@ export function containerMounts(c: Container, volumes: Map<string, string>): Mou
   return out;
 }
 
+/**
+ * Writes a configMap/secret volume as the kubelet's AtomicWriter does: the files go into a new
+ * `..<stamp>` dir, `..data` is swapped to it by a rename, each top-level path is a symlink
+ * through `..data`, and the previous dir is removed, so a reader sees the old or the new set,
+ * never a mix (and a watcher of the dir sees the `..data` swap).
+ */
 async function writeItems(
   dir: string,
   data: Record<string, string>,
@@ -92,13 +98,69 @@ async function writeItems(
   mode: number,
 ): Promise<void> {
   const list = items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+  const stamp = `..${new Date().toISOString().replace(/[-:.]/g, "_")}_${
+    crypto.randomUUID().slice(0, 8)
+  }`;
+  await Deno.mkdir(`${dir}/${stamp}`, { mode: 0o755 });
+  await Deno.chmod(`${dir}/${stamp}`, 0o755);
+  const tops = new Set<string>();
   for (const it of list) {
     if (!Object.hasOwn(data, it.key)) continue;
-    const path = `${dir}/${it.path}`;
+    const path = `${dir}/${stamp}/${it.path}`;
     await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     await Deno.writeTextFile(path, data[it.key], { mode: it.mode ?? mode });
     await Deno.chmod(path, it.mode ?? mode);
+    tops.add(it.path.split("/")[0]);
   }
+  const old = await Deno.readLink(`${dir}/..data`).catch(() => undefined);
+  await Deno.remove(`${dir}/..data_tmp`).catch(() => {});
+  await Deno.symlink(stamp, `${dir}/..data_tmp`);
+  await Deno.rename(`${dir}/..data_tmp`, `${dir}/..data`);
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isSymlink && !e.name.startsWith("..") && !tops.has(e.name)) {
+      await Deno.remove(`${dir}/${e.name}`);
+    }
+  }
+  for (const top of tops) {
+    await Deno.symlink(`..data/${top}`, `${dir}/${top}`).catch((e) => {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    });
+  }
+  if (old && old !== stamp) await Deno.remove(`${dir}/${old}`, { recursive: true });
+}
+
+/** The data of each configMap volume as JSON (what {@linkcode refreshConfigMaps} compares). */
+export function configMapDigests(pod: Pod, objs: PodObjects): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of (pod.spec.volumes ?? []) as Volume[]) {
+    if (v.configMap) out.set(v.name, JSON.stringify(objs.configMaps.get(v.configMap.name ?? "")));
+  }
+  return out;
+}
+
+/**
+ * Rewrites the configMap volumes whose data changed since `seen` (updated in place), as the
+ * kubelet's volume sync does; a ConfigMap that is gone keeps its last files. Returns the names.
+ */
+export async function refreshConfigMaps(
+  pod: Pod,
+  paths: Map<string, string>,
+  objs: PodObjects,
+  seen: Map<string, string>,
+): Promise<string[]> {
+  const changed: string[] = [];
+  const fsGroup = (pod.spec.securityContext ?? {}).fsGroup;
+  for (const v of (pod.spec.volumes ?? []) as Volume[]) {
+    const dir = paths.get(v.name);
+    const data = v.configMap && objs.configMaps.get(v.configMap.name ?? "");
+    const digest = JSON.stringify(data);
+    if (!v.configMap || !dir || !data || seen.get(v.name) === digest) continue;
+    await writeItems(dir, data, v.configMap.items, v.configMap.defaultMode ?? 0o644);
+    if (fsGroup !== undefined) await applyFsGroup(dir, fsGroup, true);
+    seen.set(v.name, digest);
+    changed.push(v.name);
+  }
+  return changed;
 }
 
 /**

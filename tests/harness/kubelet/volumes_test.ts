@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { containerMounts, mountScript, prepareVolumes } from "./volumes.ts";
+import {
+  configMapDigests,
+  containerMounts,
+  mountScript,
+  prepareVolumes,
+  refreshConfigMaps,
+} from "./volumes.ts";
 import type { Pod } from "./types.ts";
 
 const pod: Pod = {
@@ -78,5 +84,30 @@ Deno.test("mountScript() keeps harness paths visible under a volume mounted abov
     assert.equal(new TextDecoder().decode(out.stdout), "still hererepo\n");
   } finally {
     await Deno.remove(host, { recursive: true });
+  }
+});
+
+Deno.test("refreshConfigMaps() swaps ..data to the new files and leaves unchanged volumes alone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nmcp-vol-refresh-" });
+  try {
+    const cm = (a: string) => ({ configMaps: new Map([["cm", { a }]]), secrets: new Map() });
+    const first = cm("one");
+    const { paths } = await prepareVolumes(pod, dir, first);
+    const cfg = paths.get("cfg")!;
+    const data1 = await Deno.readLink(`${cfg}/..data`);
+    assert.equal(await Deno.readLink(`${cfg}/sub`), "..data/sub");
+    assert.equal(await Deno.readTextFile(`${cfg}/sub/a.txt`), "one");
+    const seen = configMapDigests(pod, first);
+    assert.deepEqual(await refreshConfigMaps(pod, paths, first, seen), [], "same data: no write");
+    assert.equal(await Deno.readLink(`${cfg}/..data`), data1);
+    assert.deepEqual(await refreshConfigMaps(pod, paths, cm("two"), seen), ["cfg"]);
+    assert.equal(await Deno.readTextFile(`${cfg}/sub/a.txt`), "two");
+    const data2 = await Deno.readLink(`${cfg}/..data`);
+    assert.notEqual(data2, data1);
+    const names = [];
+    for await (const e of Deno.readDir(cfg)) names.push(e.name);
+    assert.deepEqual(names.sort(), [data2, "..data", "sub"].sort(), "the old dir is gone");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -49,12 +49,19 @@ export async function buildNetshim(opts: BuildOptions = {}): Promise<string> {
 
 /**
  * The environment that puts a process on `podIp` through the shim; with `nodeIp`, peers at the
- * host's 127.0.0.1 are reported as that address (see netshim.c).
+ * host's 127.0.0.1 are reported as that address; with `servicesFile` (kubelet/service_table.ts)
+ * Service names resolve and ClusterIPs route to endpoints (see netshim.c).
  */
 export function netshimEnv(
   library: string,
   podIp: string,
   nodeIp?: string,
+  servicesFile?: string,
 ): Record<string, string> {
-  return { LD_PRELOAD: library, NMCP_POD_IP: podIp, ...(nodeIp ? { NMCP_NODE_IP: nodeIp } : {}) };
+  return {
+    LD_PRELOAD: library,
+    NMCP_POD_IP: podIp,
+    ...(nodeIp ? { NMCP_NODE_IP: nodeIp } : {}),
+    ...(servicesFile ? { NMCP_SERVICES_FILE: servicesFile } : {}),
+  };
 }

@@ -13,20 +13,30 @@
  *     (host processes, the kubelet's probes) as the node IP, so nothing outside the pod looks
  *     like loopback to it; other peers (other pods) keep their pod IPs. v4-mapped IPv6 peers
  *     are rewritten the same way (::ffff:127.0.0.1, ::ffff:<node IP>).
+ *   - with NMCP_SERVICES_FILE (written by the kubelet, kubelet/service_table.ts), cluster DNS and
+ *     kube-proxy: getaddrinfo() of a listed `<svc>.<ns>.svc[.cluster.local]` name gives its
+ *     ClusterIP (an unlisted name under .svc or .svc.cluster.local does not resolve), and
+ *     connect() to a listed ClusterIP:port goes to a ready endpoint's podIP:targetPort (refused
+ *     when the Service has none, as kube-proxy rejects it).
  * Every other address is left alone. Without NMCP_POD_IP the shim does nothing.
  * Test infrastructure only: nmcp's product code never sees it.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 typedef int (*sock_fn)(int, const struct sockaddr *, socklen_t);
 typedef int (*peer_fn)(int, struct sockaddr *, socklen_t *);
 typedef int (*accept4_fn)(int, struct sockaddr *, socklen_t *, int);
+typedef int (*gai_fn)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
 
 static int env_ip(const char *name, struct in_addr *out) {
   const char *ip = getenv(name);
@@ -152,6 +162,99 @@ static void rewrite_peer(struct sockaddr *addr, socklen_t *len, socklen_t cap) {
   }
 }
 
+static FILE *services_file(void) {
+  const char *p = getenv("NMCP_SERVICES_FILE");
+  return p ? fopen(p, "re") : NULL;
+}
+
+/* The ClusterIP of a listed Service name (into ip); 1 when listed. */
+static int service_ip(const char *name, char *ip, size_t cap) {
+  FILE *f = services_file();
+  if (!f) return 0;
+  char line[512], kind[16], host[256], addr[64];
+  int found = 0;
+  while (!found && fgets(line, sizeof(line), f)) {
+    if (sscanf(line, "%15s %255s %63s", kind, host, addr) == 3 && strcmp(kind, "name") == 0 &&
+        strcasecmp(host, name) == 0) {
+      snprintf(ip, cap, "%s", addr);
+      found = 1;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* 1: ip:port (network order) is a ClusterIP port routed to *to; -1: it has no endpoint; 0: not one. */
+static int service_route(struct in_addr ip, in_port_t port, struct sockaddr_in *to) {
+  FILE *f = services_file();
+  if (!f) return 0;
+  char line[512], kind[16], cip[64], pip[64];
+  unsigned p, tp;
+  int r = 0;
+  while (r != 1 && fgets(line, sizeof(line), f)) {
+    struct in_addr c;
+    if (sscanf(line, "%15s %63s %u %63s %u", kind, cip, &p, pip, &tp) != 5) continue;
+    if (strcmp(kind, "route") != 0 || inet_pton(AF_INET, cip, &c) != 1) continue;
+    if (c.s_addr != ip.s_addr || p != ntohs(port)) continue;
+    r = -1;
+    if (inet_pton(AF_INET, pip, &to->sin_addr) == 1) {
+      to->sin_port = htons((in_port_t)tp);
+      r = 1;
+    }
+  }
+  fclose(f);
+  return r;
+}
+
+/* Routes a connect() to a ClusterIP (plain or v4-mapped) into buf; see service_route. */
+static int route_service(const struct sockaddr *addr, socklen_t len, struct sockaddr_storage *buf) {
+  struct in_addr to;
+  if (addr == NULL || !getenv("NMCP_SERVICES_FILE") || !dest_v4(addr, len, &to)) return 0;
+  uint32_t h = ntohl(to.s_addr);
+  if ((h >> 24) == 127 || h == INADDR_ANY) return 0;
+  in_port_t port = addr->sa_family == AF_INET ? ((const struct sockaddr_in *)addr)->sin_port
+                                              : ((const struct sockaddr_in6 *)addr)->sin6_port;
+  struct sockaddr_in dst;
+  int r = service_route(to, port, &dst);
+  if (r != 1 || len > (socklen_t)sizeof(*buf)) return r == 1 ? 0 : r;
+  memcpy(buf, addr, len);
+  if (addr->sa_family == AF_INET) {
+    ((struct sockaddr_in *)buf)->sin_addr = dst.sin_addr;
+    ((struct sockaddr_in *)buf)->sin_port = dst.sin_port;
+  } else {
+    map_v4(&((struct sockaddr_in6 *)buf)->sin6_addr, &dst.sin_addr);
+    ((struct sockaddr_in6 *)buf)->sin6_port = dst.sin_port;
+  }
+  return 1;
+}
+
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                struct addrinfo **res) {
+  static gai_fn real;
+  if (!real) real = (gai_fn)dlsym(RTLD_NEXT, "getaddrinfo");
+  if (node != NULL && getenv("NMCP_SERVICES_FILE")) {
+    char name[256], ip[64];
+    snprintf(name, sizeof(name), "%s", node);
+    size_t n = strlen(name);
+    if (n > 0 && name[n - 1] == '.') name[n - 1] = 0;
+    if (service_ip(name, ip, sizeof(ip))) {
+      struct addrinfo h;
+      memset(&h, 0, sizeof(h));
+      if (hints) h = *hints;
+      h.ai_flags |= AI_NUMERICHOST;
+      if (h.ai_family == AF_INET6) h.ai_flags |= AI_V4MAPPED;
+      return real(ip, service, &h, res);
+    }
+    if (ends_with(name, ".svc") || ends_with(name, ".svc.cluster.local")) return EAI_NONAME;
+  }
+  return real(node, service, hints, res);
+}
+
 int bind(int fd, const struct sockaddr *addr, socklen_t len) {
   struct sockaddr_storage buf;
   return real_bind(fd, rewrite(fd, addr, len, &buf, 1), len);
@@ -160,7 +263,13 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len) {
 int connect(int fd, const struct sockaddr *addr, socklen_t len) {
   static sock_fn real;
   if (!real) real = (sock_fn)dlsym(RTLD_NEXT, "connect");
-  struct sockaddr_storage buf;
+  struct sockaddr_storage svc, buf;
+  int routed = route_service(addr, len, &svc);
+  if (routed < 0) {
+    errno = ECONNREFUSED;
+    return -1;
+  }
+  if (routed > 0) addr = (const struct sockaddr *)&svc;
   const struct sockaddr *to = rewrite(fd, addr, len, &buf, 0);
   bind_source(fd, to, len);
   return real(fd, to, len);
