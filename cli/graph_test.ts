@@ -78,19 +78,20 @@ Deno.test("kubectl nmcp --help statically loads no operator/, prom-client or cli
   }
 });
 
-const CONTROLLER = /\/operator\/(controller\/|api\/|leader\.ts|operator\.ts|metrics\.ts)/;
-
-Deno.test("the cluster verbs load lib/kube without client-node, and install without the controller", async () => {
-  for (const entry of ["cli/kube/target.ts", "cli/kube/client.ts", "cli/commands/install.ts"]) {
+Deno.test("the cluster verbs load lib/kube without client-node, and install/export nothing of operator/", async () => {
+  for (
+    const entry of [
+      "cli/kube/target.ts",
+      "cli/kube/client.ts",
+      "cli/commands/install.ts",
+      "cli/commands/export.ts",
+    ]
+  ) {
     const g = reachable(await denoInfo(entry), root(entry), false);
     assert.ok(!g.npm.has("@kubernetes/client-node"), `${entry} statically loads client-node`);
     assert.ok(!g.npm.has("prom-client"), `${entry} loads prom-client`);
     const operator = g.local.filter((m) => m.includes("/operator/"));
-    if (entry.startsWith("cli/kube/")) assert.deepEqual(operator, [], entry);
-    else {
-      assert.ok(operator.some((m) => m.endsWith("/operator/build/manifests.ts")));
-      assert.deepEqual(operator.filter((m) => CONTROLLER.test(m)), [], entry);
-    }
+    assert.deepEqual(operator, [], `${entry} imports operator/`);
   }
   const all = reachable(await denoInfo("cli/kube/target.ts"), root("cli/kube/target.ts"), true);
   assert.ok(all.npm.has("@kubernetes/client-node"), "exec/auth-provider users still reach it");

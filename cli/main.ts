@@ -108,7 +108,7 @@ function addInstallCommands(program: Command, on: On): void {
     .addOption(type.default("manifests"))
     .addOption(
       new Option("--resource <resource>", "with --type crd: only this CRD")
-        .choices(["pool", "server"] as const),
+        .choices(["server", "pool", "tool", "prompt", "resource"] as const),
     )
     .option("--image <image>", "operator image")
     .option("--version <version>", "image tag", "latest")

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { allCrds } from "../lib/api/mod.ts";
 import { captureIO } from "./io.ts";
 import { buildProgram, main } from "./main.ts";
 
@@ -64,7 +65,7 @@ Deno.test("main() prints export YAML and completion scripts without a cluster", 
   const io = captureIO();
   assert.equal(await main(["export", "--type", "crd"], io), 0);
   const yaml = io.stdout.join("");
-  assert.equal(yaml.split("---\n").length, 2);
+  assert.equal(yaml.split("---\n").length, allCrds().length);
   assert.match(yaml, /name: mcpservers.nmcp.nwrx.io/);
   const pool = captureIO();
   assert.equal(await main(["export", "--type", "crd", "--resource", "pool"], pool), 0);

@@ -3,8 +3,8 @@
  * `operatorManifests()` (one source for the plugin and deploy/), plus the CRDs from lib/api.
  */
 
-import { allCrds, mcpPoolCrd, mcpServerCrd } from "../lib/api/mod.ts";
-import { operatorManifests } from "../operator/build/manifests.ts";
+import { allCrds } from "../lib/api/mod.ts";
+import { operatorManifests } from "../lib/install/manifests.ts";
 import type { KubeObject } from "./kube/client.ts";
 
 /** Options of {@linkcode installObjects}. */
@@ -19,16 +19,15 @@ export interface InstallOptions {
   pullSecretsClusterWide?: boolean;
 }
 
-/** Which CRD `export --resource` prints. */
-export type CrdResource = "pool" | "server";
+/** Which CRD `export --resource` prints: the kind without its `MCP` prefix. */
+export const CRD_RESOURCES = ["server", "pool", "tool", "prompt", "resource"] as const;
 
-/** The CRDs (MCPServer, MCPPool, or only the `resource` one) as plain objects. */
+/** One of {@linkcode CRD_RESOURCES}. */
+export type CrdResource = typeof CRD_RESOURCES[number];
+
+/** The CRDs (all, or only the `resource` one) as plain objects. */
 export function crdObjects(resource?: CrdResource): KubeObject[] {
-  const crds = resource === "pool"
-    ? [mcpPoolCrd()]
-    : resource === "server"
-    ? [mcpServerCrd()]
-    : allCrds();
+  const crds = allCrds().filter((c) => !resource || c.spec.names.singular === `mcp${resource}`);
   return crds as unknown as KubeObject[];
 }
 

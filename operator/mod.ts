@@ -32,7 +32,7 @@ export {
   MCP_SERVICE_ACCOUNT,
   OPERATOR_V8_FLAGS,
   operatorManifests,
-} from "./build/manifests.ts";
+} from "../lib/install/manifests.ts";
 export type { Container, Entrypoint, NetworkPolicy, Pod, Secret, Service } from "./build/types.ts";
 export {
   type ObservedServer,

@@ -123,3 +123,9 @@ export const CONDITIONS = {
   /** The Service a declared tool or resource calls exists (MCPTool, MCPResource). */
   serviceFound: "ServiceFound",
 } as const;
+
+/** The Secret (in the operator's namespace) holding the key that derives per-server tokens. */
+export const TOKEN_KEY_SECRET = "nmcp-gateway-key";
+
+/** The ClusterRole that lets the operator read a namespace's image pull Secrets. */
+export const PULL_SECRETS_ROLE = "nmcp-operator-pull-secrets";

@@ -22,6 +22,8 @@ export {
   MCP_TOOL,
   type Phase,
   PHASES,
+  PULL_SECRETS_ROLE,
+  TOKEN_KEY_SECRET,
   TRANSPORTS,
   type TransportType,
   VERSION,

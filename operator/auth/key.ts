@@ -16,9 +16,9 @@ import {
   RESOURCES,
 } from "../../lib/kube/mod.ts";
 import { importTokenKey } from "./server_token.ts";
+import { TOKEN_KEY_SECRET } from "../../lib/api/constants.ts";
 
-/** Name of the Secret holding the key, in the operator's namespace. */
-export const TOKEN_KEY_SECRET = "nmcp-gateway-key";
+export { TOKEN_KEY_SECRET };
 
 /** Where the key comes from. */
 export interface TokenKeySource {

@@ -1,6 +1,7 @@
 /** Names of the objects nmcp creates for an MCPServer, and the spec hash that rolls pods. */
 
 import { createHash } from "node:crypto";
+import { PULL_SECRETS_ROLE } from "../../lib/api/constants.ts";
 
 const MAX_LABEL = 63;
 
@@ -48,8 +49,7 @@ export function serviceEndpoint(server: string, namespace: string): string {
   return `http://${serviceName(server)}.${namespace}.svc:80/mcp`;
 }
 
-/** The ClusterRole that lets the operator read image pull Secrets where it is bound. */
-export const PULL_SECRETS_ROLE = "nmcp-operator-pull-secrets";
+export { PULL_SECRETS_ROLE };
 
 /** Key of the gateway token in its Secret. */
 export const TOKEN_KEY = "token";

@@ -1,6 +1,6 @@
 /** Test helper: which RBAC attributes a REST call needs, and whether rules allow them. */
 
-import type { PolicyRule } from "../build/rbac.ts";
+import type { PolicyRule } from "../../lib/install/rbac.ts";
 
 /** The RBAC attributes of one request. */
 export interface RequestAttributes {

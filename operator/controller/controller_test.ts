@@ -12,7 +12,7 @@ import {
   resourcePath,
   RESOURCES,
 } from "../../lib/kube/mod.ts";
-import { operatorRules } from "../build/rbac.ts";
+import { operatorRules } from "../../lib/install/rbac.ts";
 import { attributesOf, type RequestAttributes, rulesAllow } from "./_authz_testing.ts";
 import { Cache } from "./cache.ts";
 import { Controller } from "./controller.ts";

@@ -14,7 +14,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 // @ts-types="@modelcontextprotocol/sdk/client/auth-extensions"
 import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
-import { userClusterRoles } from "../../operator/build/rbac.ts";
+import { userClusterRoles } from "../../lib/install/rbac.ts";
 import { CLIENT_ID, CLIENT_SECRET, startOidcProvider } from "../fixtures/oidc/provider.ts";
 import { everything, INITIALIZE, MCP_HEADERS, startOperatorEnv } from "./operator_env.ts";
 

@@ -6,10 +6,8 @@
  * @module
  */
 
-import { GROUP } from "../../lib/api/mod.ts";
-import { TOKEN_KEY_SECRET } from "../auth/key.ts";
+import { GROUP, PULL_SECRETS_ROLE, TOKEN_KEY_SECRET } from "../api/mod.ts";
 import type { KubeObject } from "./manifests.ts";
-import { PULL_SECRETS_ROLE } from "./names.ts";
 
 /** A PolicyRule. */
 export interface PolicyRule {

@@ -1,6 +1,6 @@
 /** The install objects of the operator itself, for `kubectl nmcp install`/`export` and deploy/. */
 
-import { allCrds, LABELS, MANAGED_BY } from "../../lib/api/mod.ts";
+import { allCrds, LABELS, MANAGED_BY } from "../api/mod.ts";
 import { rbacObjects } from "./rbac.ts";
 
 /** Options of {@linkcode operatorManifests}. */
