@@ -87,7 +87,7 @@ Deno.test("client-node CoreV1Api and CustomObjectsApi create, read, patch, repla
     assert.equal(code(bad), 422);
     assert.equal(
       JSON.parse(bad.body).message,
-      'MCPServer.nmcp.nwrx.io "m2" is invalid: spec: Invalid value: "object": exactly one of image and package must be set',
+      'MCPServer.nmcp.nwrx.io "m2" is invalid: spec: Invalid value: "object": exactly one of image and package must be set (or neither, with toolSelector)',
     );
     const patched = await co.patchNamespacedCustomObject(
       { ...ref, name: "m1", body: { spec: { image: "b" } } },
