@@ -14,6 +14,8 @@ import {
   objectPath,
   type Query,
   resolveResource,
+  resourcePath,
+  RESOURCES,
 } from "../lib/kube/mod.ts";
 
 /** The `fieldValidation` values of the API server. */
@@ -118,8 +120,7 @@ export async function streamLog(
   params: Record<string, string | undefined>,
   write: (text: string) => void,
 ): Promise<void> {
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/` +
-    `${encodeURIComponent(pod)}/log`;
+  const path = resourcePath(RESOURCES.pods, namespace, pod, "log");
   const { res } = await call(t, "GET", path, { query: params });
   if (!res.body) return;
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -7,19 +7,13 @@ import type { MCPServer } from "../../lib/api/mod.ts";
 import { encodeBase64 } from "../../lib/base64.ts";
 import type { Context } from "../context.ts";
 import { collectionPath, FIELD_MANAGER } from "../kube/client.ts";
-import { isNotFound, type KubeClient } from "../../lib/kube/mod.ts";
+import { isNotFound, type KubeClient, resourcePath, RESOURCES } from "../../lib/kube/mod.ts";
+import { clientOf as sessionClient } from "../raw.ts";
 import { SERVER } from "../resources.ts";
 
-const clients = new WeakMap<Context, Promise<KubeClient>>();
-
-function clientOf(ctx: Context): Promise<KubeClient> {
-  let t = clients.get(ctx);
-  if (!t) {
-    t = import("../kube/target.ts").then(({ loadTarget }) => loadTarget(ctx.flags))
-      .then((target) => target.client);
-    clients.set(ctx, t);
-  }
-  return t;
+/** The REST client of the command's session (the kubeconfig is loaded once per run). */
+async function clientOf(ctx: Context): Promise<KubeClient> {
+  return sessionClient(await ctx.connect());
 }
 
 const WRITE = { fieldManager: FIELD_MANAGER, fieldValidation: "Strict" };
@@ -69,12 +63,11 @@ export async function setSecretKeys(
 ): Promise<"created" | "configured"> {
   const t = await clientOf(ctx);
   const { name, namespace } = secret.metadata;
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
   const data = Object.fromEntries(
     Object.entries(values).map(([k, v]) => [k, encodeBase64(new TextEncoder().encode(v))]),
   );
   try {
-    await t.request("PATCH", `${path}/${encodeURIComponent(name)}`, {
+    await t.request("PATCH", resourcePath(RESOURCES.secrets, namespace, name), {
       body: { data },
       contentType: "application/merge-patch+json",
       query: WRITE,
@@ -83,7 +76,7 @@ export async function setSecretKeys(
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  await t.request("POST", path, {
+  await t.request("POST", resourcePath(RESOURCES.secrets, namespace), {
     body: { type: "Opaque", ...secret, data },
     query: WRITE,
   });
