@@ -5,8 +5,9 @@ import { parseLogLevel } from "../lib/log.ts";
 import { OAUTH_DEFAULTS, type OAuthClusterConfig } from "./auth/oauth/mod.ts";
 import { startOperator } from "./operator.ts";
 import { DEFAULT_AUTH_HOSTS } from "./registry/realm.ts";
+import { RELEASE } from "../lib/version.ts";
 
-const VERSION = "0.1.0";
+const VERSION = RELEASE;
 
 function list(value: string, prev: string[] = []): string[] {
   return [...prev, ...value.split(",").map((s) => s.trim()).filter(Boolean)];

@@ -9,9 +9,10 @@ import type { Context } from "../context.ts";
 import type { KubeClient } from "../../lib/kube/mod.ts";
 import { clientOf, getOptional } from "../raw.ts";
 import { POOL, SERVER } from "../resources.ts";
+import { RELEASE } from "../../lib/version.ts";
 
 /** The plugin's own version. */
-export const CLIENT_VERSION = "v0.1.0";
+export const CLIENT_VERSION = `v${RELEASE}`;
 
 const OPERATOR = "nmcp-operator";
 

@@ -11,6 +11,7 @@ import type { Upstream, UpstreamState } from "../upstream/types.ts";
 import type { Carrier, Tracing } from "../../lib/trace/mod.ts";
 import { type Action, Router } from "./router.ts";
 import { MessageTraces } from "./traces.ts";
+import { RELEASE } from "../../lib/version.ts";
 
 /** How the hub knows where a delivered message belongs. */
 export interface DeliveryRoute {
@@ -62,7 +63,7 @@ const INIT_RETRY_MS = 5000;
 const INIT_PARAMS = {
   protocolVersion: SESSION_VERSIONS[0],
   capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} },
-  clientInfo: { name: "nmcp-gateway", version: "0.1.0" },
+  clientInfo: { name: "nmcp-gateway", version: RELEASE },
 };
 
 /** Who a request is checked as when a transport gave no caller (rules see an empty name). */

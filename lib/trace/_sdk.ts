@@ -25,6 +25,7 @@ import {
 import type { SamplerConfig, TraceConfig } from "./config.ts";
 import type { Carrier } from "./mcp.ts";
 import type { Span, SpanKind as Kind, StartOptions, Tracing } from "./mod.ts";
+import { RELEASE } from "../version.ts";
 
 const KINDS: Record<Kind, SpanKind> = {
   server: SpanKind.SERVER,
@@ -105,7 +106,7 @@ class SdkTracing implements Tracing {
         new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.scheduledDelayMs }),
       ],
     });
-    this.#tracer = this.#provider.getTracer("nmcp", "0.1.0");
+    this.#tracer = this.#provider.getTracer("nmcp", RELEASE);
   }
 
   start(name: string, options: StartOptions): Span {
